@@ -1,0 +1,70 @@
+//! The one table from the target to the capability `cfg`s that `src/` uses.
+//!
+//! It reads only `CARGO_CFG_TARGET_*`: no C compiler and no rustc probing, so users of
+//! the crate build it with nothing but rustc. An unknown target gets no capability,
+//! which is always safe: the portable forms remain.
+
+use std::env;
+
+/// Every capability this script may emit, with what it means. Each is declared with
+/// `cargo::rustc-check-cfg`, so a typo in `src/` is a warning, and each is used there.
+const CAPABILITIES: &[(&str, &str)] = &[
+    (
+        "have_accept4",
+        "accept4(2) and the SOCK_NONBLOCK / SOCK_CLOEXEC type flags",
+    ),
+    ("have_msg_nosignal", "the MSG_NOSIGNAL send flag"),
+    (
+        "have_sin_len",
+        "a length byte (sin_len, sin6_len, sun_len) leading each sockaddr",
+    ),
+    (
+        "have_abstract_unix",
+        "Linux's abstract namespace for AF_UNIX addresses",
+    ),
+    (
+        "have_tcp_keepidle",
+        "the TCP_KEEPIDLE option under that name",
+    ),
+    (
+        "have_linux_errnos",
+        "the errno values beyond POSIX and BSD that Linux defines",
+    ),
+];
+
+/// The table: which capabilities a target has, by OS (and C library where it matters).
+fn capabilities(os: &str, _env: &str) -> &'static [&'static str] {
+    match os {
+        "linux" | "android" => &[
+            "have_accept4",
+            "have_msg_nosignal",
+            "have_abstract_unix",
+            "have_linux_errnos",
+            "have_tcp_keepidle",
+        ],
+        "freebsd" => &[
+            "have_accept4",
+            "have_msg_nosignal",
+            "have_sin_len",
+            "have_tcp_keepidle",
+        ],
+        "dragonfly" | "netbsd" | "openbsd" => {
+            &["have_accept4", "have_msg_nosignal", "have_sin_len"]
+        }
+        "illumos" | "solaris" => &["have_accept4", "have_msg_nosignal"],
+        "macos" | "ios" | "tvos" | "watchos" | "visionos" => &["have_sin_len"],
+        _ => &[],
+    }
+}
+
+fn main() {
+    println!("cargo::rerun-if-changed=build.rs");
+    for (name, _meaning) in CAPABILITIES {
+        println!("cargo::rustc-check-cfg=cfg({name})");
+    }
+    let os = env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let c_library = env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    for cap in capabilities(&os, &c_library) {
+        println!("cargo::rustc-cfg={cap}");
+    }
+}

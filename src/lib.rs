@@ -1,0 +1,134 @@
+//! The POSIX sockets API in safe Rust: **a line of C becomes the same line of Rust.**
+//!
+//! Same call names, same argument order, same constants, same semantics; one C library
+//! call per call (so `strace` and `LD_PRELOAD` shims see exactly what C would do); and
+//! every socket closes itself when dropped.
+//!
+//! ```no_run
+//! use sockapi::*;
+//! # fn main() -> sockapi::Result<()> {
+//! # let addr: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+//! # let mut buf = [0u8; 1024];
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;          // int fd = socket(AF_INET, SOCK_STREAM, 0);
+//! setsockopt(&fd, SOL_SOCKET, SO_REUSEADDR, &1)?;     // setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+//! bind(&fd, &addr)?;                                  // bind(fd, (struct sockaddr *)&addr, sizeof addr);
+//! listen(&fd, SOMAXCONN)?;                            // listen(fd, SOMAXCONN);
+//! let (c, peer) = accept(&fd)?;                       // int c = accept(fd, (struct sockaddr *)&peer, &len);
+//! let n = recv(&c, &mut buf, 0)?;                     // ssize_t n = recv(c, buf, sizeof buf, 0);
+//! send(&c, &buf[..n], 0)?;                            // send(c, buf, n, 0);
+//! close(c)?;                                          // close(c);
+//! # Ok(()) }
+//! ```
+//!
+//! # C → Rust
+//!
+//! Every call takes the socket as `impl AsFd` (a [`Socket`], `&Socket`, `OwnedFd`,
+//! `BorrowedFd`, std's sockets, …) and returns [`Result<T>`] = `Result<T, Errno>`.
+//!
+//! | C | sockapi |
+//! |---|---|
+//! | `int fd = socket(AF_INET, SOCK_STREAM, 0);` | `let fd = socket(AF_INET, SOCK_STREAM, 0)?;` → [`Socket`] |
+//! | `socket(AF_INET, SOCK_STREAM \| SOCK_CLOEXEC, 0)` | `socket(AF_INET, SOCK_STREAM \| SOCK_CLOEXEC, 0)` |
+//! | `int sv[2]; socketpair(AF_UNIX, SOCK_STREAM, 0, sv);` | `let (a, b) = socketpair(AF_UNIX, SOCK_STREAM, 0)?;` |
+//! | `bind(fd, (struct sockaddr *)&addr, sizeof addr);` | `bind(&fd, &addr)?;` (a [`SockAddr`] or std's `SocketAddr`) |
+//! | `listen(fd, SOMAXCONN);` | `listen(&fd, SOMAXCONN)?;` |
+//! | `int c = accept(fd, (struct sockaddr *)&peer, &len);` | `let (c, peer) = accept(&fd)?;` |
+//! | `accept4(fd, &peer, &len, SOCK_NONBLOCK \| SOCK_CLOEXEC);` | `accept4(&fd, SOCK_NONBLOCK \| SOCK_CLOEXEC)?` |
+//! | `connect(fd, (struct sockaddr *)&addr, sizeof addr);` | `connect(&fd, &addr)?;` (non-blocking: `Err(Errno::EINPROGRESS)`) |
+//! | `ssize_t n = send(fd, buf, len, 0);` | `let n = send(&fd, &buf[..len], 0)?;` |
+//! | `ssize_t n = recv(fd, buf, sizeof buf, MSG_PEEK);` | `let n = recv(&fd, &mut buf, MSG_PEEK)?;` |
+//! | `shutdown(fd, SHUT_WR);` | `shutdown(&fd, SHUT_WR)?;` |
+//! | `close(fd);` | `close(fd)?;` or let the [`Socket`] drop |
+//! | `getsockname(fd, (struct sockaddr *)&addr, &len);` | `let addr = getsockname(&fd)?;` |
+//! | `getpeername(fd, (struct sockaddr *)&addr, &len);` | `let addr = getpeername(&fd)?;` |
+//! | `setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);` | `setsockopt(&fd, SOL_SOCKET, SO_REUSEADDR, &1)?;` |
+//! | `setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);` | `setsockopt(&fd, IPPROTO_TCP, TCP_NODELAY, &1)?;` |
+//! | `getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);` | `let err = getsockopt(&fd, SOL_SOCKET, SO_ERROR)?;` |
+//! | `setsockopt(fd, level, name, buf, len)` (any option) | `setsockopt_raw(&fd, level, name, &buf)?;` / [`getsockopt_raw`] |
+//! | `int flags = fcntl(fd, F_GETFL);` | `let flags = fcntl(&fd, F_GETFL)?;` |
+//! | `fcntl(fd, F_SETFL, flags \| O_NONBLOCK);` | `fcntl(&fd, F_SETFL(flags \| O_NONBLOCK))?;` |
+//! | `fcntl(fd, F_SETFD, FD_CLOEXEC);` | `fcntl(&fd, F_SETFD(FD_CLOEXEC))?;` |
+//! | `if (errno == ECONNREFUSED)` | `if e == Errno::ECONNREFUSED` |
+//! | `strerror(errno)` | `e.to_string()` → `ECONNREFUSED (Connection refused)` |
+//! | `struct sockaddr_un a; strcpy(a.sun_path, path);` | `SockAddr::unix(path)?` (too long is `ENAMETOOLONG`, never truncated) |
+//!
+//! # Typed constants
+//!
+//! The constants keep their C names but have types ([`AddressFamily`], [`SockType`],
+//! [`Protocol`], [`MsgFlags`], [`Level`], [`SockOpt`], …), so arguments in the wrong
+//! place do not compile:
+//!
+//! ```compile_fail
+//! use sockapi::*;
+//! let fd = socket(SOCK_STREAM, AF_INET, 0); // swapped: does not compile
+//! ```
+//!
+//! Where C code writes a plain integer (the protocol `0`, flags `0`), a plain integer
+//! works here too, and every type has `from_raw` for values a test harness invents.
+//! `Debug` prints the C names: `SOCK_STREAM|SOCK_CLOEXEC`, `MSG_PEEK|MSG_DONTWAIT`.
+//!
+//! # Nothing hidden
+//!
+//! No call adds a flag or a syscall: no silent `SOCK_CLOEXEC`, no `MSG_NOSIGNAL`, no
+//! `SO_REUSEADDR`, no retry on `EINTR`. A program that wants them passes them, as in C.
+//!
+//! # Beyond the C API
+//!
+//! - The call trace ([`trace`]): with `SOCKAPI_TRACE=1`, or after
+//!   [`trace::enable`], every call prints a strace-style line to stderr.
+//!
+//! # Platforms
+//!
+//! Linux with glibc is built and tested. The target-specific parts (`accept4`,
+//! `MSG_NOSIGNAL`, `sin_len`, the abstract namespace) sit behind capability `cfg`s that
+//! `build.rs` computes from one table, so other Unix systems can follow.
+#![deny(unsafe_code, missing_docs, unsafe_op_in_unsafe_fn)]
+
+mod macros;
+
+mod addr;
+mod errno;
+pub mod fcntl;
+mod io;
+mod raw;
+mod socket;
+pub mod sockopt;
+pub mod trace;
+
+/// The raw C layer, [`sockapi_sys`], for the C types this crate's signatures use.
+pub use sockapi_sys as sys;
+
+pub use crate::addr::{SockAddr, ToSockAddr, INADDR_ANY, INADDR_LOOPBACK};
+pub use crate::errno::Errno;
+pub use crate::fcntl::{
+    fcntl, FcntlCmd, FdFlags, OFlags, FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_APPEND,
+    O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY,
+};
+#[cfg(have_msg_nosignal)]
+pub use crate::io::MSG_NOSIGNAL;
+pub use crate::io::{
+    recv, send, MsgFlags, MSG_CTRUNC, MSG_DONTROUTE, MSG_DONTWAIT, MSG_EOR, MSG_OOB, MSG_PEEK,
+    MSG_TRUNC, MSG_WAITALL,
+};
+pub use crate::socket::{
+    accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,
+    AddressFamily, Protocol, ShutdownHow, SockFlag, SockType, Socket, AF_INET, AF_INET6, AF_UNIX,
+    AF_UNSPEC, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_RAW, IPPROTO_TCP,
+    IPPROTO_UDP, SHUT_RD, SHUT_RDWR, SHUT_WR, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM,
+    SOMAXCONN,
+};
+#[cfg(have_accept4)]
+pub use crate::socket::{accept4, SOCK_CLOEXEC, SOCK_NONBLOCK};
+#[cfg(have_tcp_keepidle)]
+pub use crate::sockopt::TCP_KEEPIDLE;
+pub use crate::sockopt::{
+    getsockopt, getsockopt_raw, linger, setsockopt, setsockopt_raw, timeval, Level, OptValue,
+    ReadOnly, ReadWrite, Readable, SockOpt, Writable, WriteOnly, IPV6_UNICAST_HOPS, IPV6_V6ONLY,
+    IP_TOS, IP_TTL, SOL_IP, SOL_IPV6, SOL_SOCKET, SOL_TCP, SOL_UDP, SO_ACCEPTCONN, SO_BROADCAST,
+    SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE, SO_RCVBUF, SO_RCVLOWAT,
+    SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDTIMEO, SO_TYPE, TCP_KEEPCNT,
+    TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY,
+};
+
+/// The result of every call: the value, or the C `errno` as an [`Errno`].
+pub type Result<T> = core::result::Result<T, Errno>;

@@ -1,0 +1,137 @@
+//! `sockapi-sys`: the raw C surface under [sockapi](https://docs.rs/sockapi).
+//!
+//! Everything here is the C library's own declaration, grouped by the header a C
+//! programmer would include. What the [`libc`] crate declares is re-exported from it
+//! unchanged; only what `libc` lacks is declared here with `extern "C"` (nothing yet:
+//! the foundation needs only calls that `libc` has).
+//!
+//! Every item is also re-exported at the crate root, so `sockapi_sys::AF_INET` and
+//! `sockapi_sys::sys_socket::AF_INET` name the same constant.
+//!
+//! The layout test (`tests/layout.rs`) compiles a C probe against the system headers
+//! and checks every size, alignment, field offset and constant value here against
+//! what the C compiler sees. It runs only in this crate's tests: users of the crate
+//! never need a C compiler.
+#![no_std]
+#![allow(non_camel_case_types)]
+
+/// `<sys/socket.h>`: socket calls, address families, socket types, levels, options
+/// and message flags.
+pub mod sys_socket {
+    /// Everywhere but Apple's systems: `MSG_NOSIGNAL`.
+    #[cfg(not(target_vendor = "apple"))]
+    pub use libc::MSG_NOSIGNAL;
+    pub use libc::{
+        accept, bind, connect, getpeername, getsockname, getsockopt, linger, listen, recv,
+        sa_family_t, send, setsockopt, shutdown, sockaddr, sockaddr_storage, socket, socketpair,
+        socklen_t, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, MSG_CTRUNC, MSG_DONTROUTE, MSG_DONTWAIT,
+        MSG_EOR, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, SHUT_RD, SHUT_RDWR, SHUT_WR,
+        SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, SOL_SOCKET, SOMAXCONN, SO_ACCEPTCONN,
+        SO_BROADCAST, SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE, SO_RCVBUF,
+        SO_RCVLOWAT, SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDLOWAT, SO_SNDTIMEO,
+        SO_TYPE,
+    };
+    /// Linux, Android, FreeBSD, NetBSD, OpenBSD, DragonFly, illumos: `accept4` and the
+    /// `SOCK_NONBLOCK`/`SOCK_CLOEXEC` type flags.
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly",
+        target_os = "illumos",
+        target_os = "solaris"
+    ))]
+    pub use libc::{accept4, SOCK_CLOEXEC, SOCK_NONBLOCK};
+}
+
+/// `<netinet/in.h>`: Internet addresses and the IP-level options.
+pub mod netinet_in {
+    pub use libc::{
+        in6_addr, in_addr, in_addr_t, in_port_t, sockaddr_in, sockaddr_in6, INADDR_ANY,
+        INADDR_LOOPBACK, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_RAW,
+        IPPROTO_TCP, IPPROTO_UDP, IPV6_UNICAST_HOPS, IPV6_V6ONLY, IP_TOS, IP_TTL,
+    };
+}
+
+/// `<netinet/tcp.h>`: TCP-level options.
+pub mod netinet_tcp {
+    /// Linux and Android: idle time before keepalive probes (Apple calls it
+    /// `TCP_KEEPALIVE`).
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+    pub use libc::TCP_KEEPIDLE;
+    pub use libc::{TCP_KEEPCNT, TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY};
+}
+
+/// `<sys/un.h>`: Unix-domain addresses.
+pub mod sys_un {
+    pub use libc::sockaddr_un;
+}
+
+/// `<fcntl.h>`: the file-status and descriptor flags that matter for sockets.
+pub mod fcntl {
+    pub use libc::{
+        fcntl, FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_APPEND, O_NONBLOCK, O_RDONLY,
+        O_RDWR, O_WRONLY,
+    };
+}
+
+/// `<unistd.h>`: `close`.
+pub mod unistd {
+    pub use libc::close;
+}
+
+/// `<string.h>`: `strerror_r` (the XSI form on glibc, through `libc`'s binding).
+pub mod string {
+    pub use libc::strerror_r;
+}
+
+/// `<sys/time.h>`: `timeval`, the type of `SO_RCVTIMEO` and `SO_SNDTIMEO`.
+pub mod sys_time {
+    pub use libc::{suseconds_t, time_t, timeval};
+}
+
+/// `<stdlib.h>`: `getenv`, read once for `SOCKAPI_TRACE` without allocating.
+pub mod stdlib {
+    pub use libc::getenv;
+}
+
+/// `<errno.h>`: the error numbers. The POSIX and BSD-socket set is on every Unix.
+pub mod errno {
+    pub use libc::{
+        E2BIG, EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EALREADY, EBADF, EBADMSG,
+        EBUSY, ECANCELED, ECHILD, ECONNABORTED, ECONNREFUSED, ECONNRESET, EDEADLK, EDESTADDRREQ,
+        EDOM, EDQUOT, EEXIST, EFAULT, EFBIG, EHOSTDOWN, EHOSTUNREACH, EIDRM, EILSEQ, EINPROGRESS,
+        EINTR, EINVAL, EIO, EISCONN, EISDIR, ELOOP, EMFILE, EMLINK, EMSGSIZE, EMULTIHOP,
+        ENAMETOOLONG, ENETDOWN, ENETRESET, ENETUNREACH, ENFILE, ENOBUFS, ENODEV, ENOENT, ENOEXEC,
+        ENOLCK, ENOLINK, ENOMEM, ENOMSG, ENOPROTOOPT, ENOSPC, ENOSYS, ENOTBLK, ENOTCONN, ENOTDIR,
+        ENOTEMPTY, ENOTRECOVERABLE, ENOTSOCK, ENOTSUP, ENOTTY, ENXIO, EOPNOTSUPP, EOVERFLOW,
+        EOWNERDEAD, EPERM, EPFNOSUPPORT, EPIPE, EPROTO, EPROTONOSUPPORT, EPROTOTYPE, ERANGE,
+        EREMOTE, EROFS, ESHUTDOWN, ESOCKTNOSUPPORT, ESPIPE, ESRCH, ESTALE, ETIMEDOUT, ETOOMANYREFS,
+        ETXTBSY, EUSERS, EWOULDBLOCK, EXDEV,
+    };
+    /// The numbers only Linux (and Android) define.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{
+        EADV, EBADE, EBADFD, EBADR, EBADRQC, EBADSLT, EBFONT, ECHRNG, ECOMM, EDEADLOCK, EDOTDOT,
+        EHWPOISON, EISNAM, EKEYEXPIRED, EKEYREJECTED, EKEYREVOKED, EL2HLT, EL2NSYNC, EL3HLT,
+        EL3RST, ELIBACC, ELIBBAD, ELIBEXEC, ELIBMAX, ELIBSCN, ELNRNG, EMEDIUMTYPE, ENAVAIL, ENOANO,
+        ENOCSI, ENODATA, ENOKEY, ENOMEDIUM, ENONET, ENOPKG, ENOSR, ENOSTR, ENOTNAM, ENOTUNIQ,
+        EREMCHG, EREMOTEIO, ERESTART, ERFKILL, ESRMNT, ESTRPIPE, ETIME, EUCLEAN, EUNATCH, EXFULL,
+    };
+}
+
+pub use errno::*;
+pub use fcntl::*;
+pub use netinet_in::*;
+pub use netinet_tcp::*;
+pub use stdlib::*;
+pub use string::*;
+pub use sys_socket::*;
+pub use sys_time::*;
+pub use sys_un::*;
+pub use unistd::*;
+
+/// Re-exported so that users of this crate name the C integer types from one place.
+pub use libc::{c_char, c_int, c_void, size_t, ssize_t};

@@ -1,0 +1,449 @@
+//! Checks sockapi-sys against the C compiler's view of the system headers.
+//!
+//! `layout_probe.c` is compiled here, at test time, with the C compiler that `cc`
+//! finds; it prints `name value` lines (sizes, alignments, field offsets and sizes,
+//! signedness, constant values) and the tables below say what Rust thinks each of
+//! those is. Doing this in the test rather than in a build script keeps a C compiler
+//! out of the requirements for users of the crate.
+//!
+//! Every test collects all mismatches before failing, and the probe's output and the
+//! Rust tables must name exactly the same items, so that an entry missing on either
+//! side is reported instead of silently going unchecked.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::env::consts::{ARCH, OS};
+use std::mem::{align_of, offset_of, size_of};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The probe's source, embedded so that editing it rebuilds this test.
+const PROBE_SOURCE: &str = include_str!("layout_probe.c");
+
+/// The name prefixes the probe prints (see the comment at the top of the probe).
+const KINDS: &[&str] = &[
+    "size",
+    "align",
+    "offset",
+    "fieldsize",
+    "signed",
+    "const",
+    "errno",
+];
+
+/// `(name as the probe prints it, value as Rust sees it)`.
+type Table = Vec<(String, i128)>;
+
+/// `size.T` and `align.T` for each named type of `sockapi_sys`.
+macro_rules! layouts {
+    ($($t:ident),* $(,)?) => {
+        vec![$(
+            (
+                String::from(concat!("size.", stringify!($t))),
+                size_of::<sockapi_sys::$t>() as i128,
+            ),
+            (
+                String::from(concat!("align.", stringify!($t))),
+                align_of::<sockapi_sys::$t>() as i128,
+            ),
+        )*]
+    };
+}
+
+/// `signed.T` for each named integer type: 1 if it can hold -1.
+macro_rules! signedness {
+    ($($t:ident),* $(,)?) => {
+        vec![$((
+            String::from(concat!("signed.", stringify!($t))),
+            i128::from(<sockapi_sys::$t>::try_from(-1_i8).is_ok()),
+        ),)*]
+    };
+}
+
+/// `offset.T.f` and `fieldsize.T.f` for each listed field of each struct.
+macro_rules! fields {
+    ($($t:ident { $($f:ident),* $(,)? })*) => {
+        vec![$($(
+            (
+                String::from(concat!("offset.", stringify!($t), ".", stringify!($f))),
+                offset_of!(sockapi_sys::$t, $f) as i128,
+            ),
+            (
+                String::from(concat!("fieldsize.", stringify!($t), ".", stringify!($f))),
+                field_size(|s: &sockapi_sys::$t| &s.$f) as i128,
+            ),
+        )*)*]
+    };
+}
+
+/// `<kind>.NAME` for each constant, read from the given module (a crate or a
+/// module brought into scope with `use`).
+macro_rules! consts {
+    ($kind:literal, $module:ident; $($name:ident),* $(,)?) => {
+        vec![$((
+            String::from(concat!($kind, ".", stringify!($name))),
+            i128::from($module::$name),
+        ),)*]
+    };
+}
+
+/// The size of a field, found through a projection so that no value of `T` (and no
+/// `unsafe` to make one) is needed.
+fn field_size<T, F>(_project: fn(&T) -> &F) -> usize {
+    size_of::<F>()
+}
+
+#[test]
+fn types_and_fields_match_c() {
+    let mut table: Table = layouts![
+        sockaddr,
+        sockaddr_in,
+        sockaddr_in6,
+        sockaddr_un,
+        sockaddr_storage,
+        linger,
+        timeval,
+        in_addr,
+        in6_addr,
+        socklen_t,
+        sa_family_t,
+        in_port_t,
+        time_t,
+        suseconds_t,
+        c_char,
+        c_int,
+        size_t,
+        ssize_t,
+    ];
+    table.extend(signedness![
+        socklen_t,
+        sa_family_t,
+        in_port_t,
+        time_t,
+        suseconds_t,
+        c_char,
+        c_int,
+        size_t,
+        ssize_t,
+    ]);
+    table.extend(fields![
+        sockaddr { sa_family, sa_data }
+        sockaddr_in { sin_family, sin_port, sin_addr, sin_zero }
+        sockaddr_in6 { sin6_family, sin6_port, sin6_flowinfo, sin6_addr, sin6_scope_id }
+        sockaddr_un { sun_family, sun_path }
+        sockaddr_storage { ss_family }
+        linger { l_onoff, l_linger }
+        timeval { tv_sec, tv_usec }
+        in_addr { s_addr }
+        in6_addr { s6_addr }
+    ]);
+    check(&["size", "align", "signed", "offset", "fieldsize"], &table);
+}
+
+#[test]
+fn constants_match_c() {
+    // <sys/socket.h>
+    let mut table: Table = consts!["const", sockapi_sys;
+        AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC,
+        MSG_DONTROUTE, MSG_DONTWAIT, MSG_EOR, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_CTRUNC,
+        MSG_WAITALL,
+        SHUT_RD, SHUT_RDWR, SHUT_WR,
+        SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM,
+        SOL_SOCKET, SOMAXCONN,
+        SO_ACCEPTCONN, SO_BROADCAST, SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER,
+        SO_OOBINLINE, SO_RCVBUF, SO_RCVLOWAT, SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT,
+        SO_SNDBUF, SO_SNDLOWAT, SO_SNDTIMEO, SO_TYPE,
+    ];
+    // These `cfg`s copy the ones in src/lib.rs; the probe guards the same items.
+    #[cfg(any(
+        target_os = "linux",
+        target_os = "android",
+        target_os = "freebsd",
+        target_os = "netbsd",
+        target_os = "openbsd",
+        target_os = "dragonfly",
+        target_os = "illumos",
+        target_os = "solaris"
+    ))]
+    table.extend(consts!["const", sockapi_sys; SOCK_CLOEXEC, SOCK_NONBLOCK]);
+    #[cfg(not(target_vendor = "apple"))]
+    table.extend(consts!["const", sockapi_sys; MSG_NOSIGNAL]);
+    // <netinet/in.h>
+    table.extend(consts!["const", sockapi_sys;
+        INADDR_ANY, INADDR_LOOPBACK,
+        IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_RAW, IPPROTO_TCP,
+        IPPROTO_UDP,
+        IPV6_UNICAST_HOPS, IPV6_V6ONLY, IP_TOS, IP_TTL,
+    ]);
+    // <netinet/tcp.h>
+    table
+        .extend(consts!["const", sockapi_sys; TCP_KEEPCNT, TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY]);
+    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+    table.extend(consts!["const", sockapi_sys; TCP_KEEPIDLE]);
+    // <fcntl.h>
+    table.extend(consts!["const", sockapi_sys;
+        FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL,
+        O_APPEND, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY,
+    ]);
+    check(&["const"], &table);
+}
+
+/// The list is every E-name in glibc's `<errno.h>` that the `libc` crate also
+/// declares for linux-gnu (tests/ERRNO_LIST.txt); the probe prints it under the
+/// same condition.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn errno_values_match_c() {
+    use sockapi_sys::errno;
+    let table: Table = consts!["errno", errno;
+        E2BIG, EACCES, EADDRINUSE, EADDRNOTAVAIL, EADV, EAFNOSUPPORT, EAGAIN, EALREADY,
+        EBADE, EBADF, EBADFD, EBADMSG, EBADR, EBADRQC, EBADSLT, EBFONT, EBUSY, ECANCELED,
+        ECHILD, ECHRNG, ECOMM, ECONNABORTED, ECONNREFUSED, ECONNRESET, EDEADLK, EDEADLOCK,
+        EDESTADDRREQ, EDOM, EDOTDOT, EDQUOT, EEXIST, EFAULT, EFBIG, EHOSTDOWN, EHOSTUNREACH,
+        EHWPOISON, EIDRM, EILSEQ, EINPROGRESS, EINTR, EINVAL, EIO, EISCONN, EISDIR, EISNAM,
+        EKEYEXPIRED, EKEYREJECTED, EKEYREVOKED, EL2HLT, EL2NSYNC, EL3HLT, EL3RST, ELIBACC,
+        ELIBBAD, ELIBEXEC, ELIBMAX, ELIBSCN, ELNRNG, ELOOP, EMEDIUMTYPE, EMFILE, EMLINK,
+        EMSGSIZE, EMULTIHOP, ENAMETOOLONG, ENAVAIL, ENETDOWN, ENETRESET, ENETUNREACH, ENFILE,
+        ENOANO, ENOBUFS, ENOCSI, ENODATA, ENODEV, ENOENT, ENOEXEC, ENOKEY, ENOLCK, ENOLINK,
+        ENOMEDIUM, ENOMEM, ENOMSG, ENONET, ENOPKG, ENOPROTOOPT, ENOSPC, ENOSR, ENOSTR, ENOSYS,
+        ENOTBLK, ENOTCONN, ENOTDIR, ENOTEMPTY, ENOTNAM, ENOTRECOVERABLE, ENOTSOCK, ENOTSUP,
+        ENOTTY, ENOTUNIQ, ENXIO, EOPNOTSUPP, EOVERFLOW, EOWNERDEAD, EPERM, EPFNOSUPPORT, EPIPE,
+        EPROTO, EPROTONOSUPPORT, EPROTOTYPE, ERANGE, EREMCHG, EREMOTE, EREMOTEIO, ERESTART,
+        ERFKILL, EROFS, ESHUTDOWN, ESOCKTNOSUPPORT, ESPIPE, ESRCH, ESRMNT, ESTALE, ESTRPIPE,
+        ETIME, ETIMEDOUT, ETOOMANYREFS, ETXTBSY, EUCLEAN, EUNATCH, EUSERS, EWOULDBLOCK, EXDEV,
+        EXFULL,
+    ];
+    check(&["errno"], &table);
+}
+
+/// Compares `table` with every probe line whose kind is in `kinds`, and fails with
+/// the full list of differences.
+fn check(kinds: &[&str], table: &Table) {
+    let probe = probe();
+    let of_these_kinds =
+        |name: &&String| kinds.contains(&name.split('.').next().unwrap_or_default());
+    let mut problems = Vec::new();
+    for name in probe.repeated.iter().filter(of_these_kinds) {
+        problems.push(format!("{name}: printed more than once by the C probe"));
+    }
+    let mut listed = BTreeSet::new();
+    for (name, rust) in table {
+        if !listed.insert(name.as_str()) {
+            problems.push(format!("{name}: listed twice in the Rust table"));
+        }
+        match probe.values.get(name) {
+            None => problems.push(format!(
+                "{name}: the C probe printed nothing (Rust: {rust})"
+            )),
+            Some(c) if c != rust => problems.push(format!("{name}: C {c}, Rust {rust}")),
+            Some(_) => {}
+        }
+    }
+    for name in probe.values.keys().filter(of_these_kinds) {
+        if !listed.contains(name.as_str()) {
+            problems.push(format!(
+                "{name}: printed by the C probe, missing from the Rust table"
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} difference(s) between sockapi-sys and the C headers:\n  {}",
+        problems.len(),
+        problems.join("\n  ")
+    );
+}
+
+/// What the probe printed.
+struct Probe {
+    values: BTreeMap<String, i128>,
+    /// Names printed more than once (the first value is kept), reported by the test
+    /// that owns their kind rather than hiding every other result.
+    repeated: BTreeSet<String>,
+}
+
+/// The probe's output, built and run once per test process; a failure to build or
+/// run it fails every test that asks.
+fn probe() -> &'static Probe {
+    static PROBE: OnceLock<Result<Probe, String>> = OnceLock::new();
+    match PROBE.get_or_init(build_and_run_probe) {
+        Ok(probe) => probe,
+        Err(message) => panic!("layout probe: {message}"),
+    }
+}
+
+/// Removes the scratch directory however the probe run ends.
+struct ScratchDir(PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn build_and_run_probe() -> Result<Probe, String> {
+    // The pid keeps concurrent test runs (other checkouts, CI jobs) apart.
+    let dir =
+        ScratchDir(std::env::temp_dir().join(format!("sockapi-sys-layout-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0)
+        .map_err(|e| format!("cannot create {}: {e}", dir.0.display()))?;
+    let source = dir.0.join("layout_probe.c");
+    let exe = dir.0.join("layout_probe");
+    std::fs::write(&source, PROBE_SOURCE)
+        .map_err(|e| format!("cannot write {}: {e}", source.display()))?;
+
+    let (target, host) = target_and_host();
+    // Cargo sets none of the variables `cc` normally reads (TARGET, HOST, OPT_LEVEL,
+    // OUT_DIR, ...) when running tests, so each one is given here.
+    let compiler = cc::Build::new()
+        .target(&target)
+        .host(&host)
+        .opt_level(0)
+        .debug(false)
+        .out_dir(&dir.0)
+        .cargo_metadata(false)
+        .try_get_compiler()
+        .map_err(|e| {
+            format!(
+                "no C compiler found for {target} ({e}); this test needs one \
+                 (gcc or clang on PATH, or named by CC)"
+            )
+        })?;
+    let compile = compiler
+        .to_command()
+        .arg(&source)
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run the C compiler {} for {target}: {e}; this test needs one \
+                 (gcc or clang on PATH, or named by CC)",
+                compiler.path().display()
+            )
+        })?;
+    if !compile.status.success() {
+        return Err(format!(
+            "compiling the probe for {target} failed ({}):\n{}{}",
+            compile.status,
+            String::from_utf8_lossy(&compile.stdout),
+            String::from_utf8_lossy(&compile.stderr)
+        ));
+    }
+
+    let run = Command::new(&exe)
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", exe.display()))?;
+    if !run.status.success() {
+        return Err(format!(
+            "the probe failed ({}):\n{}",
+            run.status,
+            String::from_utf8_lossy(&run.stderr)
+        ));
+    }
+    let stdout = String::from_utf8(run.stdout).map_err(|e| format!("output not UTF-8: {e}"))?;
+    parse_probe_output(&stdout)
+}
+
+fn parse_probe_output(stdout: &str) -> Result<Probe, String> {
+    let mut probe = Probe {
+        values: BTreeMap::new(),
+        repeated: BTreeSet::new(),
+    };
+    for line in stdout.lines() {
+        let (name, value) = line
+            .split_once(' ')
+            .ok_or_else(|| format!("malformed line {line:?}"))?;
+        let kind = name.split('.').next().unwrap_or_default();
+        if !KINDS.contains(&kind) {
+            return Err(format!("unknown kind {kind:?} in line {line:?}"));
+        }
+        let value = value
+            .parse()
+            .map_err(|e| format!("bad value in line {line:?}: {e}"))?;
+        if probe.values.contains_key(name) {
+            probe.repeated.insert(name.to_owned());
+        } else {
+            probe.values.insert(name.to_owned(), value);
+        }
+    }
+    Ok(probe)
+}
+
+/// The C compiler must target what this test binary was built for, which Cargo does
+/// not tell a running test. `rustc -vV`'s host triple is exact (armv7, riscv64gc,
+/// gnueabihf, ...) and right unless the test was cross-built, so it is used when it
+/// agrees with this binary's own arch, OS and env; otherwise the triple is pieced
+/// together from those.
+fn target_and_host() -> (String, String) {
+    let host = rustc_host();
+    let target = match &host {
+        Some(host) if describes_this_binary(host) => host.clone(),
+        _ => triple_from_cfg(),
+    };
+    let host = host.unwrap_or_else(|| target.clone());
+    (target, host)
+}
+
+fn rustc_host() -> Option<String> {
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let output = Command::new(rustc).arg("-vV").output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(output.stdout).ok()?;
+    let host = text.lines().find_map(|line| line.strip_prefix("host: "))?;
+    Some(host.trim().to_owned())
+}
+
+const TARGET_ENV: &str = if cfg!(target_env = "gnu") {
+    "gnu"
+} else if cfg!(target_env = "musl") {
+    "musl"
+} else {
+    ""
+};
+
+fn os_in_triple() -> &'static str {
+    match OS {
+        "macos" => "darwin",
+        os => os,
+    }
+}
+
+fn describes_this_binary(triple: &str) -> bool {
+    let parts: Vec<&str> = triple.split('-').collect();
+    let arch = parts[0];
+    let arch_matches = match ARCH {
+        "x86" => arch.len() == 4 && arch.starts_with('i') && arch.ends_with("86"),
+        "arm" => arch.starts_with("arm") || arch.starts_with("thumb"),
+        // riscv64gc, powerpc64le, mips64el: a suffix of letters, never of digits,
+        // which would be a different width (powerpc vs powerpc64).
+        arch_name => arch
+            .strip_prefix(arch_name)
+            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_alphabetic())),
+    };
+    let os_matches = parts[1..].contains(&os_in_triple());
+    // The env is the last part of a four-part triple (gnu, gnueabihf, musl, ...).
+    let env_matches =
+        TARGET_ENV.is_empty() || (parts.len() == 4 && parts[3].starts_with(TARGET_ENV));
+    arch_matches && os_matches && env_matches
+}
+
+fn triple_from_cfg() -> String {
+    let arch = match ARCH {
+        "x86" => "i686",
+        arch => arch,
+    };
+    let vendor = if cfg!(target_vendor = "apple") {
+        "apple"
+    } else {
+        "unknown"
+    };
+    let env = if TARGET_ENV.is_empty() {
+        String::new()
+    } else {
+        format!("-{TARGET_ENV}")
+    };
+    format!("{arch}-{vendor}-{}{env}", os_in_triple())
+}

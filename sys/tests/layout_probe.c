@@ -1,0 +1,352 @@
+/*
+ * Layout probe for sockapi-sys: prints what the C compiler and the system headers
+ * say about every type, field and constant that sockapi-sys re-exports, as
+ * `name value` lines. tests/layout.rs compiles and runs this and compares each line
+ * with the Rust side, so the names here must match the names in its tables.
+ *
+ * Name scheme:
+ *   size.T / align.T           sizeof / _Alignof of T (named as in Rust)
+ *   offset.T.f / fieldsize.T.f offsetof and sizeof of field f of T
+ *   signed.T                   1 if the integer type T is signed, else 0
+ *   const.NAME / errno.NAME    value of a constant
+ *
+ * Platform-specific items are guarded by the same conditions as the `cfg`s in
+ * src/lib.rs (spelled as the compilers' predefined macros), so a header that lacks
+ * one of them on a platform where Rust exports it fails to compile here instead of
+ * going unchecked.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/un.h>
+
+#define LAYOUT(name, type)                                      \
+    do {                                                        \
+        printf("size.%s %zu\n", name, sizeof(type));            \
+        printf("align.%s %zu\n", name, (size_t)_Alignof(type)); \
+    } while (0)
+
+/* `#field` stringifies the spelling written here even when the header turns the
+ * field name into a macro (glibc's s6_addr is `__in6_u.__u6_addr8`). */
+#define FIELD(name, type, field)                                                   \
+    do {                                                                           \
+        printf("offset.%s.%s %zu\n", name, #field, offsetof(type, field));         \
+        printf("fieldsize.%s.%s %zu\n", name, #field, sizeof(((type *)0)->field)); \
+    } while (0)
+
+/* Compared with 1 rather than 0: `unsigned < 0` trips -Wtype-limits (part of the
+ * -Wextra that cc passes). */
+#define SIGNED(name, type) printf("signed.%s %d\n", name, (type)-1 < (type)1)
+
+/* Every value fits in a long long; the Rust side widens to i128 likewise. */
+#define CONST(name) printf("const.%s %lld\n", #name, (long long)(name))
+#define ERRNO(name) printf("errno.%s %lld\n", #name, (long long)(name))
+
+static void types(void) {
+    LAYOUT("sockaddr", struct sockaddr);
+    LAYOUT("sockaddr_in", struct sockaddr_in);
+    LAYOUT("sockaddr_in6", struct sockaddr_in6);
+    LAYOUT("sockaddr_un", struct sockaddr_un);
+    LAYOUT("sockaddr_storage", struct sockaddr_storage);
+    LAYOUT("linger", struct linger);
+    LAYOUT("timeval", struct timeval);
+    LAYOUT("in_addr", struct in_addr);
+    LAYOUT("in6_addr", struct in6_addr);
+
+    /* The integer typedefs: size, alignment and signedness all reach the ABI. */
+    LAYOUT("socklen_t", socklen_t);
+    LAYOUT("sa_family_t", sa_family_t);
+    LAYOUT("in_port_t", in_port_t);
+    LAYOUT("time_t", time_t);
+    LAYOUT("suseconds_t", suseconds_t);
+    LAYOUT("c_char", char);
+    LAYOUT("c_int", int);
+    LAYOUT("size_t", size_t);
+    LAYOUT("ssize_t", ssize_t);
+    SIGNED("socklen_t", socklen_t);
+    SIGNED("sa_family_t", sa_family_t);
+    SIGNED("in_port_t", in_port_t);
+    SIGNED("time_t", time_t);
+    SIGNED("suseconds_t", suseconds_t);
+    SIGNED("c_char", char);
+    SIGNED("c_int", int);
+    SIGNED("size_t", size_t);
+    SIGNED("ssize_t", ssize_t);
+}
+
+static void fields(void) {
+    FIELD("sockaddr", struct sockaddr, sa_family);
+    FIELD("sockaddr", struct sockaddr, sa_data);
+
+    FIELD("sockaddr_in", struct sockaddr_in, sin_family);
+    FIELD("sockaddr_in", struct sockaddr_in, sin_port);
+    FIELD("sockaddr_in", struct sockaddr_in, sin_addr);
+    FIELD("sockaddr_in", struct sockaddr_in, sin_zero);
+
+    FIELD("sockaddr_in6", struct sockaddr_in6, sin6_family);
+    FIELD("sockaddr_in6", struct sockaddr_in6, sin6_port);
+    FIELD("sockaddr_in6", struct sockaddr_in6, sin6_flowinfo);
+    FIELD("sockaddr_in6", struct sockaddr_in6, sin6_addr);
+    FIELD("sockaddr_in6", struct sockaddr_in6, sin6_scope_id);
+
+    FIELD("sockaddr_un", struct sockaddr_un, sun_family);
+    FIELD("sockaddr_un", struct sockaddr_un, sun_path);
+
+    /* The rest of sockaddr_storage is padding whose names differ between libcs. */
+    FIELD("sockaddr_storage", struct sockaddr_storage, ss_family);
+
+    FIELD("linger", struct linger, l_onoff);
+    FIELD("linger", struct linger, l_linger);
+
+    FIELD("timeval", struct timeval, tv_sec);
+    FIELD("timeval", struct timeval, tv_usec);
+
+    FIELD("in_addr", struct in_addr, s_addr);
+    FIELD("in6_addr", struct in6_addr, s6_addr);
+}
+
+static void constants(void) {
+    /* <sys/socket.h> */
+    CONST(AF_INET);
+    CONST(AF_INET6);
+    CONST(AF_UNIX);
+    CONST(AF_UNSPEC);
+    CONST(MSG_DONTROUTE);
+    CONST(MSG_DONTWAIT);
+    CONST(MSG_EOR);
+    CONST(MSG_OOB);
+    CONST(MSG_PEEK);
+    CONST(MSG_TRUNC);
+    CONST(MSG_CTRUNC);
+    CONST(MSG_WAITALL);
+    CONST(SHUT_RD);
+    CONST(SHUT_RDWR);
+    CONST(SHUT_WR);
+    CONST(SOCK_DGRAM);
+    CONST(SOCK_RAW);
+    CONST(SOCK_SEQPACKET);
+    CONST(SOCK_STREAM);
+    CONST(SOL_SOCKET);
+    CONST(SOMAXCONN);
+    CONST(SO_ACCEPTCONN);
+    CONST(SO_BROADCAST);
+    CONST(SO_DONTROUTE);
+    CONST(SO_ERROR);
+    CONST(SO_KEEPALIVE);
+    CONST(SO_LINGER);
+    CONST(SO_OOBINLINE);
+    CONST(SO_RCVBUF);
+    CONST(SO_RCVLOWAT);
+    CONST(SO_RCVTIMEO);
+    CONST(SO_REUSEADDR);
+    CONST(SO_REUSEPORT);
+    CONST(SO_SNDBUF);
+    CONST(SO_SNDLOWAT);
+    CONST(SO_SNDTIMEO);
+    CONST(SO_TYPE);
+    /* lib.rs: any(linux, android, freebsd, netbsd, openbsd, dragonfly, illumos,
+     * solaris). Android's clang defines __linux__ too; __sun && __SVR4 covers both
+     * illumos and Solaris. */
+#if defined(__linux__) || defined(__FreeBSD__) || defined(__NetBSD__) || \
+    defined(__OpenBSD__) || defined(__DragonFly__) || (defined(__sun) && defined(__SVR4))
+    CONST(SOCK_CLOEXEC);
+    CONST(SOCK_NONBLOCK);
+#endif
+    /* lib.rs: not(target_vendor = "apple") */
+#if !defined(__APPLE__)
+    CONST(MSG_NOSIGNAL);
+#endif
+
+    /* <netinet/in.h> */
+    CONST(INADDR_ANY);
+    CONST(INADDR_LOOPBACK);
+    CONST(IPPROTO_ICMP);
+    CONST(IPPROTO_ICMPV6);
+    CONST(IPPROTO_IP);
+    CONST(IPPROTO_IPV6);
+    CONST(IPPROTO_RAW);
+    CONST(IPPROTO_TCP);
+    CONST(IPPROTO_UDP);
+    CONST(IPV6_UNICAST_HOPS);
+    CONST(IPV6_V6ONLY);
+    CONST(IP_TOS);
+    CONST(IP_TTL);
+
+    /* <netinet/tcp.h> */
+    CONST(TCP_KEEPCNT);
+    CONST(TCP_KEEPINTVL);
+    CONST(TCP_MAXSEG);
+    CONST(TCP_NODELAY);
+    /* lib.rs: any(linux, android, freebsd) */
+#if defined(__linux__) || defined(__FreeBSD__)
+    CONST(TCP_KEEPIDLE);
+#endif
+
+    /* <fcntl.h> */
+    CONST(FD_CLOEXEC);
+    CONST(F_GETFD);
+    CONST(F_GETFL);
+    CONST(F_SETFD);
+    CONST(F_SETFL);
+    CONST(O_APPEND);
+    CONST(O_NONBLOCK);
+    CONST(O_RDONLY);
+    CONST(O_RDWR);
+    CONST(O_WRONLY);
+}
+
+/* Every E-name in glibc's <errno.h> that the libc crate also declares for linux-gnu
+ * (the list is tests/ERRNO_LIST.txt). The Rust test has the same condition. */
+static void errnos(void) {
+#if defined(__linux__) && defined(__GLIBC__)
+    ERRNO(E2BIG);
+    ERRNO(EACCES);
+    ERRNO(EADDRINUSE);
+    ERRNO(EADDRNOTAVAIL);
+    ERRNO(EADV);
+    ERRNO(EAFNOSUPPORT);
+    ERRNO(EAGAIN);
+    ERRNO(EALREADY);
+    ERRNO(EBADE);
+    ERRNO(EBADF);
+    ERRNO(EBADFD);
+    ERRNO(EBADMSG);
+    ERRNO(EBADR);
+    ERRNO(EBADRQC);
+    ERRNO(EBADSLT);
+    ERRNO(EBFONT);
+    ERRNO(EBUSY);
+    ERRNO(ECANCELED);
+    ERRNO(ECHILD);
+    ERRNO(ECHRNG);
+    ERRNO(ECOMM);
+    ERRNO(ECONNABORTED);
+    ERRNO(ECONNREFUSED);
+    ERRNO(ECONNRESET);
+    ERRNO(EDEADLK);
+    ERRNO(EDEADLOCK);
+    ERRNO(EDESTADDRREQ);
+    ERRNO(EDOM);
+    ERRNO(EDOTDOT);
+    ERRNO(EDQUOT);
+    ERRNO(EEXIST);
+    ERRNO(EFAULT);
+    ERRNO(EFBIG);
+    ERRNO(EHOSTDOWN);
+    ERRNO(EHOSTUNREACH);
+    ERRNO(EHWPOISON);
+    ERRNO(EIDRM);
+    ERRNO(EILSEQ);
+    ERRNO(EINPROGRESS);
+    ERRNO(EINTR);
+    ERRNO(EINVAL);
+    ERRNO(EIO);
+    ERRNO(EISCONN);
+    ERRNO(EISDIR);
+    ERRNO(EISNAM);
+    ERRNO(EKEYEXPIRED);
+    ERRNO(EKEYREJECTED);
+    ERRNO(EKEYREVOKED);
+    ERRNO(EL2HLT);
+    ERRNO(EL2NSYNC);
+    ERRNO(EL3HLT);
+    ERRNO(EL3RST);
+    ERRNO(ELIBACC);
+    ERRNO(ELIBBAD);
+    ERRNO(ELIBEXEC);
+    ERRNO(ELIBMAX);
+    ERRNO(ELIBSCN);
+    ERRNO(ELNRNG);
+    ERRNO(ELOOP);
+    ERRNO(EMEDIUMTYPE);
+    ERRNO(EMFILE);
+    ERRNO(EMLINK);
+    ERRNO(EMSGSIZE);
+    ERRNO(EMULTIHOP);
+    ERRNO(ENAMETOOLONG);
+    ERRNO(ENAVAIL);
+    ERRNO(ENETDOWN);
+    ERRNO(ENETRESET);
+    ERRNO(ENETUNREACH);
+    ERRNO(ENFILE);
+    ERRNO(ENOANO);
+    ERRNO(ENOBUFS);
+    ERRNO(ENOCSI);
+    ERRNO(ENODATA);
+    ERRNO(ENODEV);
+    ERRNO(ENOENT);
+    ERRNO(ENOEXEC);
+    ERRNO(ENOKEY);
+    ERRNO(ENOLCK);
+    ERRNO(ENOLINK);
+    ERRNO(ENOMEDIUM);
+    ERRNO(ENOMEM);
+    ERRNO(ENOMSG);
+    ERRNO(ENONET);
+    ERRNO(ENOPKG);
+    ERRNO(ENOPROTOOPT);
+    ERRNO(ENOSPC);
+    ERRNO(ENOSR);
+    ERRNO(ENOSTR);
+    ERRNO(ENOSYS);
+    ERRNO(ENOTBLK);
+    ERRNO(ENOTCONN);
+    ERRNO(ENOTDIR);
+    ERRNO(ENOTEMPTY);
+    ERRNO(ENOTNAM);
+    ERRNO(ENOTRECOVERABLE);
+    ERRNO(ENOTSOCK);
+    ERRNO(ENOTSUP);
+    ERRNO(ENOTTY);
+    ERRNO(ENOTUNIQ);
+    ERRNO(ENXIO);
+    ERRNO(EOPNOTSUPP);
+    ERRNO(EOVERFLOW);
+    ERRNO(EOWNERDEAD);
+    ERRNO(EPERM);
+    ERRNO(EPFNOSUPPORT);
+    ERRNO(EPIPE);
+    ERRNO(EPROTO);
+    ERRNO(EPROTONOSUPPORT);
+    ERRNO(EPROTOTYPE);
+    ERRNO(ERANGE);
+    ERRNO(EREMCHG);
+    ERRNO(EREMOTE);
+    ERRNO(EREMOTEIO);
+    ERRNO(ERESTART);
+    ERRNO(ERFKILL);
+    ERRNO(EROFS);
+    ERRNO(ESHUTDOWN);
+    ERRNO(ESOCKTNOSUPPORT);
+    ERRNO(ESPIPE);
+    ERRNO(ESRCH);
+    ERRNO(ESRMNT);
+    ERRNO(ESTALE);
+    ERRNO(ESTRPIPE);
+    ERRNO(ETIME);
+    ERRNO(ETIMEDOUT);
+    ERRNO(ETOOMANYREFS);
+    ERRNO(ETXTBSY);
+    ERRNO(EUCLEAN);
+    ERRNO(EUNATCH);
+    ERRNO(EUSERS);
+    ERRNO(EWOULDBLOCK);
+    ERRNO(EXDEV);
+    ERRNO(EXFULL);
+#endif
+}
+
+int main(void) {
+    types();
+    fields();
+    constants();
+    errnos();
+    /* A short write (full disk, closed pipe) must not pass for a complete listing. */
+    return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
+}
