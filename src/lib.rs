@@ -131,4 +131,7 @@ pub use crate::sockopt::{
 };
 
 /// The result of every call: the value, or the C `errno` as an [`Errno`].
-pub type Result<T> = core::result::Result<T, Errno>;
+///
+/// The error type defaults to `Errno` but can be named, so `use sockapi::*;` does not
+/// take `Result<T, E>` away from code that uses other errors.
+pub type Result<T, E = Errno> = core::result::Result<T, E>;
