@@ -46,13 +46,13 @@ c_values! {
     const IPPROTO_ICMPV6 = sys::IPPROTO_ICMPV6;
     /// Raw IP packets.
     const IPPROTO_RAW = sys::IPPROTO_RAW;
+    /// IPv6, and the level of the IPv6 options.
+    const IPPROTO_IPV6 = sys::IPPROTO_IPV6;
 }
 
 /// `IPPROTO_IP` (0): the protocol argument C code writes as `0`, and the level of the
 /// IPv4 options. The trace prints it as `0` where it is a protocol.
 pub const IPPROTO_IP: Protocol = Protocol::from_raw(sys::IPPROTO_IP);
-/// `IPPROTO_IPV6`: the level of the IPv6 options.
-pub const IPPROTO_IPV6: Protocol = Protocol::from_raw(sys::IPPROTO_IPV6);
 
 impl From<c_int> for Protocol {
     /// The raw integer C code writes, such as `0`.

@@ -13,7 +13,6 @@
 //! what the C compiler sees. It runs only in this crate's tests: users of the crate
 //! never need a C compiler.
 #![no_std]
-#![allow(non_camel_case_types)]
 
 /// `<sys/socket.h>`: socket calls, address families, socket types, levels, options
 /// and message flags.
@@ -31,7 +30,7 @@ pub mod sys_socket {
         SO_RCVLOWAT, SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDLOWAT, SO_SNDTIMEO,
         SO_TYPE,
     };
-    /// Linux, Android, FreeBSD, NetBSD, OpenBSD, DragonFly, illumos: `accept4` and the
+    /// Linux, Android, FreeBSD, NetBSD, OpenBSD, DragonFly, illumos, Solaris: `accept4` and the
     /// `SOCK_NONBLOCK`/`SOCK_CLOEXEC` type flags.
     #[cfg(any(
         target_os = "linux",
@@ -57,7 +56,7 @@ pub mod netinet_in {
 
 /// `<netinet/tcp.h>`: TCP-level options.
 pub mod netinet_tcp {
-    /// Linux and Android: idle time before keepalive probes (Apple calls it
+    /// Linux, Android and FreeBSD: idle time before keepalive probes (Apple calls it
     /// `TCP_KEEPALIVE`).
     #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
     pub use libc::TCP_KEEPIDLE;

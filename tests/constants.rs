@@ -1,0 +1,183 @@
+//! Every constant sockapi exports has the value of the C constant of the same name
+//! (as `sockapi-sys` re-exports it; its layout test checks those against the system
+//! headers with a C compiler), and prints that name in `Debug` and in the trace.
+
+use sockapi::sys;
+use sockapi::*;
+
+/// One row: the C name, sockapi's value, the C value, and what `Debug` prints.
+type Row = (&'static str, i64, i64, String);
+
+macro_rules! rows {
+    ($($name:ident),* $(,)?) => {
+        vec![$((
+            stringify!($name),
+            $name.as_raw() as i64,
+            sys::$name as i64,
+            format!("{:?}", $name),
+        )),*]
+    };
+}
+
+fn check(rows: Vec<Row>) {
+    let mut wrong = Vec::new();
+    for (name, ours, c, debug) in &rows {
+        if ours != c {
+            wrong.push(format!("{name}: sockapi {ours}, C {c}"));
+        }
+        if debug != name {
+            wrong.push(format!("{name}: Debug prints {debug:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "mismatches:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn families_types_protocols_and_how() {
+    check(rows![AF_UNSPEC, AF_INET, AF_INET6, AF_UNIX]);
+    check(rows![SOCK_STREAM, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET]);
+    check(rows![
+        IPPROTO_TCP,
+        IPPROTO_UDP,
+        IPPROTO_ICMP,
+        IPPROTO_ICMPV6,
+        IPPROTO_RAW,
+        IPPROTO_IPV6
+    ]);
+    check(rows![SHUT_RD, SHUT_WR, SHUT_RDWR]);
+    assert_eq!(IPPROTO_IP.as_raw(), sys::IPPROTO_IP);
+    assert_eq!(SOMAXCONN, sys::SOMAXCONN);
+    assert_eq!(INADDR_ANY, sys::INADDR_ANY);
+    assert_eq!(INADDR_LOOPBACK, sys::INADDR_LOOPBACK);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn sock_flags() {
+    check(rows![SOCK_NONBLOCK, SOCK_CLOEXEC]);
+    assert_eq!(
+        format!("{:?}", SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC),
+        "SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC"
+    );
+    assert_eq!((SOCK_DGRAM | SOCK_CLOEXEC).base(), SOCK_DGRAM);
+    assert_eq!((SOCK_DGRAM | SOCK_CLOEXEC).flags(), SOCK_CLOEXEC);
+}
+
+#[test]
+fn message_and_file_flags() {
+    check(rows![
+        MSG_PEEK,
+        MSG_DONTWAIT,
+        MSG_WAITALL,
+        MSG_OOB,
+        MSG_DONTROUTE,
+        MSG_EOR,
+        MSG_TRUNC,
+        MSG_CTRUNC
+    ]);
+    #[cfg(target_os = "linux")]
+    check(rows![MSG_NOSIGNAL]);
+    check(rows![O_NONBLOCK, O_RDWR, O_WRONLY, O_APPEND, FD_CLOEXEC]);
+    assert_eq!(O_RDONLY.as_raw(), sys::O_RDONLY);
+    assert_eq!(
+        format!("{:?}", MSG_PEEK | MSG_DONTWAIT),
+        "MSG_PEEK|MSG_DONTWAIT"
+    );
+    assert_eq!(format!("{:?}", MsgFlags::from(0)), "0");
+    // Unknown bits stay visible, in hex, after the names.
+    let odd = MsgFlags::from_raw(sys::MSG_PEEK | 0x4000_0000);
+    assert_eq!(format!("{odd:?}"), "MSG_PEEK|0x40000000");
+}
+
+#[test]
+fn levels() {
+    let levels = [
+        ("SOL_SOCKET", SOL_SOCKET, sys::SOL_SOCKET),
+        ("SOL_IP", SOL_IP, sys::IPPROTO_IP),
+        ("SOL_TCP", SOL_TCP, sys::IPPROTO_TCP),
+        ("SOL_UDP", SOL_UDP, sys::IPPROTO_UDP),
+        ("SOL_IPV6", SOL_IPV6, sys::IPPROTO_IPV6),
+    ];
+    for (name, level, c) in levels {
+        assert_eq!(level.as_raw(), c, "{name}");
+        assert_eq!(format!("{level:?}"), name);
+    }
+    // C passes the protocol as the level: IPPROTO_TCP is SOL_TCP.
+    assert_eq!(Level::from(IPPROTO_TCP), SOL_TCP);
+}
+
+macro_rules! options {
+    ($($name:ident),* $(,)?) => {
+        vec![$((stringify!($name), $name.as_raw(), sys::$name, $name.name(), format!("{:?}", $name))),*]
+    };
+}
+
+#[test]
+fn socket_options() {
+    #[allow(unused_mut)]
+    let mut all = options![
+        SO_REUSEADDR,
+        SO_REUSEPORT,
+        SO_KEEPALIVE,
+        SO_LINGER,
+        SO_RCVBUF,
+        SO_SNDBUF,
+        SO_RCVTIMEO,
+        SO_SNDTIMEO,
+        SO_ERROR,
+        SO_TYPE,
+        SO_ACCEPTCONN,
+        SO_BROADCAST,
+        SO_OOBINLINE,
+        SO_DONTROUTE,
+        SO_RCVLOWAT,
+        TCP_NODELAY,
+        TCP_MAXSEG,
+        TCP_KEEPCNT,
+        TCP_KEEPINTVL,
+        IP_TTL,
+        IP_TOS,
+        IPV6_V6ONLY,
+        IPV6_UNICAST_HOPS,
+    ];
+    #[cfg(target_os = "linux")]
+    all.extend(options![TCP_KEEPIDLE]);
+    for (name, ours, c, c_name, debug) in all {
+        assert_eq!(ours, c, "{name}");
+        assert_eq!(c_name, name);
+        assert_eq!(debug, name);
+    }
+}
+
+#[test]
+fn errno_names_match_values() {
+    let sample = [
+        (Errno::EPERM, sys::EPERM, "EPERM"),
+        (Errno::EINTR, sys::EINTR, "EINTR"),
+        (Errno::EAGAIN, sys::EAGAIN, "EAGAIN"),
+        (Errno::EWOULDBLOCK, sys::EWOULDBLOCK, "EAGAIN"),
+        (Errno::EINPROGRESS, sys::EINPROGRESS, "EINPROGRESS"),
+        (Errno::ECONNREFUSED, sys::ECONNREFUSED, "ECONNREFUSED"),
+        (Errno::EADDRINUSE, sys::EADDRINUSE, "EADDRINUSE"),
+        (Errno::ENOTCONN, sys::ENOTCONN, "ENOTCONN"),
+        (Errno::ENOTSOCK, sys::ENOTSOCK, "ENOTSOCK"),
+        (Errno::EXDEV, sys::EXDEV, "EXDEV"),
+    ];
+    for (errno, c, name) in sample {
+        assert_eq!(errno.raw(), c);
+        assert_eq!(errno.name(), name);
+    }
+    // Every value from 1 to 133 that Linux defines has a name, and the name's own
+    // constant has that value (checked through the Display round trip).
+    #[cfg(target_os = "linux")]
+    for raw in 1..=133 {
+        let e = Errno::from_raw(raw);
+        if raw == 41 || raw == 58 {
+            // Linux leaves 41 and 58 unused.
+            assert!(!e.is_known(), "{raw}");
+            continue;
+        }
+        assert!(e.is_known(), "errno {raw} has no name");
+        assert!(e.to_string().starts_with(e.name()), "{e}");
+    }
+}
