@@ -32,27 +32,29 @@ const CAPABILITIES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The table: which capabilities a target has, by OS (and C library where it matters).
-fn capabilities(os: &str, _env: &str) -> &'static [&'static str] {
-    match os {
-        "linux" | "android" => &[
+/// The table: which capabilities a target has, by OS and C library (`gnu`, `musl`, …;
+/// none of today's capabilities differs between Linux's C libraries, but the reentrant
+/// netdb calls will).
+fn capabilities(os: &str, c_library: &str) -> &'static [&'static str] {
+    match (os, c_library) {
+        ("linux", _) | ("android", _) => &[
             "have_accept4",
             "have_msg_nosignal",
             "have_abstract_unix",
             "have_linux_errnos",
             "have_tcp_keepidle",
         ],
-        "freebsd" => &[
+        ("freebsd", _) => &[
             "have_accept4",
             "have_msg_nosignal",
             "have_sin_len",
             "have_tcp_keepidle",
         ],
-        "dragonfly" | "netbsd" | "openbsd" => {
+        ("dragonfly" | "netbsd" | "openbsd", _) => {
             &["have_accept4", "have_msg_nosignal", "have_sin_len"]
         }
-        "illumos" | "solaris" => &["have_accept4", "have_msg_nosignal"],
-        "macos" | "ios" | "tvos" | "watchos" | "visionos" => &["have_sin_len"],
+        ("illumos" | "solaris", _) => &["have_accept4", "have_msg_nosignal"],
+        ("macos" | "ios" | "tvos" | "watchos" | "visionos", _) => &["have_sin_len"],
         _ => &[],
     }
 }

@@ -164,7 +164,7 @@ impl<C: FcntlCmd> fmt::Display for TraceRet<'_, C> {
 /// int fcntl(int fd, int cmd, ... /* arg */);
 /// ```
 ///
-/// The command carries its argument (see the [module docs](crate::fcntl)):
+/// The command carries its argument (see the [module docs](mod@crate::fcntl)):
 /// `fcntl(&fd, F_GETFL)` returns [`OFlags`], `fcntl(&fd, F_SETFL(flags | O_NONBLOCK))`
 /// returns `()`, and likewise `F_GETFD` / `F_SETFD(FD_CLOEXEC)` with [`FdFlags`]. One
 /// `fcntl` call each; setting `O_NONBLOCK` the C way takes the same two calls as in C.

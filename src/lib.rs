@@ -58,7 +58,7 @@
 //! [`Protocol`], [`MsgFlags`], [`Level`], [`SockOpt`], …), so arguments in the wrong
 //! place do not compile:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0308
 //! use sockapi::*;
 //! let fd = socket(SOCK_STREAM, AF_INET, 0); // swapped: does not compile
 //! ```

@@ -5,14 +5,22 @@
 //! ([`ReadWrite`] or [`ReadOnly`]). Passing a value of the wrong type, or setting a
 //! read-only option, does not compile:
 //!
-//! ```compile_fail
+//! ```
+//! use sockapi::*;
+//! let fd = socket(AF_INET, SOCK_STREAM, 0).unwrap();
+//! // The right forms compile: read SO_TYPE, set SO_LINGER with a `linger`.
+//! assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_TYPE).unwrap(), SOCK_STREAM);
+//! setsockopt(&fd, SOL_SOCKET, SO_LINGER, &linger { l_onoff: 1, l_linger: 0 }).unwrap();
+//! ```
+//!
+//! ```compile_fail,E0277
 //! use sockapi::*;
 //! let fd = socket(AF_INET, SOCK_STREAM, 0).unwrap();
 //! // SO_TYPE is read-only.
 //! setsockopt(&fd, SOL_SOCKET, SO_TYPE, &SOCK_STREAM).unwrap();
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0308
 //! use sockapi::*;
 //! let fd = socket(AF_INET, SOCK_STREAM, 0).unwrap();
 //! // SO_LINGER takes a `linger`, not an int.
