@@ -6,7 +6,6 @@
 //! syscall: each function is exactly its C call plus reading `errno` when it fails.
 #![allow(unsafe_code)]
 
-use core::ffi::CStr;
 use core::mem::{self, ManuallyDrop};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 
@@ -338,7 +337,8 @@ pub(crate) fn strerror(errnum: c_int, buf: &mut [u8]) -> &str {
 
 /// Calls `f` with the value of the environment variable `name`, read with the C
 /// library's `getenv`, which neither copies nor allocates.
-pub(crate) fn getenv_with<R>(name: &CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
+#[cfg(feature = "trace")]
+pub(crate) fn getenv_with<R>(name: &core::ffi::CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
     // SAFETY: `name` is NUL-terminated.
     let value = unsafe { sys::getenv(name.as_ptr()) };
     if value.is_null() {
@@ -346,7 +346,7 @@ pub(crate) fn getenv_with<R>(name: &CStr, f: impl FnOnce(Option<&[u8]>) -> R) ->
     }
     // SAFETY: a non-null `getenv` result is a NUL-terminated string that stays valid
     // until the environment changes; it is read here, within this call, and not kept.
-    f(Some(unsafe { CStr::from_ptr(value) }.to_bytes()))
+    f(Some(unsafe { core::ffi::CStr::from_ptr(value) }.to_bytes()))
 }
 
 impl Drop for Socket {

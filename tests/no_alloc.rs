@@ -1,1 +1,312 @@
-fn main() {}
+//! No heap allocation on the data path: a counting global allocator measures each
+//! call on its own, several times, from the very first sockapi call of the process
+//! (which reads `SOCKAPI_TRACE` through libc's `getenv`).
+//!
+//! Its own binary (`harness = false`): the allocator counts the whole process, so
+//! nothing else may run beside the measured calls; everything here is one thread.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+
+use sockapi::*;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged;
+// counting touches only an atomic.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, SeqCst);
+        // SAFETY: forwarded as received.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, SeqCst);
+        // SAFETY: forwarded as received.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, SeqCst);
+        // SAFETY: forwarded as received.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded as received.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` and returns its result with the allocations made while it ran.
+fn measure<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let before = ALLOCATIONS.load(SeqCst);
+    let result = black_box(f());
+    let after = ALLOCATIONS.load(SeqCst);
+    (result, after - before)
+}
+
+/// Per check: how often it was measured and the allocations seen in all.
+struct Checks {
+    entries: Vec<(&'static str, usize, usize)>,
+}
+
+impl Checks {
+    /// Records one measured call. Called between measured regions, so its own
+    /// allocations are not counted.
+    fn record(&mut self, name: &'static str, allocations: usize) {
+        match self.entries.iter_mut().find(|(n, _, _)| *n == name) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 += allocations;
+            }
+            None => self.entries.push((name, 1, allocations)),
+        }
+    }
+
+    /// Measures `f`, records it under `name`, and returns its result.
+    fn call<R>(&mut self, name: &'static str, f: impl FnOnce() -> R) -> R {
+        let (result, allocations) = measure(f);
+        self.record(name, allocations);
+        result
+    }
+}
+
+const ROUNDS: usize = 5;
+
+/// One round of every call on the data path, each measured alone.
+fn round(checks: &mut Checks, refusing: &SockAddr) {
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let loopback_c = SockAddr::from(loopback);
+
+    let listener = checks.call("socket", || {
+        socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket")
+    });
+    let r = checks.call("setsockopt", || {
+        setsockopt(&listener, SOL_SOCKET, SO_REUSEADDR, &1)
+    });
+    assert_eq!(r, Ok(()));
+    let r = checks.call("bind", || bind(&listener, &loopback_c));
+    assert_eq!(r, Ok(()));
+    let r = checks.call("listen", || listen(&listener, SOMAXCONN));
+    assert_eq!(r, Ok(()));
+    let addr = checks
+        .call("getsockname", || getsockname(&listener))
+        .expect("getsockname");
+
+    // A std address converts on the stack.
+    let std_addr = addr.as_socket().expect("inet");
+    let client = checks.call("socket", || {
+        socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket")
+    });
+    // On loopback the handshake completes into the backlog: no accept needed first.
+    let r = checks.call("connect", || connect(&client, &std_addr));
+    assert_eq!(r, Ok(()));
+    let (server, peer) = checks.call("accept", || accept(&listener)).expect("accept");
+    assert_eq!(Ok(peer), getsockname(&client));
+
+    let client2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
+    let r = checks.call("connect", || connect(&client2, &addr));
+    assert_eq!(r, Ok(()));
+    let (server2, _) = checks
+        .call("accept4", || {
+            accept4(&listener, SOCK_CLOEXEC | SOCK_NONBLOCK)
+        })
+        .expect("accept4");
+    let r = checks.call("getpeername", || getpeername(&server2));
+    assert_eq!(r, getsockname(&client2));
+
+    let mut buf = [0u8; 64];
+    let r = checks.call("send", || send(&client, b"Hello Server", 0));
+    assert_eq!(r, Ok(12));
+    let r = checks.call("recv", || recv(&server, &mut buf, MSG_PEEK));
+    assert_eq!(r, Ok(12));
+    let r = checks.call("recv", || recv(&server, &mut buf, 0));
+    assert_eq!(r, Ok(12));
+    assert_eq!(&buf[..12], b"Hello Server");
+    let r = checks.call("recv (EAGAIN)", || recv(&server, &mut buf, MSG_DONTWAIT));
+    assert_eq!(r, Err(Errno::EAGAIN));
+    let r = checks.call("send", || send(&server, b"Hello Client", MSG_DONTWAIT));
+    assert_eq!(r, Ok(12));
+    let r = checks.call("recv", || recv(&client, &mut buf, 0));
+    assert_eq!(r, Ok(12));
+
+    let r = checks.call("setsockopt", || {
+        setsockopt(&client, IPPROTO_TCP, TCP_NODELAY, &1)
+    });
+    assert_eq!(r, Ok(()));
+    let lingering = linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    let r = checks.call("setsockopt", || {
+        setsockopt(&server2, SOL_SOCKET, SO_LINGER, &lingering)
+    });
+    assert_eq!(r, Ok(()));
+    let timeout = timeval {
+        tv_sec: 5,
+        tv_usec: 0,
+    };
+    let r = checks.call("setsockopt", || {
+        setsockopt(&server, SOL_SOCKET, SO_RCVTIMEO, &timeout)
+    });
+    assert_eq!(r, Ok(()));
+    let r = checks.call("getsockopt", || {
+        getsockopt(&client, IPPROTO_TCP, TCP_NODELAY)
+    });
+    assert_eq!(r, Ok(1));
+    let r = checks.call("getsockopt", || getsockopt(&client, SOL_SOCKET, SO_ERROR));
+    assert_eq!(r, Ok(0));
+    let r = checks.call("getsockopt", || getsockopt(&client, SOL_SOCKET, SO_TYPE));
+    assert_eq!(r, Ok(SOCK_STREAM));
+    let r = checks.call("getsockopt", || getsockopt(&server2, SOL_SOCKET, SO_LINGER));
+    let got = r.expect("SO_LINGER");
+    assert_eq!((got.l_onoff, got.l_linger), (1, 0));
+    let r = checks.call("getsockopt", || {
+        getsockopt(&server, SOL_SOCKET, SO_RCVTIMEO)
+    });
+    assert_eq!(r.map(|tv| tv.tv_sec), Ok(5));
+    let mut raw_value = [0u8; 4];
+    let r = checks.call("getsockopt_raw", || {
+        getsockopt_raw(
+            &listener,
+            SOL_SOCKET,
+            SO_ACCEPTCONN.as_raw(),
+            &mut raw_value,
+        )
+    });
+    assert_eq!(r, Ok(4));
+    assert_eq!(i32::from_ne_bytes(raw_value), 1);
+    let r = checks.call("setsockopt_raw", || {
+        setsockopt_raw(
+            &client,
+            SOL_SOCKET,
+            SO_KEEPALIVE.as_raw(),
+            &1i32.to_ne_bytes(),
+        )
+    });
+    assert_eq!(r, Ok(()));
+
+    let r = checks.call("fcntl", || fcntl(&client, F_GETFL));
+    let flags = r.expect("F_GETFL");
+    let r = checks.call("fcntl", || fcntl(&client, F_SETFL(flags | O_NONBLOCK)));
+    assert_eq!(r, Ok(()));
+
+    let r = checks.call("shutdown", || shutdown(&client, SHUT_WR));
+    assert_eq!(r, Ok(()));
+    let r = checks.call("recv", || recv(&server, &mut buf, 0));
+    assert_eq!(r, Ok(0), "end-of-file after SHUT_WR");
+    let r = checks.call("shutdown", || shutdown(&server, SHUT_RDWR));
+    assert_eq!(r, Ok(()));
+
+    // Error paths: an `Errno` is a plain integer.
+    let refused = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
+    let r = checks.call("connect (ECONNREFUSED)", || connect(&refused, refusing));
+    assert_eq!(r, Err(Errno::ECONNREFUSED));
+    let r = checks.call("bind (EADDRINUSE)", || bind(&refused, &addr));
+    assert_eq!(r, Err(Errno::EADDRINUSE));
+    let r = checks.call("shutdown (ENOTCONN)", || shutdown(&refused, SHUT_RD));
+    assert_eq!(r, Err(Errno::ENOTCONN));
+    let r = checks.call("socket (EAFNOSUPPORT)", || {
+        socket(AddressFamily::from_raw(12345), SOCK_STREAM, 0)
+    });
+    assert_eq!(r.err(), Some(Errno::EAFNOSUPPORT));
+
+    let (a, b) = checks
+        .call("socketpair", || {
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)
+        })
+        .expect("socketpair");
+
+    let r = checks.call("close", || close(client));
+    assert_eq!(r, Ok(()));
+    let r = checks.call("close", || close(a));
+    assert_eq!(r, Ok(()));
+    checks.call("drop (close)", || drop(server));
+    checks.call("drop (close)", || drop(server2));
+    checks.call("drop (close)", || drop(client2));
+    checks.call("drop (close)", || drop(refused));
+    checks.call("drop (close)", || drop(b));
+    checks.call("drop (close)", || drop(listener));
+}
+
+fn main() {
+    // The default state is under test: the trace compiled in, off at run time.
+    if std::env::var_os("SOCKAPI_TRACE").is_some() {
+        println!("note: SOCKAPI_TRACE was set; removed so the default state is measured");
+        std::env::remove_var("SOCKAPI_TRACE");
+    }
+
+    let mut checks = Checks {
+        entries: Vec::new(),
+    };
+
+    // The counter must see an allocation, or every zero below means nothing.
+    let (boxed, allocations) = measure(|| Box::new(black_box(7u64)));
+    drop(boxed);
+    assert!(allocations >= 1, "the counting allocator missed a Box");
+    println!("ok     the counter sees a Box ({allocations} allocation)");
+
+    // The very first sockapi call of the process: it reads the environment.
+    let first = checks.call("socket (first call: reads SOCKAPI_TRACE)", || {
+        socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket")
+    });
+    assert!(
+        !trace::enabled(),
+        "SOCKAPI_TRACE is unset, yet the trace is on"
+    );
+    drop(first);
+
+    // Bound, never listening: connecting is refused, and the port stays ours.
+    let refusing_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
+    bind(&refusing_fd, &SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind");
+    let refusing = getsockname(&refusing_fd).expect("getsockname");
+
+    for _ in 0..ROUNDS {
+        round(&mut checks, &refusing);
+    }
+
+    // With the trace on, the line is formatted on the stack (the errno text too).
+    #[cfg(feature = "trace")]
+    {
+        trace::enable();
+        let fd = checks.call("socket (trace on)", || {
+            socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket")
+        });
+        let r = checks.call("connect (trace on, ECONNREFUSED)", || {
+            connect(&fd, &refusing)
+        });
+        assert_eq!(r, Err(Errno::ECONNREFUSED));
+        let r = checks.call("getsockopt (trace on)", || {
+            getsockopt(&fd, SOL_SOCKET, SO_TYPE)
+        });
+        assert_eq!(r, Ok(SOCK_STREAM));
+        let r = checks.call("close (trace on)", || close(fd));
+        assert_eq!(r, Ok(()));
+        trace::disable();
+    }
+
+    let mut passed = 0;
+    let mut failed = 0;
+    for (name, calls, allocations) in &checks.entries {
+        if *allocations == 0 {
+            passed += 1;
+            println!("ok     {name} ({calls} calls, no allocation)");
+        } else {
+            failed += 1;
+            println!("FAILED {name} ({calls} calls, {allocations} allocations)");
+        }
+    }
+    println!("no_alloc: {passed} passed, {failed} failed");
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}

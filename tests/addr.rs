@@ -1,0 +1,517 @@
+//! `SockAddr`: built from std's addresses and back, Unix paths and abstract names
+//! with their limits, the unnamed address, `Display`/`Debug`, equality and hashing,
+//! and the address argument of `bind`/`connect` in each accepted form.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::ffi::OsStr;
+use std::hash::{Hash, Hasher};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::net::SocketAddr as UnixSocketAddr;
+use std::path::{Path, PathBuf};
+
+use sockapi::*;
+
+/// The length of `sun_path` on Linux, NUL included.
+const SUN_PATH: usize = 108;
+
+/// A directory of its own for each test's Unix socket paths, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(test: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("sockapi-addr-{}-{test}", std::process::id()));
+        // A directory left by an earlier run with the same pid would make bind fail.
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn abstract_name_for(test: &str) -> Vec<u8> {
+    format!("sockapi-addr-{}-{test}", std::process::id()).into_bytes()
+}
+
+fn hash_of(addr: &SockAddr) -> u64 {
+    let mut h = DefaultHasher::new();
+    addr.hash(&mut h);
+    h.finish()
+}
+
+// ---------------------------------------------------------------------------------
+// IPv4 and IPv6
+
+#[test]
+fn from_socket_addr_v4_and_back() {
+    let std_addr = SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 1), 80);
+    let addr = SockAddr::from(std_addr);
+    assert_eq!(addr.family(), AF_INET);
+    assert_eq!(addr.len(), 16);
+    assert_eq!(addr.as_socket_ipv4(), Some(std_addr));
+    assert_eq!(addr.as_socket_ipv6(), None);
+    assert_eq!(addr.as_socket(), Some(SocketAddr::V4(std_addr)));
+    assert_eq!(addr.as_unix_path(), None);
+    assert_eq!(addr.as_abstract_name(), None);
+    assert!(!addr.is_unnamed());
+    assert_eq!(SocketAddrV4::try_from(addr), Ok(std_addr));
+    assert_eq!(SocketAddr::try_from(addr), Ok(SocketAddr::V4(std_addr)));
+    assert_eq!(SocketAddrV6::try_from(addr), Err(Errno::EAFNOSUPPORT));
+    assert_eq!(SockAddr::from(SocketAddr::V4(std_addr)), addr);
+}
+
+#[test]
+fn from_socket_addr_v6_and_back() {
+    let std_addr = SocketAddrV6::new(Ipv6Addr::LOCALHOST, 443, 0x0001_2345, 7);
+    let addr = SockAddr::from(std_addr);
+    assert_eq!(addr.family(), AF_INET6);
+    assert_eq!(addr.len(), 28);
+    let back = addr.as_socket_ipv6().unwrap();
+    assert_eq!(back, std_addr);
+    assert_eq!(back.flowinfo(), 0x0001_2345);
+    assert_eq!(back.scope_id(), 7);
+    assert_eq!(addr.as_socket_ipv4(), None);
+    assert_eq!(SocketAddrV6::try_from(addr), Ok(std_addr));
+    assert_eq!(SocketAddr::try_from(addr), Ok(SocketAddr::V6(std_addr)));
+    assert_eq!(SocketAddrV4::try_from(addr), Err(Errno::EAFNOSUPPORT));
+    assert_eq!(SockAddr::from(SocketAddr::V6(std_addr)), addr);
+    // flowinfo and scope id take part in equality.
+    assert_ne!(
+        addr,
+        SockAddr::from(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 443, 0, 7))
+    );
+    assert_ne!(
+        addr,
+        SockAddr::from(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 443, 0x0001_2345, 0))
+    );
+}
+
+#[test]
+fn v4_mapped_v6_stays_v6() {
+    let mapped: SocketAddrV6 = "[::ffff:127.0.0.1]:8080".parse().unwrap();
+    let addr = SockAddr::from(mapped);
+    assert_eq!(addr.family(), AF_INET6);
+    assert_eq!(addr.as_socket(), Some(SocketAddr::V6(mapped)));
+    assert_eq!(addr.to_string(), "[::ffff:127.0.0.1]:8080");
+}
+
+#[test]
+fn display_and_debug_inet() {
+    let v4 = SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 80));
+    assert_eq!(v4.to_string(), "127.0.0.1:80");
+    assert_eq!(format!("{v4:?}"), "{AF_INET, 127.0.0.1:80}");
+    let v6 = SockAddr::from(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 80, 0, 0));
+    assert_eq!(v6.to_string(), "[::1]:80");
+    assert_eq!(format!("{v6:?}"), "{AF_INET6, [::1]:80}");
+    let scoped = SockAddr::from(SocketAddrV6::new("fe80::1".parse().unwrap(), 22, 0, 3));
+    assert_eq!(scoped.to_string(), "[fe80::1%3]:22");
+}
+
+#[test]
+fn getsockname_round_trips_inet() {
+    for ip in [
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
+    ] {
+        let domain = if ip.is_ipv4() { AF_INET } else { AF_INET6 };
+        let fd = socket(domain, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+        bind(&fd, &ip).unwrap();
+        let local = getsockname(&fd).unwrap();
+        let std_local = local.as_socket().unwrap();
+        assert_eq!(std_local.ip(), ip.ip());
+        assert_ne!(std_local.port(), 0);
+        // What the kernel wrote compares equal to the same address built here.
+        assert_eq!(SockAddr::from(std_local), local);
+        assert_eq!(hash_of(&SockAddr::from(std_local)), hash_of(&local));
+        assert_eq!(local.len(), if ip.is_ipv4() { 16 } else { 28 });
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// bind/connect take each kind of address
+
+#[test]
+fn bind_and_connect_take_each_address_type() {
+    let sa: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let v4: SocketAddrV4 = "127.0.0.1:0".parse().unwrap();
+    let v6: SocketAddrV6 = "[::1]:0".parse().unwrap();
+    let sock_addr = SockAddr::from(v4);
+
+    let l1 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&l1, &sa).unwrap();
+    listen(&l1, 4).unwrap();
+    let l2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&l2, &v4).unwrap();
+    listen(&l2, 4).unwrap();
+    let l3 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&l3, &v6).unwrap();
+    listen(&l3, 4).unwrap();
+    let l4 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&l4, &sock_addr).unwrap();
+    listen(&l4, 4).unwrap();
+
+    let a1: SocketAddr = getsockname(&l1).unwrap().as_socket().unwrap();
+    let a2: SocketAddrV4 = getsockname(&l2).unwrap().as_socket_ipv4().unwrap();
+    let a3: SocketAddrV6 = getsockname(&l3).unwrap().as_socket_ipv6().unwrap();
+    let a4: SockAddr = getsockname(&l4).unwrap();
+
+    let c1 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    connect(&c1, &a1).unwrap();
+    let c2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    connect(&c2, &a2).unwrap();
+    let c3 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    connect(&c3, &a3).unwrap();
+    let c4 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    connect(&c4, &a4).unwrap();
+
+    assert_eq!(getpeername(&c1).unwrap().as_socket(), Some(a1));
+    assert_eq!(getpeername(&c2).unwrap().as_socket_ipv4(), Some(a2));
+    assert_eq!(getpeername(&c3).unwrap().as_socket_ipv6(), Some(a3));
+    assert_eq!(getpeername(&c4).unwrap(), a4);
+}
+
+// ---------------------------------------------------------------------------------
+// Unix paths
+
+#[test]
+fn unix_path_round_trip() {
+    let addr = SockAddr::unix("/tmp/some.sock").unwrap();
+    assert_eq!(addr.family(), AF_UNIX);
+    assert_eq!(addr.as_unix_path(), Some(Path::new("/tmp/some.sock")));
+    assert_eq!(addr.as_abstract_name(), None);
+    assert!(!addr.is_unnamed());
+    assert_eq!(addr.as_socket(), None);
+    assert_eq!(SocketAddr::try_from(addr), Err(Errno::EAFNOSUPPORT));
+    // The family, the path and its terminating NUL, as C's SUN_LEN + 1.
+    assert_eq!(addr.len() as usize, 2 + "/tmp/some.sock".len() + 1);
+    assert_eq!(addr.to_string(), "/tmp/some.sock");
+    assert_eq!(format!("{addr:?}"), r#"{AF_UNIX, "/tmp/some.sock"}"#);
+
+    let relative = SockAddr::unix("rel/x").unwrap();
+    assert_eq!(relative.as_unix_path(), Some(Path::new("rel/x")));
+    assert_eq!(relative.to_string(), "rel/x");
+}
+
+#[test]
+fn unix_path_non_utf8() {
+    let path = Path::new(OsStr::from_bytes(b"/tmp/\xff\"q"));
+    let addr = SockAddr::unix(path).unwrap();
+    assert_eq!(addr.as_unix_path(), Some(path));
+    assert_eq!(format!("{addr:?}"), r#"{AF_UNIX, "/tmp/\xff\"q"}"#);
+}
+
+#[test]
+fn unix_path_length_limits() {
+    let ok = "a".repeat(SUN_PATH - 1);
+    let addr = SockAddr::unix(&ok).unwrap();
+    assert_eq!(addr.as_unix_path(), Some(Path::new(&ok)));
+    assert_eq!(addr.len() as usize, 2 + SUN_PATH);
+
+    let too_long = "a".repeat(SUN_PATH);
+    assert_eq!(SockAddr::unix(&too_long), Err(Errno::ENAMETOOLONG));
+    assert_eq!(SockAddr::unix("b".repeat(4096)), Err(Errno::ENAMETOOLONG));
+}
+
+#[test]
+fn unix_path_invalid() {
+    assert_eq!(SockAddr::unix(""), Err(Errno::EINVAL));
+    assert_eq!(
+        SockAddr::unix(OsStr::from_bytes(b"/tmp/a\0b")),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(SockAddr::unix(OsStr::from_bytes(b"\0abs")), Err(Errno::EINVAL));
+}
+
+#[test]
+fn unix_path_of_107_bytes_binds() {
+    let dir = TempDir::new("unix_path_of_107_bytes_binds");
+    let prefix_len = dir.path("x").as_os_str().len() - 1;
+    let fill = (SUN_PATH - 1)
+        .checked_sub(prefix_len)
+        .expect("temp dir path too long for this test");
+    let path = dir.path(&"p".repeat(fill));
+    assert_eq!(path.as_os_str().len(), SUN_PATH - 1);
+
+    let addr = SockAddr::unix(&path).unwrap();
+    let fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&fd, &addr).unwrap();
+    listen(&fd, 1).unwrap();
+    let local = getsockname(&fd).unwrap();
+    assert_eq!(local.as_unix_path(), Some(path.as_path()));
+    assert_eq!(local, addr);
+    assert_eq!(hash_of(&local), hash_of(&addr));
+
+    let client = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    connect(&client, &addr).unwrap();
+    assert_eq!(getpeername(&client).unwrap(), addr);
+
+    // One byte more does not fit, and is refused rather than cut.
+    let longer = dir.path(&"p".repeat(fill + 1));
+    assert_eq!(SockAddr::unix(longer), Err(Errno::ENAMETOOLONG));
+}
+
+#[test]
+fn unix_path_bind_and_getsockname() {
+    let dir = TempDir::new("unix_path_bind_and_getsockname");
+    let path = dir.path("bound.sock");
+    let addr = SockAddr::unix(&path).unwrap();
+    let fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&fd, &addr).unwrap();
+    let local = getsockname(&fd).unwrap();
+    assert_eq!(local, addr);
+    assert_eq!(local.len(), addr.len());
+    assert_eq!(local.to_string(), path.display().to_string());
+}
+
+// ---------------------------------------------------------------------------------
+// Abstract names
+
+#[test]
+fn abstract_name_bind_round_trip() {
+    let name = abstract_name_for("abstract_name_bind_round_trip");
+    let addr = SockAddr::abstract_name(&name).unwrap();
+    assert_eq!(addr.family(), AF_UNIX);
+    assert_eq!(addr.as_abstract_name(), Some(name.as_slice()));
+    assert_eq!(addr.as_unix_path(), None);
+    assert!(!addr.is_unnamed());
+    assert_eq!(addr.len() as usize, 2 + 1 + name.len());
+
+    let fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&fd, &addr).unwrap();
+    let local = getsockname(&fd).unwrap();
+    assert_eq!(local, addr);
+    assert_eq!(local.as_abstract_name(), Some(name.as_slice()));
+    assert_eq!(hash_of(&local), hash_of(&addr));
+}
+
+#[test]
+fn abstract_name_display_and_debug() {
+    let addr = SockAddr::abstract_name(b"name").unwrap();
+    assert_eq!(addr.to_string(), r#"@"name""#);
+    assert_eq!(format!("{addr:?}"), r#"{AF_UNIX, @"name"}"#);
+    // Abstract names are bytes: NULs and control bytes are escaped, not cut.
+    let odd = SockAddr::abstract_name(b"a\0b\n\xfe").unwrap();
+    assert_eq!(odd.as_abstract_name(), Some(&b"a\0b\n\xfe"[..]));
+    assert_eq!(odd.to_string(), r#"@"a\x00b\x0a\xfe""#);
+}
+
+#[test]
+fn abstract_name_length_limits() {
+    let max = vec![b'x'; SUN_PATH - 1];
+    let addr = SockAddr::abstract_name(&max).unwrap();
+    assert_eq!(addr.as_abstract_name(), Some(max.as_slice()));
+    assert_eq!(addr.len() as usize, 2 + SUN_PATH);
+    assert_eq!(
+        SockAddr::abstract_name(&[b'x'; SUN_PATH]),
+        Err(Errno::ENAMETOOLONG)
+    );
+
+    // The empty abstract name is the family plus the leading NUL.
+    let empty = SockAddr::abstract_name(b"").unwrap();
+    assert_eq!(empty.as_abstract_name(), Some(&b""[..]));
+    assert_eq!(empty.len(), 3);
+    assert!(!empty.is_unnamed());
+    assert_ne!(empty, SockAddr::unnamed());
+}
+
+#[test]
+fn abstract_name_of_107_bytes_binds() {
+    let mut name = abstract_name_for("abstract_name_of_107_bytes_binds");
+    name.resize(SUN_PATH - 1, b'z');
+    let addr = SockAddr::abstract_name(&name).unwrap();
+    let fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&fd, &addr).unwrap();
+    assert_eq!(getsockname(&fd).unwrap(), addr);
+}
+
+// ---------------------------------------------------------------------------------
+// Unnamed
+
+#[test]
+fn unnamed_address() {
+    let addr = SockAddr::unnamed();
+    assert!(addr.is_unnamed());
+    assert_eq!(addr.family(), AF_UNIX);
+    assert_eq!(addr.len(), 2);
+    assert_eq!(addr.as_unix_path(), None);
+    assert_eq!(addr.as_abstract_name(), None);
+    assert_eq!(addr.to_string(), "(unnamed)");
+    assert_eq!(format!("{addr:?}"), "{AF_UNIX}");
+}
+
+#[test]
+fn unnamed_from_kernel() {
+    let unbound = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let name = getsockname(&unbound).unwrap();
+    assert!(name.is_unnamed(), "{name:?}");
+    assert_eq!(name, SockAddr::unnamed());
+    assert_eq!(name.to_string(), "(unnamed)");
+    assert_eq!(format!("{name:?}"), "{AF_UNIX}");
+
+    let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    for end in [&a, &b] {
+        assert!(getsockname(end).unwrap().is_unnamed());
+        assert!(getpeername(end).unwrap().is_unnamed());
+        assert_eq!(getpeername(end).unwrap(), SockAddr::unnamed());
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// std::os::unix::net::SocketAddr
+
+#[test]
+fn std_unix_addr_path_both_ways() {
+    let dir = TempDir::new("std_unix_addr_path_both_ways");
+    let path = dir.path("std.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let std_addr = listener.local_addr().unwrap();
+    let addr = SockAddr::try_from(&std_addr).unwrap();
+    assert_eq!(addr.as_unix_path(), Some(path.as_path()));
+    assert_eq!(addr, getsockname(&listener).unwrap());
+
+    let back = UnixSocketAddr::try_from(&addr).unwrap();
+    assert_eq!(back.as_pathname(), Some(path.as_path()));
+    let from_path = UnixSocketAddr::from_pathname(&path).unwrap();
+    assert_eq!(SockAddr::try_from(&from_path).unwrap(), addr);
+}
+
+#[test]
+fn std_unix_addr_abstract_both_ways() {
+    use std::os::linux::net::SocketAddrExt;
+    let name = abstract_name_for("std_unix_addr_abstract_both_ways");
+    let std_addr = UnixSocketAddr::from_abstract_name(&name).unwrap();
+    let addr = SockAddr::try_from(&std_addr).unwrap();
+    assert_eq!(addr, SockAddr::abstract_name(&name).unwrap());
+
+    let back = UnixSocketAddr::try_from(&addr).unwrap();
+    assert_eq!(back.as_abstract_name(), Some(name.as_slice()));
+    assert_eq!(back.as_pathname(), None);
+
+    // std binds to it and sockapi reads the same name back.
+    let listener = std::os::unix::net::UnixListener::bind_addr(&back).unwrap();
+    assert_eq!(getsockname(&listener).unwrap(), addr);
+}
+
+#[test]
+fn std_unix_addr_unnamed_and_other_families() {
+    let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+    let std_addr = a.local_addr().unwrap();
+    assert!(std_addr.is_unnamed());
+    let addr = SockAddr::try_from(&std_addr).unwrap();
+    assert!(addr.is_unnamed());
+    assert_eq!(addr, SockAddr::unnamed());
+
+    // std cannot build an unnamed address; an inet address is no Unix address.
+    assert_eq!(
+        UnixSocketAddr::try_from(&SockAddr::unnamed()).map(|_| ()),
+        Err(Errno::EINVAL)
+    );
+    let v4 = SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 1));
+    assert_eq!(
+        UnixSocketAddr::try_from(&v4).map(|_| ()),
+        Err(Errno::EAFNOSUPPORT)
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Equality and hashing
+
+#[test]
+fn eq_and_hash_are_consistent() {
+    let addrs = [
+        SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 80)),
+        SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 81)),
+        SockAddr::from(SocketAddrV4::new(Ipv4Addr::new(127, 0, 0, 2), 80)),
+        SockAddr::from(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 80, 0, 0)),
+        SockAddr::unix("/a").unwrap(),
+        SockAddr::unix("/b").unwrap(),
+        SockAddr::unix("/a/").unwrap(),
+        SockAddr::abstract_name(b"a").unwrap(),
+        SockAddr::abstract_name(b"").unwrap(),
+        SockAddr::unnamed(),
+    ];
+    let set: HashSet<SockAddr> = addrs.iter().copied().collect();
+    assert_eq!(set.len(), addrs.len(), "all distinct");
+    for (i, a) in addrs.iter().enumerate() {
+        for (j, b) in addrs.iter().enumerate() {
+            assert_eq!(a == b, i == j, "{a:?} vs {b:?}");
+        }
+        let copy = *a;
+        assert_eq!(copy, *a);
+        assert_eq!(hash_of(&copy), hash_of(a));
+        assert!(set.contains(&copy));
+    }
+    // Rebuilt separately, the same address is equal and hashes the same.
+    let again = SockAddr::unix("/a").unwrap();
+    assert_eq!(again, addrs[4]);
+    assert_eq!(hash_of(&again), hash_of(&addrs[4]));
+    assert!(set.contains(&again));
+}
+
+// ---------------------------------------------------------------------------------
+// from_raw
+
+#[test]
+fn from_raw_clamps_length() {
+    let v4 = SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 9));
+    let storage = *v4.as_storage();
+    let size = std::mem::size_of::<sys::sockaddr_storage>() as sys::socklen_t;
+    assert_eq!(size, 128);
+
+    let huge = SockAddr::from_raw(storage, 100_000);
+    assert_eq!(huge.len(), size);
+    assert_eq!(SockAddr::from_raw(storage, sys::socklen_t::MAX).len(), size);
+    assert_eq!(SockAddr::from_raw(storage, size).len(), size);
+    // Still readable as IPv4: the length covers the struct.
+    assert_eq!(
+        huge.as_socket(),
+        Some(SocketAddr::from((Ipv4Addr::LOCALHOST, 9)))
+    );
+    // Not equal to the 16-byte original: equality covers the length.
+    assert_ne!(huge, v4);
+
+    let exact = SockAddr::from_raw(storage, 16);
+    assert_eq!(exact, v4);
+}
+
+#[test]
+fn from_raw_short_lengths() {
+    let v4 = SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 9));
+    let storage = *v4.as_storage();
+    // Too short for the family field: AF_UNSPEC.
+    let empty = SockAddr::from_raw(storage, 0);
+    assert_eq!(empty.family(), AF_UNSPEC);
+    assert_eq!(empty.len(), 0);
+    assert_eq!(empty.as_socket(), None);
+    assert!(!empty.is_unnamed());
+    assert_eq!(SockAddr::from_raw(storage, 1).family(), AF_UNSPEC);
+    // Long enough for the family, too short for sockaddr_in: no IPv4 address.
+    let short = SockAddr::from_raw(storage, 8);
+    assert_eq!(short.family(), AF_INET);
+    assert_eq!(short.as_socket_ipv4(), None);
+    assert_eq!(SocketAddrV4::try_from(short), Err(Errno::EAFNOSUPPORT));
+    assert_eq!(short.to_string(), "(AF_INET, 8 bytes)");
+    assert_eq!(format!("{short:?}"), "{AF_INET, 8 bytes}");
+}
+
+#[test]
+fn from_raw_unix_without_nul() {
+    // The kernel may report a path whose length stops short of the NUL; the path
+    // ends where the length does.
+    let addr = SockAddr::unix("/tmp/abc").unwrap();
+    let storage = *addr.as_storage();
+    let cut = SockAddr::from_raw(storage, addr.len() - 1);
+    assert_eq!(cut.as_unix_path(), Some(Path::new("/tmp/abc")));
+    let shorter = SockAddr::from_raw(storage, addr.len() - 2);
+    assert_eq!(shorter.as_unix_path(), Some(Path::new("/tmp/ab")));
+}

@@ -1,0 +1,832 @@
+//! Every example, run as the built binary over loopback: what it prints, what it
+//! traces, how it fails, and (under `strace`) the syscalls it makes.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::os::fd::OwnedFd;
+use std::os::unix::net::UnixStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use sockapi::*;
+
+/// How long any example may run before the test kills it and fails.
+const RUN_LIMIT: Duration = Duration::from_secs(30);
+/// How long a socket in the test waits for its peer before giving up.
+const PEER_LIMIT: timeval = timeval {
+    tv_sec: 20,
+    tv_usec: 0,
+};
+
+/// Cargo builds the example binaries for a plain `cargo test`, but not when targets
+/// are picked with `--test`: a binary left from a build with other features then
+/// disagrees with this test's `cfg!(feature = "trace")`.
+const STALE: &str = "or the example binaries are stale: `cargo test --test …` does not build \
+    examples, so run `cargo build --examples` with the same features first";
+
+/// The built example: `current_exe` is `target/<profile>/deps/examples-…`.
+fn example(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("test binary sits in target/<profile>/deps");
+    let path = profile_dir.join("examples").join(name);
+    assert!(
+        path.is_file(),
+        "example binary {} is missing: a plain `cargo test` builds it, `cargo test --test …` \
+         does not (run `cargo build --examples` with the same features first)",
+        path.display()
+    );
+    path
+}
+
+/// A child that is killed and reaped however the test ends, so no example outlives it.
+struct ChildGuard(Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl ChildGuard {
+    /// Waits for the exit, polling: the deadline bounds the wait, it does not order
+    /// anything. Kills the child and panics when the deadline passes.
+    fn wait_bounded(&mut self, limit: Duration, what: &str) -> ExitStatus {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.0.try_wait().expect("try_wait") {
+                return status;
+            }
+            if Instant::now() >= deadline {
+                let _ = self.0.kill();
+                let _ = self.0.wait();
+                panic!("{what} still running after {limit:?}: killed");
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+/// Collects a pipe to its end on a thread, so a full pipe never stalls the child.
+fn collect(mut r: impl Read + Send + 'static) -> JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = r.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// Sends each line of a pipe down a channel, for reading with a timeout.
+fn lines_of(r: impl Read + Send + 'static) -> Receiver<String> {
+    let (tx, rx) = channel();
+    thread::spawn(move || {
+        for line in BufReader::new(r).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn next_line(lines: &Receiver<String>, what: &str) -> String {
+    lines
+        .recv_timeout(RUN_LIMIT)
+        .unwrap_or_else(|e| panic!("no line from {what} within {RUN_LIMIT:?}: {e}"))
+}
+
+struct Output {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `cmd` to its end (bounded), stdin closed, stdout and stderr captured.
+fn run(cmd: &mut Command) -> Output {
+    let what = format!("{cmd:?}");
+    let mut child = ChildGuard(
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {what}: {e}")),
+    );
+    let stdout = collect(child.0.stdout.take().expect("stdout"));
+    let stderr = collect(child.0.stderr.take().expect("stderr"));
+    let status = child.wait_bounded(RUN_LIMIT, &what);
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+/// An example with the trace variable removed, so stderr holds only what the program
+/// itself writes.
+fn example_cmd(name: &str) -> Command {
+    let mut cmd = Command::new(example(name));
+    cmd.env_remove("SOCKAPI_TRACE");
+    cmd
+}
+
+/// A listening TCP socket on 127.0.0.1, port chosen by the kernel.
+fn listener_v4() -> (Socket, u16) {
+    let fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
+    bind(&fd, &SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind");
+    listen(&fd, SOMAXCONN).expect("listen");
+    // A client that never comes must not hang the accept thread.
+    setsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO, &PEER_LIMIT).expect("SO_RCVTIMEO");
+    let port = getsockname(&fd)
+        .expect("getsockname")
+        .as_socket()
+        .expect("an IPv4 address")
+        .port();
+    (fd, port)
+}
+
+/// Accepts one connection, echoes one `recv` back, and returns what it received.
+fn echo_once(listener: Socket) -> JoinHandle<Result<Vec<u8>, Errno>> {
+    thread::spawn(move || {
+        let (conn, _peer) = accept4(&listener, SOCK_CLOEXEC)?;
+        setsockopt(&conn, SOL_SOCKET, SO_RCVTIMEO, &PEER_LIMIT)?;
+        let mut buf = [0u8; 1024];
+        let n = recv(&conn, &mut buf, 0)?;
+        send(&conn, &buf[..n], 0)?;
+        Ok(buf[..n].to_vec())
+    })
+}
+
+/// The number after the last ` = ` of a trace or strace line.
+fn ret_of(line: &str) -> i32 {
+    line.rsplit(" = ")
+        .next()
+        .and_then(|ret| ret.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no return value in {line:?}"))
+}
+
+// ---------------------------------------------------------------------------------
+// tour
+
+#[test]
+fn tour_narrates_each_phase_and_traces_every_call() {
+    let out = run(&mut example_cmd("tour"));
+    assert!(
+        out.status.success(),
+        "tour failed: {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        out.stdout,
+        out.stderr
+    );
+
+    let narration: Vec<&str> = out.stdout.lines().filter(|l| !l.is_empty()).collect();
+    for line in &narration {
+        assert!(line.starts_with("== "), "not a narration line: {line:?}");
+    }
+    let phases = [
+        "== Server: install a phone (socket)",
+        "== Server: the number is 127.0.0.1:",
+        "== Client: get a phone (socket) and dial the number (connect).",
+        "== Server: the phone rings; pick up",
+        "== Server: the caller is 127.0.0.1:",
+        "== Client: speak (send).",
+        "== Server: listen (recv), then answer (send).",
+        "== Server: heard \"Hello Server\".",
+        "== Client: hear the answer (recv).",
+        "== Client: heard \"Hello Client\".",
+        "== Client: say goodbye (shutdown SHUT_WR)",
+        "== Server: recv returns 0",
+        "== Server: hang up this call (close)",
+        "== Client: hang up (close).",
+        "== The call is over: both sides hung up.",
+    ];
+    assert_eq!(
+        narration.len(),
+        phases.len(),
+        "narration lines:\n{}",
+        out.stdout
+    );
+    for (line, phase) in narration.iter().zip(phases) {
+        assert!(line.starts_with(phase), "expected {phase:?}, got {line:?}");
+    }
+
+    if !cfg!(feature = "trace") {
+        assert_eq!(
+            out.stderr, "",
+            "the trace is compiled out, yet stderr has lines; {STALE}"
+        );
+        return;
+    }
+
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let sockets: Vec<i32> = lines
+        .iter()
+        .filter(|l| l.starts_with("socket(AF_INET, SOCK_STREAM, 0) = "))
+        .map(|l| ret_of(l))
+        .collect();
+    assert_eq!(
+        sockets.len(),
+        2,
+        "two socket calls expected (is the trace missing? {STALE}):\n{}",
+        out.stderr
+    );
+    let (l, c) = (sockets[0], sockets[1]);
+    let number_prefix = format!("getsockname({l}, {{AF_INET, 127.0.0.1:");
+    let port: u16 = lines
+        .iter()
+        .find_map(|line| line.strip_prefix(&number_prefix)?.strip_suffix("}) = 0"))
+        .and_then(|port| port.parse().ok())
+        .unwrap_or_else(|| panic!("no getsockname({l}) line:\n{}", out.stderr));
+    assert_ne!(port, 0);
+    let accept_prefix = format!("accept({l}, {{AF_INET, 127.0.0.1:");
+    let accept_line = lines
+        .iter()
+        .find(|line| line.starts_with(&accept_prefix))
+        .unwrap_or_else(|| panic!("no accept({l}) line:\n{}", out.stderr));
+    let a = ret_of(accept_line);
+    let peer = accept_line
+        .strip_prefix(&accept_prefix)
+        .and_then(|rest| rest.split('}').next())
+        .expect("peer port");
+
+    // The baton makes the order deterministic: the whole trace is known but for the
+    // descriptors and ports, which come from the lines above.
+    let expected = vec![
+        format!("socket(AF_INET, SOCK_STREAM, 0) = {l}"),
+        format!("setsockopt({l}, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"),
+        format!("bind({l}, {{AF_INET, 127.0.0.1:0}}) = 0"),
+        format!("listen({l}, {SOMAXCONN}) = 0"),
+        format!("getsockname({l}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
+        format!("socket(AF_INET, SOCK_STREAM, 0) = {c}"),
+        format!("connect({c}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
+        format!("accept({l}, {{AF_INET, 127.0.0.1:{peer}}}) = {a}"),
+        format!("send({c}, 12, 0) = 12"),
+        format!("recv({a}, 64, 0) = 12"),
+        format!("send({a}, 12, 0) = 12"),
+        format!("recv({c}, 64, 0) = 12"),
+        format!("shutdown({c}, SHUT_WR) = 0"),
+        format!("recv({a}, 64, 0) = 0"),
+        format!("close({a}) = 0"),
+        format!("close({l}) = 0"),
+        format!("close({c}) = 0"),
+    ];
+    assert_eq!(lines, expected, "stderr:\n{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains(&format!("== Server: the number is 127.0.0.1:{port}.")),
+        "the narrated number differs from getsockname's port {port}:\n{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("== Server: the caller is 127.0.0.1:{peer}.")),
+        "the narrated caller differs from accept's peer {peer}:\n{}",
+        out.stdout
+    );
+}
+
+/// stdout and stderr into one socket, so the interleaving the reader sees is the
+/// order the program wrote in (stdout is line-buffered, each trace line one write).
+#[test]
+fn tour_narration_comes_before_the_calls_of_its_phase() {
+    let (reader, writer) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socketpair");
+    setsockopt(&reader, SOL_SOCKET, SO_RCVTIMEO, &PEER_LIMIT).expect("SO_RCVTIMEO");
+    let writer = OwnedFd::from(writer);
+    let writer2 = writer.try_clone().expect("dup");
+    let mut child = {
+        // The Command holds both write ends until it drops, and the reader sees
+        // end-of-file only once every write end is closed.
+        let mut cmd = example_cmd("tour");
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::from(writer))
+            .stderr(Stdio::from(writer2));
+        ChildGuard(cmd.spawn().expect("spawn tour"))
+    };
+    let merged = collect(UnixStream::from(reader));
+    let status = child.wait_bounded(RUN_LIMIT, "tour");
+    let merged = merged.join().expect("reader");
+    assert!(status.success(), "tour failed: {status:?}\n{merged}");
+
+    let lines: Vec<&str> = merged.lines().filter(|l| !l.is_empty()).collect();
+    if !cfg!(feature = "trace") {
+        assert!(
+            lines.iter().all(|l| l.starts_with("== ")),
+            "the trace is compiled out, yet there are other lines; {STALE}\n{merged}"
+        );
+        return;
+    }
+
+    // The phase each call belongs to: the narration line that must be the last one
+    // before it. Descriptors are told apart by the order of the socket calls.
+    let sockets: Vec<i32> = lines
+        .iter()
+        .filter(|l| l.starts_with("socket("))
+        .map(|l| ret_of(l))
+        .collect();
+    assert_eq!(
+        sockets.len(),
+        2,
+        "two socket calls expected (is the trace missing? {STALE}):\n{merged}"
+    );
+    let (l, c) = (sockets[0], sockets[1]);
+    let a = lines
+        .iter()
+        .find(|line| line.starts_with(&format!("accept({l},")))
+        .map(|line| ret_of(line))
+        .unwrap_or_else(|| panic!("no accept line:\n{merged}"));
+    let phase_of = |call: &str| -> &'static str {
+        let on = |fd: i32| call.contains(&format!("({fd},")) || call.contains(&format!("({fd})"));
+        let name = call.split('(').next().unwrap_or("");
+        match name {
+            "socket" if ret_of(call) == l => "== Server: install a phone",
+            "setsockopt" | "bind" | "listen" | "getsockname" => "== Server: install a phone",
+            "socket" | "connect" => "== Client: get a phone",
+            "accept" => "== Server: the phone rings",
+            "send" if on(c) => "== Client: speak",
+            "recv" | "send" if on(a) && ret_of(call) > 0 => "== Server: listen (recv)",
+            "recv" if on(c) => "== Client: hear the answer",
+            "shutdown" => "== Client: say goodbye",
+            "recv" if on(a) => "== Server: recv returns 0",
+            "close" if on(a) || on(l) => "== Server: hang up this call",
+            "close" if on(c) => "== Client: hang up",
+            _ => panic!("unexpected call in the tour: {call:?}\n{merged}"),
+        }
+    };
+    const PHASE_HEADINGS: [&str; 10] = [
+        "== Server: install a phone",
+        "== Client: get a phone",
+        "== Server: the phone rings",
+        "== Client: speak",
+        "== Server: listen (recv)",
+        "== Client: hear the answer",
+        "== Client: say goodbye",
+        "== Server: recv returns 0",
+        "== Server: hang up this call",
+        "== Client: hang up",
+    ];
+    let mut last_narration = "";
+    let mut calls = 0;
+    for line in &lines {
+        if line.starts_with("== ") {
+            // Report lines ("heard …", "the caller is …") sit inside a phase; only
+            // the headings open one.
+            if PHASE_HEADINGS.iter().any(|h| line.starts_with(h)) {
+                last_narration = line;
+            }
+            continue;
+        }
+        calls += 1;
+        let phase = phase_of(line);
+        assert!(
+            last_narration.starts_with(phase),
+            "{line:?} belongs to {phase:?} but follows {last_narration:?}\n{merged}"
+        );
+    }
+    assert_eq!(
+        calls, 17,
+        "every call of the tour is traced once:\n{merged}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// The trace, on and off through the environment
+
+/// Runs `tcp_echo_client` against an echo listener in the test, `SOCKAPI_TRACE` set to
+/// `trace` (or removed); returns the output, the listener's port and what it received.
+fn client_with_trace(trace: Option<&str>) -> (Output, u16, Vec<u8>) {
+    let (listener, port) = listener_v4();
+    let peer = echo_once(listener);
+    let mut cmd = example_cmd("tcp_echo_client");
+    cmd.args(["127.0.0.1", &port.to_string()]);
+    if let Some(value) = trace {
+        cmd.env("SOCKAPI_TRACE", value);
+    }
+    let out = run(&mut cmd);
+    let got = peer.join().expect("echo thread").expect("echo peer");
+    assert!(
+        out.status.success(),
+        "client failed: {:?}\n{}",
+        out.status,
+        out.stderr
+    );
+    assert_eq!(out.stdout, "Received Hello Server\n");
+    (out, port, got)
+}
+
+#[test]
+fn trace_is_on_with_sockapi_trace_1() {
+    let (out, port, got) = client_with_trace(Some("1"));
+    assert_eq!(got, b"Hello Server");
+    if !cfg!(feature = "trace") {
+        assert_eq!(
+            out.stderr, "",
+            "the trace is compiled out, yet stderr has lines; {STALE}"
+        );
+        return;
+    }
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let first = lines.first().copied().unwrap_or_default();
+    assert!(
+        first.starts_with("socket(AF_INET, SOCK_STREAM, 0) = "),
+        "the trace is missing, {STALE}; stderr:\n{}",
+        out.stderr
+    );
+    let fd = ret_of(first);
+    assert!(fd >= 3, "a new descriptor, got {fd}");
+    let expected = vec![
+        format!("socket(AF_INET, SOCK_STREAM, 0) = {fd}"),
+        format!("connect({fd}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
+        format!("send({fd}, 12, 0) = 12"),
+        format!("recv({fd}, 1024, 0) = 12"),
+        format!("close({fd}) = 0"),
+    ];
+    assert_eq!(lines, expected, "stderr:\n{}", out.stderr);
+}
+
+#[test]
+fn trace_is_off_without_sockapi_trace() {
+    let (out, _, got) = client_with_trace(None);
+    assert_eq!(got, b"Hello Server");
+    assert_eq!(out.stderr, "", "no SOCKAPI_TRACE, yet stderr has lines");
+}
+
+#[test]
+fn trace_is_off_with_sockapi_trace_0_or_empty() {
+    for value in ["0", ""] {
+        let (out, _, _) = client_with_trace(Some(value));
+        assert_eq!(
+            out.stderr, "",
+            "SOCKAPI_TRACE={value:?}, yet stderr has lines"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// tcp_echo_server
+
+/// A running `tcp_echo_server` and the address its banner named.
+struct Server {
+    child: ChildGuard,
+    addr: SocketAddr,
+    stderr: Option<JoinHandle<String>>,
+}
+
+impl Server {
+    fn start(host: &str) -> Server {
+        let mut cmd = example_cmd("tcp_echo_server");
+        cmd.args([host, "0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = ChildGuard(cmd.spawn().expect("spawn tcp_echo_server"));
+        let stdout = lines_of(child.0.stdout.take().expect("stdout"));
+        let stderr = collect(child.0.stderr.take().expect("stderr"));
+        let banner = next_line(&stdout, "tcp_echo_server");
+        let addr: SocketAddr = banner
+            .strip_prefix("listening on ")
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| panic!("bad banner {banner:?}"));
+        assert_ne!(addr.port(), 0, "banner {banner:?} shows port 0");
+        let expected = match addr {
+            SocketAddr::V4(_) => format!("listening on {host}:{}", addr.port()),
+            SocketAddr::V6(_) => format!("listening on [{host}]:{}", addr.port()),
+        };
+        assert_eq!(banner, expected);
+        Server {
+            child,
+            addr,
+            stderr: Some(stderr),
+        }
+    }
+
+    /// Checks the server is still serving, then stops it: returns its stderr.
+    fn stop(mut self) -> String {
+        assert!(
+            self.child.0.try_wait().expect("try_wait").is_none(),
+            "tcp_echo_server exited on its own"
+        );
+        let _ = self.child.0.kill();
+        let _ = self.child.0.wait();
+        self.stderr.take().expect("stderr").join().expect("reader")
+    }
+}
+
+/// One client with std's `TcpStream`: sends `message`, reads to end-of-file.
+fn std_echo(addr: SocketAddr, message: &str) -> String {
+    let mut stream = TcpStream::connect_timeout(&addr, RUN_LIMIT).expect("connect");
+    stream.set_read_timeout(Some(RUN_LIMIT)).expect("timeout");
+    stream.write_all(message.as_bytes()).expect("write");
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).expect("read");
+    reply
+}
+
+#[test]
+fn tcp_echo_server_v4_serves_python_our_client_and_many_clients() {
+    let server = Server::start("127.0.0.1");
+    let port = server.addr.port().to_string();
+
+    let python = run(Command::new("python3").args([
+        "-c",
+        "import socket,sys; s=socket.create_connection(('127.0.0.1', int(sys.argv[1])), timeout=20); \
+         s.sendall(b'Hello Server'); print(s.recv(1024).decode())",
+        &port,
+    ]));
+    assert!(
+        python.status.success(),
+        "python client: {:?}\n{}",
+        python.status,
+        python.stderr
+    );
+    assert_eq!(python.stdout, "Hello Server\n");
+
+    let ours = run(example_cmd("tcp_echo_client").args(["127.0.0.1", &port]));
+    assert!(ours.status.success(), "{:?}\n{}", ours.status, ours.stderr);
+    assert_eq!(ours.stdout, "Received Hello Server\n");
+    assert_eq!(ours.stderr, "");
+
+    let addr = server.addr;
+    let clients: Vec<_> = (0..20)
+        .map(|i| {
+            thread::spawn(move || {
+                let message = format!("client {i} says hello");
+                (std_echo(addr, &message), message)
+            })
+        })
+        .collect();
+    for client in clients {
+        let (reply, message) = client.join().expect("client thread");
+        assert_eq!(reply, message);
+    }
+
+    assert_eq!(server.stop(), "", "the server reported errors");
+}
+
+#[test]
+fn tcp_echo_server_v6() {
+    let server = Server::start("::1");
+    assert_eq!(server.addr.ip(), "::1".parse::<std::net::IpAddr>().unwrap());
+    assert_eq!(std_echo(server.addr, "Hello over IPv6"), "Hello over IPv6");
+
+    let ours = run(example_cmd("tcp_echo_client").args(["::1", &server.addr.port().to_string()]));
+    assert!(ours.status.success(), "{:?}\n{}", ours.status, ours.stderr);
+    assert_eq!(ours.stdout, "Received Hello Server\n");
+
+    assert_eq!(server.stop(), "", "the server reported errors");
+}
+
+// ---------------------------------------------------------------------------------
+// tcp_echo_client against Python
+
+#[test]
+fn tcp_echo_client_talks_to_a_python_server() {
+    let script = "import socket\n\
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)\n\
+        s.settimeout(20)\n\
+        s.bind(('127.0.0.1', 0))\n\
+        s.listen(1)\n\
+        print(s.getsockname()[1], flush=True)\n\
+        c, _ = s.accept()\n\
+        c.settimeout(20)\n\
+        data = c.recv(1024)\n\
+        c.sendall(b'Hello Client')\n\
+        c.close()\n\
+        s.close()\n\
+        print(data.decode(), flush=True)\n";
+    let mut python = ChildGuard(
+        Command::new("python3")
+            .args(["-c", script])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn python3"),
+    );
+    let stdout = lines_of(python.0.stdout.take().expect("stdout"));
+    let py_stderr = collect(python.0.stderr.take().expect("stderr"));
+    let port = next_line(&stdout, "the python server");
+    let port: u16 = port
+        .parse()
+        .unwrap_or_else(|_| panic!("python printed {port:?}, not a port"));
+
+    let out = run(example_cmd("tcp_echo_client").args(["127.0.0.1", &port.to_string()]));
+    assert!(out.status.success(), "{:?}\n{}", out.status, out.stderr);
+    assert_eq!(out.stdout, "Received Hello Client\n");
+    assert_eq!(out.stderr, "");
+
+    let got = next_line(&stdout, "the python server");
+    let status = python.wait_bounded(RUN_LIMIT, "the python server");
+    let py_stderr = py_stderr.join().expect("reader");
+    assert!(status.success(), "python server: {status:?}\n{py_stderr}");
+    assert_eq!(got, "Hello Server", "what the python server received");
+}
+
+// ---------------------------------------------------------------------------------
+// Error exits
+
+fn assert_no_panic(out: &Output) {
+    assert!(
+        !out.stderr.contains("panicked"),
+        "the example panicked:\n{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn tcp_echo_client_to_a_closed_port_reports_econnrefused() {
+    // Bound but never listening: the kernel refuses connections to it, and holding it
+    // keeps any other process from taking the port meanwhile.
+    let refusing = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
+    bind(&refusing, &SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind");
+    let port = getsockname(&refusing)
+        .expect("getsockname")
+        .as_socket()
+        .expect("inet")
+        .port();
+    let out = run(example_cmd("tcp_echo_client").args(["127.0.0.1", &port.to_string()]));
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "tcp_echo_client: connect: ECONNREFUSED (Connection refused)\n"
+    );
+    assert_eq!(out.stdout, "");
+    drop(refusing);
+}
+
+#[test]
+fn tcp_echo_server_on_a_port_in_use_reports_eaddrinuse() {
+    // Held open, listening, without SO_REUSEADDR: the server's own SO_REUSEADDR does
+    // not let it bind beside a listener.
+    let (held, port) = listener_v4();
+    let out = run(example_cmd("tcp_echo_server").args(["127.0.0.1", &port.to_string()]));
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "tcp_echo_server: bind: EADDRINUSE (Address already in use)\n"
+    );
+    assert_eq!(out.stdout, "", "no banner before a failed bind");
+    drop(held);
+}
+
+#[test]
+fn bad_arguments_exit_2_with_usage() {
+    let cases: [(&str, &[&str]); 4] = [
+        ("tcp_echo_client", &["nothost"]),
+        ("tcp_echo_client", &["127.0.0.1", "99999"]),
+        ("tcp_echo_server", &["nothost"]),
+        ("tcp_echo_server", &["127.0.0.1", "99999"]),
+    ];
+    for (name, args) in cases {
+        let out = run(example_cmd(name).args(args));
+        assert_no_panic(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{name} {args:?}: stderr:\n{}",
+            out.stderr
+        );
+        let first = out.stderr.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("usage: {name} [host] [port]")),
+            "{name} {args:?}: no usage line:\n{}",
+            out.stderr
+        );
+        assert_eq!(out.stdout, "", "{name} {args:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// strace: the client makes exactly the syscalls the C program makes
+
+/// One strace line without its `PID ` or `[pid PID] ` prefix, spaces collapsed.
+fn strace_body(line: &str) -> String {
+    let line = line.trim_start();
+    let line = match line.strip_prefix("[pid ") {
+        Some(rest) => rest.split_once(']').map_or(rest, |(_, body)| body),
+        None => line.trim_start_matches(|c: char| c.is_ascii_digit()),
+    };
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Joins `<unfinished ...>` lines with their `<... NAME resumed>` continuations.
+fn strace_calls(text: &str) -> Vec<String> {
+    let mut calls: Vec<String> = Vec::new();
+    let mut pending: Vec<(String, usize)> = Vec::new();
+    for body in text.lines().map(strace_body) {
+        if let Some(start) = body.strip_suffix("<unfinished ...>") {
+            let name = start.split('(').next().unwrap_or("").to_string();
+            calls.push(start.trim_end().to_string());
+            pending.push((name, calls.len() - 1));
+        } else if let Some(rest) = body.strip_prefix("<... ") {
+            let (name, tail) = rest.split_once(" resumed>").expect("resumed line");
+            if let Some(i) = pending.iter().position(|(n, _)| n == name) {
+                let (_, at) = pending.remove(i);
+                calls[at] = format!("{} {}", calls[at], tail.trim_start());
+            }
+        } else {
+            calls.push(body);
+        }
+    }
+    calls
+}
+
+#[test]
+fn tcp_echo_client_under_strace_makes_the_c_syscalls() {
+    match Command::new("strace").arg("-V").output() {
+        Ok(out) => assert!(out.status.success(), "strace -V failed: {out:?}"),
+        Err(e) => panic!(
+            "strace is not installed ({e}); this test needs it and never skips: \
+             install it (apt-get install strace)"
+        ),
+    }
+    let (listener, port) = listener_v4();
+    let peer = echo_once(listener);
+    let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("strace-tcp_echo_client-{}.txt", std::process::id()));
+    let out = run(Command::new("strace")
+        .arg("-f")
+        .arg("-o")
+        .arg(&log)
+        .args(["-e", "trace=%network,close"])
+        .arg(example("tcp_echo_client"))
+        .args(["127.0.0.1", &port.to_string()])
+        .env_remove("SOCKAPI_TRACE"));
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    assert!(
+        out.status.success(),
+        "strace or the client failed: {:?}\nstderr:\n{}\nstrace log:\n{text}",
+        out.status,
+        out.stderr
+    );
+    assert_eq!(out.stdout, "Received Hello Server\n");
+    assert_eq!(
+        peer.join().expect("echo thread").expect("echo peer"),
+        b"Hello Server"
+    );
+
+    let calls = strace_calls(&text);
+    let socket_at = calls
+        .iter()
+        .position(|c| c.starts_with("socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = "))
+        .unwrap_or_else(|| {
+            panic!("no plain socket(AF_INET, SOCK_STREAM, IPPROTO_IP) (a flag added?):\n{text}")
+        });
+    let fd = ret_of(&calls[socket_at]);
+    // A line is on the socket when the descriptor is its first argument.
+    let on_fd: Vec<&String> = calls[socket_at..]
+        .iter()
+        .enumerate()
+        .filter(|(i, call)| {
+            let args = call.split_once('(').map_or("", |(_, args)| args);
+            *i == 0 || args.starts_with(&format!("{fd},")) || args.starts_with(&format!("{fd})"))
+        })
+        .map(|(_, call)| call)
+        .collect();
+    println!("strace, the calls on the client's socket (fd {fd}):");
+    for call in &on_fd {
+        println!("    {call}");
+    }
+    let names: Vec<&str> = on_fd
+        .iter()
+        .map(|c| c.split('(').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        ["socket", "connect", "sendto", "recvfrom", "close"],
+        "strace log:\n{text}"
+    );
+    assert_eq!(
+        *on_fd[0],
+        format!("socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = {fd}")
+    );
+    assert!(
+        !on_fd[0].contains("SOCK_CLOEXEC") && !on_fd[0].contains("SOCK_NONBLOCK"),
+        "a flag the code did not pass: {}",
+        on_fd[0]
+    );
+    assert_eq!(
+        *on_fd[1],
+        format!(
+            "connect({fd}, {{sa_family=AF_INET, sin_port=htons({port}), \
+             sin_addr=inet_addr(\"127.0.0.1\")}}, 16) = 0"
+        )
+    );
+    assert_eq!(
+        *on_fd[2],
+        format!("sendto({fd}, \"Hello Server\", 12, 0, NULL, 0) = 12")
+    );
+    assert_eq!(
+        *on_fd[3],
+        format!("recvfrom({fd}, \"Hello Server\", 1024, 0, NULL, NULL) = 12")
+    );
+    assert_eq!(*on_fd[4], format!("close({fd}) = 0"));
+}
