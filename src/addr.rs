@@ -31,7 +31,7 @@ pub const INADDR_LOOPBACK: sys::in_addr_t = sys::INADDR_LOOPBACK;
 /// [`SockAddr::unnamed`]. Read it back with [`as_socket`](SockAddr::as_socket),
 /// [`as_unix_path`](SockAddr::as_unix_path) and friends, or `TryFrom` into std's types.
 ///
-/// `Display` shows `127.0.0.1:80`, `[::1]:80`, the Unix path, `@name` for an abstract
+/// `Display` shows `127.0.0.1:80`, `[::1]:80`, the Unix path, `@"name"` (quoted, bytes escaped) for an abstract
 /// name, and `(unnamed)`. `Debug` shows the family too, as the trace does:
 /// `{AF_INET, 127.0.0.1:80}`.
 #[derive(Clone, Copy)]
@@ -402,7 +402,7 @@ fn fmt_escaped(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
 }
 
 impl fmt::Display for SockAddr {
-    /// `127.0.0.1:80`, `[::1]:80`, `/path`, `@name` or `(unnamed)`.
+    /// `127.0.0.1:80`, `[::1]:80`, `/path`, `@"name"` or `(unnamed)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(addr) = self.as_socket() {
             return write!(f, "{addr}");

@@ -229,7 +229,10 @@ fn unix_path_invalid() {
         SockAddr::unix(OsStr::from_bytes(b"/tmp/a\0b")),
         Err(Errno::EINVAL)
     );
-    assert_eq!(SockAddr::unix(OsStr::from_bytes(b"\0abs")), Err(Errno::EINVAL));
+    assert_eq!(
+        SockAddr::unix(OsStr::from_bytes(b"\0abs")),
+        Err(Errno::EINVAL)
+    );
 }
 
 #[test]

@@ -493,6 +493,8 @@ fn accept_on_non_listening_socket() {
     assert_eq!(accept4(&fd, 0).map(|_| ()), Err(Errno::EINVAL));
     let (conn, _peer) = connected_pair();
     assert_eq!(accept(&conn).map(|_| ()), Err(Errno::EINVAL));
+    // A connected socket cannot become a listening one.
+    assert_eq!(listen(&conn, 1), Err(Errno::EINVAL));
 }
 
 #[test]
@@ -792,7 +794,7 @@ fn errno_try_from_io_error() {
         Errno::try_from(io::Error::from_raw_os_error(98)).unwrap(),
         Errno::EADDRINUSE
     );
-    let not_os = io::Error::new(io::ErrorKind::Other, "custom");
+    let not_os = io::Error::other("custom");
     let back = Errno::try_from(not_os).unwrap_err();
     assert_eq!(back.kind(), io::ErrorKind::Other);
     assert_eq!(back.to_string(), "custom");
