@@ -31,8 +31,8 @@ pub const INADDR_LOOPBACK: sys::in_addr_t = sys::INADDR_LOOPBACK;
 /// [`SockAddr::unnamed`]. Read it back with [`as_socket`](SockAddr::as_socket),
 /// [`as_unix_path`](SockAddr::as_unix_path) and friends, or `TryFrom` into std's types.
 ///
-/// `Display` shows `127.0.0.1:80`, `[::1]:80`, the Unix path, `@"name"` (quoted, bytes escaped) for an abstract
-/// name, and `(unnamed)`. `Debug` shows the family too, as the trace does:
+/// `Display` shows `127.0.0.1:80`, `[::1]:80`, the Unix path, `@"name"` for an
+/// abstract name (quoted, odd bytes escaped), and `(unnamed)`. `Debug` shows the family too, as the trace does:
 /// `{AF_INET, 127.0.0.1:80}`.
 #[derive(Clone, Copy)]
 pub struct SockAddr {
