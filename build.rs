@@ -27,6 +27,10 @@ const CAPABILITIES: &[(&str, &str)] = &[
         "the TCP_KEEPIDLE option under that name",
     ),
     (
+        "have_init_array",
+        "ELF .init_array: code that runs as the program loads, before main",
+    ),
+    (
         "have_linux_errnos",
         "the errno values beyond POSIX and BSD that Linux defines",
     ),
@@ -43,17 +47,22 @@ fn capabilities(os: &str, c_library: &str) -> &'static [&'static str] {
             "have_abstract_unix",
             "have_linux_errnos",
             "have_tcp_keepidle",
+            "have_init_array",
         ],
         ("freebsd", _) => &[
             "have_accept4",
             "have_msg_nosignal",
             "have_sin_len",
             "have_tcp_keepidle",
+            "have_init_array",
         ],
-        ("dragonfly" | "netbsd" | "openbsd", _) => {
-            &["have_accept4", "have_msg_nosignal", "have_sin_len"]
-        }
-        ("illumos" | "solaris", _) => &["have_accept4", "have_msg_nosignal"],
+        ("dragonfly" | "netbsd" | "openbsd", _) => &[
+            "have_accept4",
+            "have_msg_nosignal",
+            "have_sin_len",
+            "have_init_array",
+        ],
+        ("illumos" | "solaris", _) => &["have_accept4", "have_msg_nosignal", "have_init_array"],
         ("macos" | "ios" | "tvos" | "watchos" | "visionos", _) => &["have_sin_len"],
         _ => &[],
     }

@@ -42,21 +42,43 @@ pub struct SockAddr {
 
 const STORAGE_LEN: socklen_t = mem::size_of::<sys::sockaddr_storage>() as socklen_t;
 const SUN_PATH_OFFSET: usize = mem::offset_of!(sys::sockaddr_un, sun_path);
-const SUN_PATH_LEN: usize = mem::size_of::<[sys::c_char; 108]>();
+const SUN_PATH_LEN: usize = mem::size_of::<sys::sockaddr_un>() - SUN_PATH_OFFSET;
 const FAMILY_END: usize = mem::size_of::<sys::sa_family_t>();
 
-// `sun_path` is 108 bytes on Linux and 104 on the BSDs; the constant above must match
-// the struct on this target.
-const _: () = assert!(SUN_PATH_OFFSET + SUN_PATH_LEN <= mem::size_of::<sys::sockaddr_un>());
+// `sun_path` is 108 bytes on Linux and 104 on the BSDs; it ends the struct on both.
 
 impl SockAddr {
-    /// An address from raw C storage and length, as a test harness may forge it.
-    /// A length beyond the storage is cut to the storage's size.
-    pub fn from_raw(storage: sys::sockaddr_storage, len: socklen_t) -> SockAddr {
+    /// An address from its C bytes (`sa_family` first, then the family's fields), as a
+    /// test harness may forge it; the length of `bytes` is the `addrlen`. Any bytes are
+    /// accepted, so the kernel, not this crate, judges a malformed address.
+    ///
+    /// # Errors
+    ///
+    /// `EINVAL` if `bytes` is longer than `sockaddr_storage` (128 bytes on Linux).
+    pub fn from_bytes(bytes: &[u8]) -> Result<SockAddr> {
+        if bytes.len() > STORAGE_LEN as usize {
+            return Err(Errno::EINVAL);
+        }
+        let mut storage: sys::sockaddr_storage = raw::zeroed();
+        raw::storage_bytes_mut(&mut storage)[..bytes.len()].copy_from_slice(bytes);
+        Ok(SockAddr {
+            storage,
+            len: bytes.len() as socklen_t,
+        })
+    }
+
+    /// An address the kernel wrote into zeroed `storage`, with the length it reported
+    /// (cut to the storage's size, since a truncated address reports its full length).
+    pub(crate) fn from_kernel(storage: sys::sockaddr_storage, len: socklen_t) -> SockAddr {
         SockAddr {
             storage,
             len: len.min(STORAGE_LEN),
         }
+    }
+
+    /// The C bytes the length covers, family first: what the kernel reads.
+    pub fn as_bytes(&self) -> &[u8] {
+        &raw::storage_bytes(&self.storage)[..self.len as usize]
     }
 
     /// The C storage.
@@ -218,17 +240,12 @@ impl SockAddr {
     pub fn is_unnamed(&self) -> bool {
         self.sun_path().is_some_and(|path| path.is_empty())
     }
-
-    /// The bytes the length covers, family included.
-    fn bytes(&self) -> &[u8] {
-        &raw::storage_bytes(&self.storage)[..self.len as usize]
-    }
 }
 
 impl PartialEq for SockAddr {
     /// Equal when the lengths and every byte they cover are equal.
     fn eq(&self, other: &SockAddr) -> bool {
-        self.bytes() == other.bytes()
+        self.as_bytes() == other.as_bytes()
     }
 }
 
@@ -236,7 +253,7 @@ impl Eq for SockAddr {}
 
 impl Hash for SockAddr {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.bytes().hash(state);
+        self.as_bytes().hash(state);
     }
 }
 

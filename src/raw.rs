@@ -84,12 +84,28 @@ pub(crate) fn storage_as_mut<T: SockaddrKind>(storage: &mut sys::sockaddr_storag
     unsafe { &mut *(storage as *mut sys::sockaddr_storage).cast::<T>() }
 }
 
-/// Every byte of the storage (it has no padding: a family and byte arrays).
+/// Every byte of the storage.
+///
+/// Every `sockaddr_storage` in this crate starts as `zeroed()` (all bytes initialised,
+/// padding fields included) and is changed only through `storage_as_mut`,
+/// `storage_bytes_mut` or the kernel writing bytes, none of which de-initialise a byte.
+/// No public API takes a `sockaddr_storage` from the user.
 pub(crate) fn storage_bytes(storage: &sys::sockaddr_storage) -> &[u8] {
-    // SAFETY: `sockaddr_storage` is `Pod`: all its bytes are initialised integers.
+    // SAFETY: all bytes are initialised (see above); `u8` has no alignment needs.
     unsafe {
         core::slice::from_raw_parts(
             (storage as *const sys::sockaddr_storage).cast::<u8>(),
+            mem::size_of::<sys::sockaddr_storage>(),
+        )
+    }
+}
+
+/// Every byte of the storage, writable; any bytes are a valid storage.
+pub(crate) fn storage_bytes_mut(storage: &mut sys::sockaddr_storage) -> &mut [u8] {
+    // SAFETY: as in `storage_bytes`; writing bytes keeps them initialised.
+    unsafe {
+        core::slice::from_raw_parts_mut(
+            (storage as *mut sys::sockaddr_storage).cast::<u8>(),
             mem::size_of::<sys::sockaddr_storage>(),
         )
     }
@@ -166,7 +182,7 @@ pub(crate) fn accept(fd: BorrowedFd<'_>) -> Result<(Socket, SockAddr)> {
             &mut len,
         )
     })?;
-    Ok((owned(new), SockAddr::from_raw(storage, len)))
+    Ok((owned(new), SockAddr::from_kernel(storage, len)))
 }
 
 #[cfg(have_accept4)]
@@ -182,7 +198,7 @@ pub(crate) fn accept4(fd: BorrowedFd<'_>, flags: c_int) -> Result<(Socket, SockA
             flags,
         )
     })?;
-    Ok((owned(new), SockAddr::from_raw(storage, len)))
+    Ok((owned(new), SockAddr::from_kernel(storage, len)))
 }
 
 pub(crate) fn connect(fd: BorrowedFd<'_>, addr: &SockAddr) -> Result<()> {
@@ -227,7 +243,7 @@ fn name_call(call: NameCall, fd: BorrowedFd<'_>) -> Result<SockAddr> {
             &mut len,
         )
     })?;
-    Ok(SockAddr::from_raw(storage, len))
+    Ok(SockAddr::from_kernel(storage, len))
 }
 
 pub(crate) fn getsockname(fd: BorrowedFd<'_>) -> Result<SockAddr> {
@@ -308,7 +324,8 @@ pub(crate) fn getsockopt_bytes(
             &mut len,
         )
     })?;
-    Ok(len as usize)
+    // Some options report their full size even when the buffer was shorter.
+    Ok((len as usize).min(value.len()))
 }
 
 /// `fcntl(fd, cmd)` for the commands that take no argument (`F_GETFL`, `F_GETFD`).
@@ -335,8 +352,25 @@ pub(crate) fn strerror(errnum: c_int, buf: &mut [u8]) -> &str {
     }
 }
 
+/// Reads `SOCKAPI_TRACE` as the program loads: an `.init_array` entry runs before
+/// `main` and before any other thread exists, so `getenv` cannot race with a thread
+/// that changes the environment (`std::env::set_var` is safe to call in Rust 2021).
+#[cfg(all(feature = "trace", have_init_array))]
+#[used]
+#[link_section = ".init_array"]
+static READ_TRACE_VARIABLE_AT_LOAD: extern "C" fn() = {
+    extern "C" fn read_at_load() {
+        crate::trace::read_environment();
+    }
+    read_at_load
+};
+
 /// Calls `f` with the value of the environment variable `name`, read with the C
 /// library's `getenv`, which neither copies nor allocates.
+///
+/// Where the target has `.init_array`, this runs only before `main` (see
+/// `READ_TRACE_VARIABLE_AT_LOAD`). Elsewhere it runs at the first traced call; a thread
+/// changing the environment at that moment would race with it, as in C.
 #[cfg(feature = "trace")]
 pub(crate) fn getenv_with<R>(name: &core::ffi::CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
     // SAFETY: `name` is NUL-terminated.

@@ -157,6 +157,14 @@ crate::macros::c_flags! {
     const SOCK_CLOEXEC = sys::SOCK_CLOEXEC;
 }
 
+impl core::ops::BitOr<SockType> for SockFlag {
+    type Output = SockType;
+    /// `SOCK_CLOEXEC | SOCK_STREAM`: C lets the flags come first too.
+    fn bitor(self, ty: SockType) -> SockType {
+        ty | self
+    }
+}
+
 impl SockFlag {
     /// Every flag this target has.
     #[cfg(have_accept4)]
@@ -295,7 +303,7 @@ pub fn socket(
 /// ```
 ///
 /// Returns the two ends instead of filling `sv`. Linux supports it for `AF_UNIX`
-/// only.
+/// (and `AF_TIPC`), not for the Internet families.
 ///
 /// # Errors
 ///
@@ -409,8 +417,9 @@ pub fn accept(fd: impl AsFd) -> Result<(Socket, SockAddr)> {
 /// int accept4(int sockfd, struct sockaddr *addr, socklen_t *addrlen, int flags);
 /// ```
 ///
-/// `flags` takes `SOCK_NONBLOCK | SOCK_CLOEXEC` or the plain `0`. Not in POSIX; on
-/// Linux, Android, FreeBSD, NetBSD, OpenBSD, DragonFly and illumos.
+/// `flags` takes `SOCK_NONBLOCK | SOCK_CLOEXEC` or the plain `0`. In POSIX since
+/// Issue 8 (2024); on Linux, Android, FreeBSD, NetBSD, OpenBSD, DragonFly and illumos,
+/// but not on Apple's systems.
 ///
 /// # Errors
 ///
@@ -418,6 +427,7 @@ pub fn accept(fd: impl AsFd) -> Result<(Socket, SockAddr)> {
 ///
 /// # References
 ///
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/accept4.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/accept4.2.html)
 #[cfg(have_accept4)]
 pub fn accept4(fd: impl AsFd, flags: impl Into<SockFlag>) -> Result<(Socket, SockAddr)> {

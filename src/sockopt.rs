@@ -144,7 +144,9 @@ pub struct SockOpt<T, A> {
 }
 
 impl<T, A> SockOpt<T, A> {
-    /// An option with C number `name`, shown as `c_name` in the trace.
+    /// An option with C number `name`, shown as `c_name` in the trace, for a test
+    /// harness that wants an option this crate does not name to be typed. The value
+    /// type and access are the caller's claim: the kernel still judges the call.
     pub const fn new(name: c_int, c_name: &'static str) -> Self {
         SockOpt {
             name,
@@ -329,12 +331,25 @@ pub fn getsockopt<T: OptValue, A: Readable>(
     ret.map(|(value, _len)| value)
 }
 
-/// `setsockopt` with the option as raw bytes, for any option this crate does not
-/// type. `optname` is the C number; `optval.len()` is the `optlen`.
+/// `setsockopt(sockfd, level, optname, optval, optlen)` with the value as raw bytes,
+/// for any option this crate does not type.
+///
+/// ```c
+/// int setsockopt(int sockfd, int level, int optname, const void *optval, socklen_t optlen);
+/// ```
+///
+/// `optname` is the C number and `optval.len()` the `optlen`; the bytes go to the
+/// kernel as they are (native byte order for integers).
 ///
 /// # Errors
 ///
-/// As [`setsockopt`]; `EINVAL` also if `optval` is longer than `socklen_t` can say.
+/// As [`setsockopt`]; `EINVAL` also for a length the option does not take, or one
+/// longer than `socklen_t` can say.
+///
+/// # References
+///
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/setsockopt.html)
+/// - [Linux](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
 pub fn setsockopt_raw(
     fd: impl AsFd,
     level: impl Into<Level>,
@@ -353,12 +368,25 @@ pub fn setsockopt_raw(
     ret
 }
 
-/// `getsockopt` into a raw byte buffer, for any option this crate does not type.
-/// Returns the `optlen` the kernel reported (the bytes it wrote into `optval`).
+/// `getsockopt(sockfd, level, optname, optval, optlen)` into a raw byte buffer, for
+/// any option this crate does not type.
+///
+/// ```c
+/// int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);
+/// ```
+///
+/// `optval.len()` is the `optlen` passed in; the return value is the `optlen` the
+/// kernel reported, cut to `optval.len()` (a few options report their full size even
+/// when they wrote less), so `&optval[..n]` is always in bounds.
 ///
 /// # Errors
 ///
 /// As [`getsockopt`].
+///
+/// # References
+///
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getsockopt.html)
+/// - [Linux](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
 pub fn getsockopt_raw(
     fd: impl AsFd,
     level: impl Into<Level>,

@@ -16,8 +16,10 @@
 //! What it costs:
 //!
 //! - With the cargo feature `trace` (on by default) but the trace off at run time, each
-//!   call pays one relaxed atomic load. The first call also reads `SOCKAPI_TRACE` once,
-//!   through the C library's `getenv`, without allocating.
+//!   call pays one relaxed atomic load. `SOCKAPI_TRACE` is read once, through the C
+//!   library's `getenv`, without allocating: on ELF targets (Linux, the BSDs) as the
+//!   program loads, before `main`, so changing the variable from inside the program
+//!   has no effect (call [`enable`] instead); elsewhere at the first call.
 //! - With `default-features = false`, [`enabled`] is a constant `false` and every trace
 //!   line compiles away; [`enable`] then does nothing.
 //!
@@ -72,11 +74,12 @@ pub fn disable() {
     STATE.store(OFF, Relaxed);
 }
 
-/// First use: `SOCKAPI_TRACE` set to anything but empty or `0` turns the trace on.
-/// An earlier `enable` or `disable` wins over the environment.
+/// `SOCKAPI_TRACE` set to anything but empty or `0` turns the trace on. Runs as the
+/// program loads where the target allows it (see `raw`), else at the first call. An
+/// earlier `enable` or `disable` wins over the environment.
 #[cfg(feature = "trace")]
 #[cold]
-fn read_environment() -> bool {
+pub(crate) fn read_environment() -> bool {
     let on = crate::raw::getenv_with(
         c"SOCKAPI_TRACE",
         |value| matches!(value, Some(v) if !v.is_empty() && v != b"0"),
@@ -138,7 +141,10 @@ impl Line {
 impl fmt::Write for Line {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         if self.len + s.len() + Self::RESERVE > self.buf.len() {
-            let room = self.buf.len() - Self::RESERVE - self.len;
+            let mut room = self.buf.len() - Self::RESERVE - self.len;
+            while !s.is_char_boundary(room) {
+                room -= 1;
+            }
             self.push(&s.as_bytes()[..room]);
             return Err(fmt::Error);
         }

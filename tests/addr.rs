@@ -462,44 +462,47 @@ fn eq_and_hash_are_consistent() {
 }
 
 // ---------------------------------------------------------------------------------
-// from_raw
+// from_bytes / as_bytes
 
 #[test]
-fn from_raw_clamps_length() {
+fn from_bytes_round_trips_and_limits_length() {
     let v4 = SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 9));
-    let storage = *v4.as_storage();
-    let size = std::mem::size_of::<sys::sockaddr_storage>() as sys::socklen_t;
-    assert_eq!(size, 128);
+    assert_eq!(v4.as_bytes().len(), 16);
+    assert_eq!(SockAddr::from_bytes(v4.as_bytes()), Ok(v4));
 
-    let huge = SockAddr::from_raw(storage, 100_000);
-    assert_eq!(huge.len(), size);
-    assert_eq!(SockAddr::from_raw(storage, sys::socklen_t::MAX).len(), size);
-    assert_eq!(SockAddr::from_raw(storage, size).len(), size);
+    let size = std::mem::size_of::<sys::sockaddr_storage>();
+    assert_eq!(size, 128);
+    let mut full = [0u8; 129];
+    full[..16].copy_from_slice(v4.as_bytes());
+    let whole = SockAddr::from_bytes(&full[..size]).unwrap();
+    assert_eq!(whole.len() as usize, size);
     // Still readable as IPv4: the length covers the struct.
     assert_eq!(
-        huge.as_socket(),
+        whole.as_socket(),
         Some(SocketAddr::from((Ipv4Addr::LOCALHOST, 9)))
     );
     // Not equal to the 16-byte original: equality covers the length.
-    assert_ne!(huge, v4);
-
-    let exact = SockAddr::from_raw(storage, 16);
-    assert_eq!(exact, v4);
+    assert_ne!(whole, v4);
+    // Longer than any sockaddr: an error, never a write past the storage.
+    assert_eq!(SockAddr::from_bytes(&full), Err(Errno::EINVAL));
 }
 
 #[test]
-fn from_raw_short_lengths() {
+fn from_bytes_short_lengths() {
     let v4 = SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 9));
-    let storage = *v4.as_storage();
+    let bytes = v4.as_bytes();
     // Too short for the family field: AF_UNSPEC.
-    let empty = SockAddr::from_raw(storage, 0);
+    let empty = SockAddr::from_bytes(&[]).unwrap();
     assert_eq!(empty.family(), AF_UNSPEC);
     assert_eq!(empty.len(), 0);
     assert_eq!(empty.as_socket(), None);
     assert!(!empty.is_unnamed());
-    assert_eq!(SockAddr::from_raw(storage, 1).family(), AF_UNSPEC);
+    assert_eq!(
+        SockAddr::from_bytes(&bytes[..1]).unwrap().family(),
+        AF_UNSPEC
+    );
     // Long enough for the family, too short for sockaddr_in: no IPv4 address.
-    let short = SockAddr::from_raw(storage, 8);
+    let short = SockAddr::from_bytes(&bytes[..8]).unwrap();
     assert_eq!(short.family(), AF_INET);
     assert_eq!(short.as_socket_ipv4(), None);
     assert_eq!(SocketAddrV4::try_from(short), Err(Errno::EAFNOSUPPORT));
@@ -508,13 +511,13 @@ fn from_raw_short_lengths() {
 }
 
 #[test]
-fn from_raw_unix_without_nul() {
+fn from_bytes_unix_without_nul() {
     // The kernel may report a path whose length stops short of the NUL; the path
     // ends where the length does.
     let addr = SockAddr::unix("/tmp/abc").unwrap();
-    let storage = *addr.as_storage();
-    let cut = SockAddr::from_raw(storage, addr.len() - 1);
+    let bytes = addr.as_bytes();
+    let cut = SockAddr::from_bytes(&bytes[..bytes.len() - 1]).unwrap();
     assert_eq!(cut.as_unix_path(), Some(Path::new("/tmp/abc")));
-    let shorter = SockAddr::from_raw(storage, addr.len() - 2);
+    let shorter = SockAddr::from_bytes(&bytes[..bytes.len() - 2]).unwrap();
     assert_eq!(shorter.as_unix_path(), Some(Path::new("/tmp/ab")));
 }
