@@ -328,7 +328,7 @@ pub fn socketpair(
             b.as_raw_fd()
         ),
         Err(e) => trace_line!(
-            "socketpair({domain:?}, {ty:?}, {}, sv) = -1 {e}",
+            "socketpair({domain:?}, {ty:?}, {}, [...]) = -1 {e}",
             TraceProtocol(protocol)
         ),
     }
@@ -443,7 +443,7 @@ fn trace_accept(call: &str, fd: RawFd, flags: Option<SockFlag>, ret: &Result<(So
         Ok((new, peer)) => {
             trace_line!("{call}({fd}, {peer:?}{flags}) = {}", new.as_raw_fd())
         }
-        Err(e) => trace_line!("{call}({fd}, NULL{flags}) = -1 {e}"),
+        Err(e) => trace_line!("{call}({fd}, ...{flags}) = -1 {e}"),
     }
 }
 
@@ -594,6 +594,6 @@ pub fn getpeername(fd: impl AsFd) -> Result<SockAddr> {
 fn trace_name(call: &str, fd: RawFd, ret: &Result<SockAddr>) {
     match ret {
         Ok(addr) => trace_line!("{call}({fd}, {addr:?}) = 0"),
-        Err(e) => trace_line!("{call}({fd}, NULL) = -1 {e}"),
+        Err(e) => trace_line!("{call}({fd}, ...) = -1 {e}"),
     }
 }

@@ -323,7 +323,7 @@ pub fn getsockopt<T: OptValue, A: Readable>(
             TraceValue(value)
         ),
         Err(e) => trace_line!(
-            "getsockopt({}, {level:?}, {option:?}, NULL, [{}]) = -1 {e}",
+            "getsockopt({}, {level:?}, {option:?}, ..., [{}]) = -1 {e}",
             fd_of(&fd),
             core::mem::size_of::<T>()
         ),
@@ -401,7 +401,7 @@ pub fn getsockopt_raw(
             fd_of(&fd)
         ),
         Err(e) => trace_line!(
-            "getsockopt({}, {level:?}, {optname}, NULL, [{}]) = -1 {e}",
+            "getsockopt({}, {level:?}, {optname}, ..., [{}]) = -1 {e}",
             fd_of(&fd),
             optval.len()
         ),

@@ -10,7 +10,8 @@
 //! ```
 //!
 //! with constants and flags by their C names, addresses decoded, and byte counts rather
-//! than contents. Unlike `strace` it works on every OS, and it shows the calls of this
+//! than contents. Where a failed call returned nothing through a pointer argument
+//! (`accept`'s peer address, `getsockopt`'s value), the line shows `...` there. Unlike `strace` it works on every OS, and it shows the calls of this
 //! crate only (the call as the program made it, not the kernel's view).
 //!
 //! What it costs:

@@ -1,0 +1,935 @@
+//! Socket options on real loopback sockets: every typed option the crate exports is set
+//! and read back with `getsockopt`, the kernel's documented adjustments are asserted, and
+//! the raw byte forms and error paths are pinned to exact `Errno`s.
+//!
+//! Each settable option goes default -> non-default -> another value, so a test cannot
+//! pass by reading a default back.
+//!
+//! The values asserted are Linux's (doubling of buffer sizes, timeouts in clock ticks,
+//! the TCP and IP range checks), so the file is Linux-only.
+#![cfg(target_os = "linux")]
+
+use std::ffi::c_int;
+use std::net::{SocketAddr, UdpSocket};
+use std::os::fd::{AsFd, AsRawFd};
+use std::time::{Duration, Instant};
+
+use sockapi::*;
+
+fn tcp() -> Socket {
+    socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket(AF_INET, SOCK_STREAM)")
+}
+
+fn udp() -> Socket {
+    socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socket(AF_INET, SOCK_DGRAM)")
+}
+
+fn tcp6() -> Socket {
+    socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket(AF_INET6, SOCK_STREAM)")
+}
+
+fn v4_any_port() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 0))
+}
+
+fn v6_any_port() -> SocketAddr {
+    "[::1]:0".parse().expect("[::1]:0")
+}
+
+/// A listening socket on 127.0.0.1 and its address.
+fn listener() -> (Socket, SockAddr) {
+    let l = tcp();
+    bind(&l, &v4_any_port()).expect("bind");
+    listen(&l, 16).expect("listen");
+    let addr = getsockname(&l).expect("getsockname");
+    (l, addr)
+}
+
+/// A connected pair over loopback: (client, accepted server side).
+fn connected_pair() -> (Socket, Socket) {
+    let (l, addr) = listener();
+    let c = tcp();
+    connect(&c, &addr).expect("connect");
+    let (s, _) = accept(&l).expect("accept");
+    (c, s)
+}
+
+/// A loopback port nothing listens on: bound, read back, then closed. Only a listener
+/// on that exact port could spoil it, and port-0 binds pick ports at random.
+fn closed_port() -> SockAddr {
+    let s = tcp();
+    bind(&s, &v4_any_port()).expect("bind");
+    let addr = getsockname(&s).expect("getsockname");
+    close(s).expect("close");
+    addr
+}
+
+fn proc_int(path: &str) -> c_int {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("read {path}: {e}"))
+        .trim()
+        .parse()
+        .unwrap_or_else(|e| panic!("parse {path}: {e}"))
+}
+
+/// Sets each value and asserts what the kernel reports back.
+fn assert_int_steps<L: Into<Level> + Copy>(
+    fd: &Socket,
+    level: L,
+    option: SockOpt<c_int, ReadWrite>,
+    steps: &[(c_int, c_int)],
+) {
+    for &(set, expect) in steps {
+        setsockopt(fd, level, option, &set)
+            .unwrap_or_else(|e| panic!("setsockopt({option:?}, {set}): {e}"));
+        assert_eq!(
+            getsockopt(fd, level, option),
+            Ok(expect),
+            "{option:?} after setting {set}"
+        );
+    }
+}
+
+fn tv(sec: i64, usec: i64) -> timeval {
+    timeval {
+        tv_sec: sec,
+        tv_usec: usec,
+    }
+}
+
+fn tv_pair(t: timeval) -> (i64, i64) {
+    (t.tv_sec, t.tv_usec)
+}
+
+fn linger_pair(l: linger) -> (c_int, c_int) {
+    (l.l_onoff, l.l_linger)
+}
+
+// ---------------------------------------------------------------------------------------
+// SOL_SOCKET options
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn so_reuseaddr_round_trip() {
+    let fd = tcp();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_REUSEADDR), Ok(0));
+    assert_int_steps(&fd, SOL_SOCKET, SO_REUSEADDR, &[(1, 1), (0, 0), (1, 1)]);
+}
+
+/// socket(7): with SO_REUSEADDR "a socket may bind, except when there is an active
+/// listening socket bound to the address".
+#[test]
+fn so_reuseaddr_allows_shared_bind_until_listen() {
+    let a = tcp();
+    setsockopt(&a, SOL_SOCKET, SO_REUSEADDR, &1).unwrap();
+    bind(&a, &v4_any_port()).unwrap();
+    let addr = getsockname(&a).unwrap();
+
+    let b = tcp();
+    setsockopt(&b, SOL_SOCKET, SO_REUSEADDR, &1).unwrap();
+    assert_eq!(bind(&b, &addr), Ok(()));
+
+    let without = tcp();
+    assert_eq!(bind(&without, &addr), Err(Errno::EADDRINUSE));
+
+    listen(&a, 4).unwrap();
+    assert_eq!(listen(&b, 4), Err(Errno::EADDRINUSE));
+    let late = tcp();
+    setsockopt(&late, SOL_SOCKET, SO_REUSEADDR, &1).unwrap();
+    assert_eq!(bind(&late, &addr), Err(Errno::EADDRINUSE));
+}
+
+#[test]
+fn so_reuseport_round_trip_and_shared_bind() {
+    let fd = tcp();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_REUSEPORT), Ok(0));
+    assert_int_steps(&fd, SOL_SOCKET, SO_REUSEPORT, &[(1, 1), (0, 0), (1, 1)]);
+
+    bind(&fd, &v4_any_port()).unwrap();
+    let addr = getsockname(&fd).unwrap();
+    let plain = tcp();
+    assert_eq!(bind(&plain, &addr), Err(Errno::EADDRINUSE));
+    let sharing = tcp();
+    setsockopt(&sharing, SOL_SOCKET, SO_REUSEPORT, &1).unwrap();
+    assert_eq!(bind(&sharing, &addr), Ok(()));
+    assert_eq!(getsockname(&sharing), Ok(addr));
+}
+
+/// Boolean options read back as 0 or 1 whatever non-zero value was set.
+#[test]
+fn so_keepalive_round_trip_normalises_to_one() {
+    let fd = tcp();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(0));
+    assert_int_steps(
+        &fd,
+        SOL_SOCKET,
+        SO_KEEPALIVE,
+        &[(1, 1), (0, 0), (7, 1), (-3, 1), (0, 0)],
+    );
+}
+
+#[test]
+fn so_linger_round_trip() {
+    let fd = tcp();
+    let get = |fd: &Socket| getsockopt(fd, SOL_SOCKET, SO_LINGER).map(linger_pair);
+    assert_eq!(get(&fd), Ok((0, 0)));
+
+    let on = linger {
+        l_onoff: 1,
+        l_linger: 5,
+    };
+    setsockopt(&fd, SOL_SOCKET, SO_LINGER, &on).unwrap();
+    assert_eq!(get(&fd), Ok((1, 5)));
+
+    let longer = linger {
+        l_onoff: 1,
+        l_linger: 30,
+    };
+    setsockopt(&fd, SOL_SOCKET, SO_LINGER, &longer).unwrap();
+    assert_eq!(get(&fd), Ok((1, 30)));
+
+    // Turning lingering off leaves the stored time alone: Linux only updates
+    // `sk_lingertime` when `l_onoff` is set.
+    let off = linger {
+        l_onoff: 0,
+        l_linger: 7,
+    };
+    setsockopt(&fd, SOL_SOCKET, SO_LINGER, &off).unwrap();
+    assert_eq!(get(&fd), Ok((0, 30)));
+
+    // `l_onoff` is a boolean.
+    let two = linger {
+        l_onoff: 2,
+        l_linger: 3,
+    };
+    setsockopt(&fd, SOL_SOCKET, SO_LINGER, &two).unwrap();
+    assert_eq!(get(&fd), Ok((1, 3)));
+}
+
+/// `{l_onoff = 1, l_linger = 0}` makes `close` reset the connection, as the crate's
+/// docs for SO_LINGER promise.
+#[test]
+fn so_linger_zero_makes_close_reset_the_connection() {
+    let (client, server) = connected_pair();
+    // Bounds the wait below, so a missing RST fails the test instead of hanging it.
+    setsockopt(&server, SOL_SOCKET, SO_RCVTIMEO, &tv(5, 0)).unwrap();
+    let abort = linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    setsockopt(&client, SOL_SOCKET, SO_LINGER, &abort).unwrap();
+    close(client).unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!(recv(&server, &mut buf, 0), Err(Errno::ECONNRESET));
+}
+
+/// socket(7): "The kernel doubles this value (to allow space for bookkeeping overhead)
+/// when it is set using setsockopt(2), and this doubled value is returned by
+/// getsockopt(2)"; the value set is capped by `rmem_max` / `wmem_max`.
+#[test]
+fn so_rcvbuf_and_so_sndbuf_are_doubled() {
+    let rmem_max = proc_int("/proc/sys/net/core/rmem_max");
+    let wmem_max = proc_int("/proc/sys/net/core/wmem_max");
+    assert!(
+        65536 <= rmem_max / 2 && 65536 <= wmem_max / 2,
+        "rmem_max {rmem_max} / wmem_max {wmem_max} too small for this test"
+    );
+    for fd in [tcp(), udp()] {
+        assert_int_steps(
+            &fd,
+            SOL_SOCKET,
+            SO_RCVBUF,
+            &[(65536, 131072), (32768, 65536), (65536, 131072)],
+        );
+        assert_int_steps(
+            &fd,
+            SOL_SOCKET,
+            SO_SNDBUF,
+            &[(65536, 131072), (40000, 80000), (65536, 131072)],
+        );
+    }
+}
+
+/// Small values are raised to the kernel's minimum (socket(7) gives 256 and 2048 as
+/// the doubled minimums; current kernels use `SOCK_MIN_RCVBUF`/`SOCK_MIN_SNDBUF`, which
+/// are larger), and large ones are capped at `rmem_max`/`wmem_max`, then doubled.
+#[test]
+fn so_rcvbuf_and_so_sndbuf_clamp_to_minimum_and_maximum() {
+    let rmem_max = proc_int("/proc/sys/net/core/rmem_max");
+    let wmem_max = proc_int("/proc/sys/net/core/wmem_max");
+    let fd = tcp();
+
+    setsockopt(&fd, SOL_SOCKET, SO_RCVBUF, &1).unwrap();
+    let rcv_min = getsockopt(&fd, SOL_SOCKET, SO_RCVBUF).unwrap();
+    assert!(rcv_min >= 256, "SO_RCVBUF minimum {rcv_min}");
+    setsockopt(&fd, SOL_SOCKET, SO_RCVBUF, &0).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_RCVBUF), Ok(rcv_min));
+
+    setsockopt(&fd, SOL_SOCKET, SO_SNDBUF, &1).unwrap();
+    let snd_min = getsockopt(&fd, SOL_SOCKET, SO_SNDBUF).unwrap();
+    assert!(snd_min >= 2048, "SO_SNDBUF minimum {snd_min}");
+    setsockopt(&fd, SOL_SOCKET, SO_SNDBUF, &0).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_SNDBUF), Ok(snd_min));
+
+    // A value just above half the minimum is doubled past it, so it is kept.
+    let just_above = rcv_min / 2 + 8;
+    setsockopt(&fd, SOL_SOCKET, SO_RCVBUF, &just_above).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_RCVBUF), Ok(just_above * 2));
+
+    setsockopt(&fd, SOL_SOCKET, SO_RCVBUF, &c_int::MAX).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_RCVBUF), Ok(rmem_max * 2));
+    setsockopt(&fd, SOL_SOCKET, SO_SNDBUF, &c_int::MAX).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_SNDBUF), Ok(wmem_max * 2));
+}
+
+/// Linux keeps these timeouts in clock ticks (jiffies) and rounds up to a tick.
+/// Whole values that every HZ divides come back exactly; 1001 µs comes back as one or
+/// more ticks: at least 1001 µs, and under 1001 + 10000 µs since HZ >= 100.
+#[test]
+fn so_rcvtimeo_and_so_sndtimeo_round_trip_in_clock_ticks() {
+    let fd = tcp();
+    for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
+        let get = |fd: &Socket| getsockopt(fd, SOL_SOCKET, option).map(tv_pair);
+        assert_eq!(get(&fd), Ok((0, 0)), "{option:?} default");
+
+        setsockopt(&fd, SOL_SOCKET, option, &tv(1, 500_000)).unwrap();
+        assert_eq!(get(&fd), Ok((1, 500_000)), "{option:?}");
+
+        setsockopt(&fd, SOL_SOCKET, option, &tv(3, 0)).unwrap();
+        assert_eq!(get(&fd), Ok((3, 0)), "{option:?}");
+
+        setsockopt(&fd, SOL_SOCKET, option, &tv(0, 1001)).unwrap();
+        let (sec, usec) = get(&fd).unwrap();
+        let total = sec * 1_000_000 + usec;
+        assert!(
+            (1001..1001 + 10_000).contains(&total),
+            "{option:?} {{0, 1001}} read back as {{{sec}, {usec}}}"
+        );
+
+        setsockopt(&fd, SOL_SOCKET, option, &tv(0, 0)).unwrap();
+        assert_eq!(get(&fd), Ok((0, 0)), "{option:?} back to zero");
+    }
+}
+
+/// Linux rejects a `tv_usec` outside `0..1_000_000` with `EDOM` and keeps the old value.
+#[test]
+fn so_rcvtimeo_rejects_out_of_range_microseconds_with_edom() {
+    let fd = tcp();
+    for option in [SO_RCVTIMEO, SO_SNDTIMEO] {
+        setsockopt(&fd, SOL_SOCKET, option, &tv(2, 0)).unwrap();
+        assert_eq!(
+            setsockopt(&fd, SOL_SOCKET, option, &tv(0, 1_000_000)),
+            Err(Errno::EDOM)
+        );
+        assert_eq!(
+            setsockopt(&fd, SOL_SOCKET, option, &tv(0, -1)),
+            Err(Errno::EDOM)
+        );
+        assert_eq!(getsockopt(&fd, SOL_SOCKET, option).map(tv_pair), Ok((2, 0)));
+    }
+}
+
+#[test]
+fn so_rcvtimeo_makes_blocking_recv_fail_with_eagain() {
+    let (a, _b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    setsockopt(&a, SOL_SOCKET, SO_RCVTIMEO, &tv(0, 50_000)).unwrap();
+    let mut buf = [0u8; 4];
+    let start = Instant::now();
+    assert_eq!(recv(&a, &mut buf, 0), Err(Errno::EAGAIN));
+    // It did block (a non-blocking recv would fail at once), for about the timeout.
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(25) && waited < Duration::from_secs(5),
+        "waited {waited:?}"
+    );
+}
+
+#[test]
+fn so_sndtimeo_makes_blocking_send_fail_with_eagain() {
+    let (a, _b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    setsockopt(&a, SOL_SOCKET, SO_SNDTIMEO, &tv(0, 20_000)).unwrap();
+    let chunk = vec![0u8; 64 * 1024];
+    let start = Instant::now();
+    // Nobody reads `_b`, so the buffer fills and a send times out; the count bounds
+    // the loop should the buffer be unexpectedly large.
+    let mut result = Ok(0);
+    for _ in 0..10_000 {
+        result = send(&a, &chunk, 0);
+        if result.is_err() || start.elapsed() > Duration::from_secs(10) {
+            break;
+        }
+    }
+    assert_eq!(result, Err(Errno::EAGAIN));
+}
+
+#[test]
+fn so_broadcast_round_trip_on_udp() {
+    let fd = udp();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_BROADCAST), Ok(0));
+    assert_int_steps(&fd, SOL_SOCKET, SO_BROADCAST, &[(1, 1), (0, 0), (1, 1)]);
+}
+
+#[test]
+fn so_oobinline_round_trip() {
+    let fd = tcp();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_OOBINLINE), Ok(0));
+    assert_int_steps(&fd, SOL_SOCKET, SO_OOBINLINE, &[(1, 1), (0, 0), (1, 1)]);
+}
+
+#[test]
+fn so_dontroute_round_trip() {
+    for fd in [tcp(), udp()] {
+        assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_DONTROUTE), Ok(0));
+        assert_int_steps(&fd, SOL_SOCKET, SO_DONTROUTE, &[(1, 1), (0, 0), (1, 1)]);
+    }
+}
+
+/// Linux stores `val ? : 1`: a low-water mark of 0 reads back as 1.
+#[test]
+fn so_rcvlowat_round_trip_and_zero_reads_back_as_one() {
+    for fd in [tcp(), udp()] {
+        assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_RCVLOWAT), Ok(1));
+        assert_int_steps(
+            &fd,
+            SOL_SOCKET,
+            SO_RCVLOWAT,
+            &[(100, 100), (2000, 2000), (0, 1), (64, 64)],
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// IPPROTO_TCP options
+// ---------------------------------------------------------------------------------------
+
+/// C passes `IPPROTO_TCP` as the level; `SOL_TCP` is the same number.
+#[test]
+fn tcp_nodelay_at_ipproto_tcp_and_sol_tcp() {
+    let fd = tcp();
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_NODELAY), Ok(0));
+    setsockopt(&fd, IPPROTO_TCP, TCP_NODELAY, &1).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_TCP, TCP_NODELAY), Ok(1));
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_NODELAY), Ok(1));
+    setsockopt(&fd, SOL_TCP, TCP_NODELAY, &0).unwrap();
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_NODELAY), Ok(0));
+    assert_int_steps(&fd, IPPROTO_TCP, TCP_NODELAY, &[(5, 1), (0, 0)]);
+    assert_int_steps(&fd, SOL_TCP, TCP_NODELAY, &[(1, 1), (0, 0)]);
+
+    let (client, server) = connected_pair();
+    assert_int_steps(&client, IPPROTO_TCP, TCP_NODELAY, &[(1, 1), (0, 0)]);
+    assert_int_steps(&server, SOL_TCP, TCP_NODELAY, &[(1, 1), (0, 0)]);
+}
+
+/// Before a connection exists Linux reports the default MSS (536, RFC 879), or the
+/// value the user set; values under its minimum (88) are `EINVAL`; 0 clears the user
+/// value. tcp(7): set before connecting, the value "also changes the MSS value
+/// announced to the other end", so both ends then use at most that.
+#[test]
+fn tcp_maxseg_before_and_after_connect() {
+    let fd = tcp();
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_MAXSEG), Ok(536));
+    assert_int_steps(&fd, IPPROTO_TCP, TCP_MAXSEG, &[(1000, 1000), (1200, 1200)]);
+    assert_eq!(
+        setsockopt(&fd, IPPROTO_TCP, TCP_MAXSEG, &87),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_MAXSEG), Ok(1200));
+    assert_int_steps(
+        &fd,
+        IPPROTO_TCP,
+        TCP_MAXSEG,
+        &[(88, 88), (0, 536), (1000, 1000)],
+    );
+
+    let (l, addr) = listener();
+    connect(&fd, &addr).unwrap();
+    let (server, _) = accept(&l).unwrap();
+    let client_mss = getsockopt(&fd, IPPROTO_TCP, TCP_MAXSEG).unwrap();
+    let server_mss = getsockopt(&server, IPPROTO_TCP, TCP_MAXSEG).unwrap();
+    assert!((88..=1000).contains(&client_mss), "client MSS {client_mss}");
+    // Loopback's MTU is far larger, so without the announced 1000 the server's MSS
+    // would be tens of kilobytes.
+    assert!((88..=1000).contains(&server_mss), "server MSS {server_mss}");
+}
+
+/// Ranges from Linux: 1..=127 probes, 1..=32767 seconds.
+#[test]
+fn tcp_keepalive_tuning_round_trip_and_ranges() {
+    let fd = tcp();
+    assert_eq!(
+        getsockopt(&fd, IPPROTO_TCP, TCP_KEEPCNT),
+        Ok(proc_int("/proc/sys/net/ipv4/tcp_keepalive_probes"))
+    );
+    assert_eq!(
+        getsockopt(&fd, IPPROTO_TCP, TCP_KEEPINTVL),
+        Ok(proc_int("/proc/sys/net/ipv4/tcp_keepalive_intvl"))
+    );
+    assert_eq!(
+        getsockopt(&fd, IPPROTO_TCP, TCP_KEEPIDLE),
+        Ok(proc_int("/proc/sys/net/ipv4/tcp_keepalive_time"))
+    );
+
+    assert_int_steps(&fd, IPPROTO_TCP, TCP_KEEPCNT, &[(3, 3), (127, 127), (1, 1)]);
+    assert_int_steps(&fd, IPPROTO_TCP, TCP_KEEPINTVL, &[(10, 10), (32767, 32767)]);
+    assert_int_steps(&fd, IPPROTO_TCP, TCP_KEEPIDLE, &[(60, 60), (32767, 32767)]);
+
+    for bad in [0, 128, -1] {
+        assert_eq!(
+            setsockopt(&fd, IPPROTO_TCP, TCP_KEEPCNT, &bad),
+            Err(Errno::EINVAL),
+            "TCP_KEEPCNT {bad}"
+        );
+    }
+    for bad in [0, 32768] {
+        assert_eq!(
+            setsockopt(&fd, IPPROTO_TCP, TCP_KEEPINTVL, &bad),
+            Err(Errno::EINVAL),
+            "TCP_KEEPINTVL {bad}"
+        );
+        assert_eq!(
+            setsockopt(&fd, IPPROTO_TCP, TCP_KEEPIDLE, &bad),
+            Err(Errno::EINVAL),
+            "TCP_KEEPIDLE {bad}"
+        );
+    }
+    // Rejected values leave the last good ones.
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_KEEPCNT), Ok(1));
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_KEEPINTVL), Ok(32767));
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_KEEPIDLE), Ok(32767));
+}
+
+// ---------------------------------------------------------------------------------------
+// IPPROTO_IP and IPPROTO_IPV6 options
+// ---------------------------------------------------------------------------------------
+
+/// ip(7): 1..=255; -1 restores the default (`net.ipv4.ip_default_ttl`).
+#[test]
+fn ip_ttl_round_trip_range_and_default() {
+    let default = proc_int("/proc/sys/net/ipv4/ip_default_ttl");
+    for fd in [tcp(), udp()] {
+        assert_eq!(getsockopt(&fd, IPPROTO_IP, IP_TTL), Ok(default));
+        assert_int_steps(&fd, IPPROTO_IP, IP_TTL, &[(200, 200), (1, 1), (255, 255)]);
+        for bad in [0, 256, -2] {
+            assert_eq!(
+                setsockopt(&fd, IPPROTO_IP, IP_TTL, &bad),
+                Err(Errno::EINVAL),
+                "IP_TTL {bad}"
+            );
+        }
+        assert_eq!(getsockopt(&fd, IPPROTO_IP, IP_TTL), Ok(255));
+        assert_int_steps(&fd, SOL_IP, IP_TTL, &[(-1, default), (17, 17)]);
+    }
+}
+
+/// On a TCP socket Linux keeps the two ECN bits of the TOS byte for itself: they are
+/// dropped from the value set. UDP keeps the whole byte.
+#[test]
+fn ip_tos_round_trip_and_tcp_keeps_ecn_bits() {
+    let t = tcp();
+    assert_eq!(getsockopt(&t, IPPROTO_IP, IP_TOS), Ok(0));
+    assert_int_steps(
+        &t,
+        IPPROTO_IP,
+        IP_TOS,
+        &[(0x10, 0x10), (0x08, 0x08), (0x13, 0x10)],
+    );
+
+    let u = udp();
+    assert_eq!(getsockopt(&u, IPPROTO_IP, IP_TOS), Ok(0));
+    assert_int_steps(
+        &u,
+        IPPROTO_IP,
+        IP_TOS,
+        &[(0x10, 0x10), (0x13, 0x13), (0, 0)],
+    );
+}
+
+#[test]
+fn ipv6_v6only_round_trip_and_locked_after_bind() {
+    let fd = tcp6();
+    assert_eq!(
+        getsockopt(&fd, IPPROTO_IPV6, IPV6_V6ONLY),
+        Ok(proc_int("/proc/sys/net/ipv6/bindv6only"))
+    );
+    assert_int_steps(&fd, IPPROTO_IPV6, IPV6_V6ONLY, &[(1, 1), (0, 0), (3, 1)]);
+    assert_int_steps(&fd, SOL_IPV6, IPV6_V6ONLY, &[(0, 0), (1, 1)]);
+
+    bind(&fd, &v6_any_port()).unwrap();
+    assert_eq!(
+        setsockopt(&fd, IPPROTO_IPV6, IPV6_V6ONLY, &0),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(getsockopt(&fd, IPPROTO_IPV6, IPV6_V6ONLY), Ok(1));
+}
+
+/// The effect of IPV6_V6ONLY, on loopback only: an AF_INET6 socket reaches an IPv4
+/// listener through the v4-mapped address `::ffff:127.0.0.1` unless it is v6-only.
+#[test]
+fn ipv6_v6only_controls_v4_mapped_connect() {
+    let (l, addr) = listener();
+    let port = addr.as_socket().unwrap().port();
+    let mapped: SocketAddr = format!("[::ffff:127.0.0.1]:{port}").parse().unwrap();
+
+    let only6 = tcp6();
+    setsockopt(&only6, IPPROTO_IPV6, IPV6_V6ONLY, &1).unwrap();
+    assert_eq!(connect(&only6, &mapped), Err(Errno::ENETUNREACH));
+
+    let dual = tcp6();
+    setsockopt(&dual, IPPROTO_IPV6, IPV6_V6ONLY, &0).unwrap();
+    assert_eq!(connect(&dual, &mapped), Ok(()));
+    let (_conn, peer) = accept(&l).unwrap();
+    assert_eq!(peer.family(), AF_INET);
+    let local = getsockname(&dual).unwrap();
+    assert_eq!(local.family(), AF_INET6);
+    assert_eq!(
+        local.as_socket().map(|a| a.port()),
+        peer.as_socket().map(|a| a.port())
+    );
+}
+
+/// ipv6(7): -1 restores the route default, 0..=255 are taken as they are.
+#[test]
+fn ipv6_unicast_hops_round_trip_and_range() {
+    let default = proc_int("/proc/sys/net/ipv6/conf/all/hop_limit");
+    let fd = tcp6();
+    assert_eq!(
+        getsockopt(&fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS),
+        Ok(default)
+    );
+    assert_int_steps(
+        &fd,
+        IPPROTO_IPV6,
+        IPV6_UNICAST_HOPS,
+        &[(7, 7), (255, 255), (0, 0)],
+    );
+    for bad in [256, -2] {
+        assert_eq!(
+            setsockopt(&fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &bad),
+            Err(Errno::EINVAL),
+            "IPV6_UNICAST_HOPS {bad}"
+        );
+    }
+    assert_eq!(getsockopt(&fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS), Ok(0));
+    assert_int_steps(&fd, SOL_IPV6, IPV6_UNICAST_HOPS, &[(-1, default), (9, 9)]);
+}
+
+/// The level is not checked against the option by the crate: the kernel decides, and
+/// an IPv4 TCP socket has no IPv6 level. Linux answers the two calls differently.
+#[test]
+fn ipv6_level_on_an_ipv4_socket() {
+    let fd = tcp();
+    assert_eq!(
+        setsockopt(&fd, IPPROTO_IPV6, IPV6_V6ONLY, &1),
+        Err(Errno::ENOPROTOOPT)
+    );
+    assert_eq!(
+        getsockopt(&fd, IPPROTO_IPV6, IPV6_V6ONLY),
+        Err(Errno::EOPNOTSUPP)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Read-only options
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn so_error_is_zero_fresh_and_after_a_blocking_refusal() {
+    let fd = tcp();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_ERROR), Ok(0));
+
+    let closed = closed_port();
+    assert_eq!(connect(&fd, &closed), Err(Errno::ECONNREFUSED));
+    // The blocking connect already reported (and so consumed) the error.
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_ERROR), Ok(0));
+}
+
+/// The C pattern for a non-blocking connect: `EINPROGRESS`, wait for writability,
+/// then SO_ERROR says how it ended; reading it clears it.
+#[test]
+fn so_error_reports_a_refused_non_blocking_connect_once() {
+    let closed = closed_port();
+    let fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_ERROR), Ok(0));
+    assert_eq!(connect(&fd, &closed), Err(Errno::EINPROGRESS));
+
+    let mut pfd = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    let mut ready = 0;
+    for _ in 0..10 {
+        // SAFETY: `pfd` is one valid, writable `pollfd`, and the count passed is 1.
+        ready = unsafe { libc::poll(&mut pfd, 1, 1000) };
+        if ready != 0 {
+            break;
+        }
+    }
+    assert_eq!(ready, 1, "poll: {}", Errno::last());
+    assert_ne!(pfd.revents & libc::POLLOUT, 0, "revents {:#x}", pfd.revents);
+
+    let err = getsockopt(&fd, SOL_SOCKET, SO_ERROR).unwrap();
+    assert_eq!(Errno::from_raw(err), Errno::ECONNREFUSED);
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_ERROR), Ok(0));
+}
+
+#[test]
+fn so_type_reports_the_base_type() {
+    let t = tcp();
+    let ty = getsockopt(&t, SOL_SOCKET, SO_TYPE).unwrap();
+    assert_eq!(ty, SOCK_STREAM);
+    assert_eq!(format!("{ty:?}"), "SOCK_STREAM");
+
+    let u = udp();
+    let ty = getsockopt(&u, SOL_SOCKET, SO_TYPE).unwrap();
+    assert_eq!(ty, SOCK_DGRAM);
+    assert_eq!(format!("{ty:?}"), "SOCK_DGRAM");
+
+    // The creation flags are not part of the type the kernel reports.
+    let nb = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0).unwrap();
+    assert_eq!(getsockopt(&nb, SOL_SOCKET, SO_TYPE), Ok(SOCK_STREAM));
+
+    let (sp, _) = socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0).unwrap();
+    let ty = getsockopt(&sp, SOL_SOCKET, SO_TYPE).unwrap();
+    assert_eq!(format!("{ty:?}"), "SOCK_SEQPACKET");
+}
+
+#[test]
+fn so_acceptconn_follows_listen() {
+    let fd = tcp();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_ACCEPTCONN), Ok(0));
+    bind(&fd, &v4_any_port()).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_ACCEPTCONN), Ok(0));
+    listen(&fd, 4).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_ACCEPTCONN), Ok(1));
+
+    let c = tcp();
+    connect(&c, &getsockname(&fd).unwrap()).unwrap();
+    let (accepted, _) = accept(&fd).unwrap();
+    assert_eq!(getsockopt(&accepted, SOL_SOCKET, SO_ACCEPTCONN), Ok(0));
+    assert_eq!(getsockopt(&c, SOL_SOCKET, SO_ACCEPTCONN), Ok(0));
+}
+
+// ---------------------------------------------------------------------------------------
+// Raw bytes form
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn raw_so_keepalive_round_trip_native_endian() {
+    let fd = tcp();
+    let name = SO_KEEPALIVE.as_raw();
+
+    setsockopt_raw(&fd, SOL_SOCKET, name, &1i32.to_ne_bytes()).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(1));
+    let mut buf = [0xAAu8; 4];
+    assert_eq!(getsockopt_raw(&fd, SOL_SOCKET, name, &mut buf), Ok(4));
+    assert_eq!(buf, 1i32.to_ne_bytes());
+
+    setsockopt_raw(&fd, SOL_SOCKET, name, &0i32.to_ne_bytes()).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(0));
+
+    // A larger buffer: the kernel writes and reports the int's 4 bytes only.
+    setsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE, &1).unwrap();
+    let mut big = [0xAAu8; 8];
+    assert_eq!(getsockopt_raw(&fd, SOL_SOCKET, name, &mut big), Ok(4));
+    assert_eq!(big[..4], 1i32.to_ne_bytes());
+    assert_eq!(big[4..], [0xAA; 4]);
+}
+
+#[test]
+fn raw_so_linger_matches_the_typed_layout() {
+    let fd = tcp();
+    let name = SO_LINGER.as_raw();
+    let bytes = |onoff: i32, secs: i32| {
+        let mut b = [0u8; 8];
+        b[..4].copy_from_slice(&onoff.to_ne_bytes());
+        b[4..].copy_from_slice(&secs.to_ne_bytes());
+        b
+    };
+    setsockopt_raw(&fd, SOL_SOCKET, name, &bytes(1, 5)).unwrap();
+    assert_eq!(
+        getsockopt(&fd, SOL_SOCKET, SO_LINGER).map(linger_pair),
+        Ok((1, 5))
+    );
+    let typed = linger {
+        l_onoff: 1,
+        l_linger: 9,
+    };
+    setsockopt(&fd, SOL_SOCKET, SO_LINGER, &typed).unwrap();
+    let mut buf = [0u8; 8];
+    assert_eq!(getsockopt_raw(&fd, SOL_SOCKET, name, &mut buf), Ok(8));
+    assert_eq!(buf, bytes(1, 9));
+}
+
+/// Linux does not fail a `getsockopt` whose buffer is shorter than the value: at the
+/// socket and TCP levels it writes and reports the first `len` bytes of the int; at
+/// the IP level an int option whose value fits a byte is returned as that one byte
+/// (`optlen` = 1). A zero-length buffer succeeds and receives nothing.
+#[test]
+fn raw_get_with_a_short_buffer() {
+    let fd = tcp();
+    setsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE, &1).unwrap();
+    setsockopt(&fd, IPPROTO_TCP, TCP_NODELAY, &1).unwrap();
+    setsockopt(&fd, IPPROTO_IP, IP_TTL, &200).unwrap();
+    let one = 1i32.to_ne_bytes();
+
+    let mut buf = [0xAAu8; 4];
+    assert_eq!(
+        getsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &mut buf[..2]),
+        Ok(2)
+    );
+    assert_eq!(buf, [one[0], one[1], 0xAA, 0xAA]);
+
+    let mut buf = [0xAAu8; 4];
+    assert_eq!(
+        getsockopt_raw(&fd, IPPROTO_TCP, TCP_NODELAY.as_raw(), &mut buf[..3]),
+        Ok(3)
+    );
+    assert_eq!(buf, [one[0], one[1], one[2], 0xAA]);
+
+    let mut buf = [0xAAu8; 4];
+    assert_eq!(
+        getsockopt_raw(&fd, IPPROTO_IP, IP_TTL.as_raw(), &mut buf[..3]),
+        Ok(1)
+    );
+    assert_eq!(buf, [200, 0xAA, 0xAA, 0xAA]);
+
+    let mut buf = [0xAAu8; 4];
+    assert_eq!(
+        getsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &mut buf[..0]),
+        Ok(0)
+    );
+    assert_eq!(buf, [0xAA; 4]);
+}
+
+/// Setting takes at least an int at the socket level (and a whole `linger` for
+/// SO_LINGER); the IP level also takes a single byte.
+#[test]
+fn raw_set_with_a_short_value() {
+    let fd = tcp();
+    assert_eq!(
+        setsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &[1, 0]),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        setsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &[]),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        setsockopt_raw(&fd, SOL_SOCKET, SO_LINGER.as_raw(), &1i32.to_ne_bytes()),
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(0));
+
+    assert_eq!(
+        setsockopt_raw(&fd, IPPROTO_IP, IP_TTL.as_raw(), &[9]),
+        Ok(())
+    );
+    assert_eq!(getsockopt(&fd, IPPROTO_IP, IP_TTL), Ok(9));
+}
+
+#[test]
+fn unknown_option_is_enoprotoopt() {
+    let fd = tcp();
+    let mut buf = [0u8; 4];
+    for level in [SOL_SOCKET, SOL_TCP] {
+        assert_eq!(
+            getsockopt_raw(&fd, level, 9999, &mut buf),
+            Err(Errno::ENOPROTOOPT),
+            "{level:?}"
+        );
+        assert_eq!(
+            setsockopt_raw(&fd, level, 9999, &1i32.to_ne_bytes()),
+            Err(Errno::ENOPROTOOPT),
+            "{level:?}"
+        );
+    }
+    let bogus: SockOpt<c_int, ReadWrite> = SockOpt::new(9999, "SO_BOGUS");
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, bogus), Err(Errno::ENOPROTOOPT));
+    assert_eq!(
+        setsockopt(&fd, SOL_SOCKET, bogus, &1),
+        Err(Errno::ENOPROTOOPT)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Typing, other options, other descriptors
+// ---------------------------------------------------------------------------------------
+
+/// `IPPROTO_TCP` (a `Protocol`) is accepted where a `Level` is expected, as C passes
+/// it; the conversion keeps the number.
+#[test]
+fn protocol_converts_to_level() {
+    let fd = tcp();
+    setsockopt(&fd, IPPROTO_TCP, TCP_NODELAY, &1).unwrap();
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_NODELAY), Ok(1));
+
+    assert_eq!(Level::from(IPPROTO_TCP), SOL_TCP);
+    assert_eq!(Level::from(IPPROTO_UDP), SOL_UDP);
+    assert_eq!(Level::from(IPPROTO_IP), SOL_IP);
+    assert_eq!(Level::from(IPPROTO_IPV6), SOL_IPV6);
+    assert_eq!(format!("{:?}", Level::from(IPPROTO_TCP)), "SOL_TCP");
+    assert_eq!(format!("{SOL_SOCKET:?}"), "SOL_SOCKET");
+    assert_eq!(SOL_SOCKET.as_raw(), libc::SOL_SOCKET);
+}
+
+#[test]
+fn option_constants_carry_their_c_number_and_name() {
+    assert_eq!(SO_REUSEADDR.as_raw(), libc::SO_REUSEADDR);
+    assert_eq!(SO_REUSEADDR.name(), "SO_REUSEADDR");
+    assert_eq!(format!("{TCP_NODELAY:?}"), "TCP_NODELAY");
+    assert_eq!(TCP_KEEPIDLE.as_raw(), libc::TCP_KEEPIDLE);
+    assert_eq!(IPV6_V6ONLY.as_raw(), libc::IPV6_V6ONLY);
+}
+
+/// `SockOpt::new` reaches an option the crate does not type.
+#[test]
+fn sockopt_new_reaches_an_untyped_option() {
+    let so_priority: SockOpt<c_int, ReadWrite> = SockOpt::new(libc::SO_PRIORITY, "SO_PRIORITY");
+    let fd = tcp();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, so_priority), Ok(0));
+    assert_int_steps(&fd, SOL_SOCKET, so_priority, &[(3, 3), (5, 5), (0, 0)]);
+}
+
+#[test]
+fn options_on_a_non_socket_are_enotsock() {
+    let file = std::fs::File::open("/dev/null").unwrap();
+    assert_eq!(
+        setsockopt(&file, SOL_SOCKET, SO_KEEPALIVE, &1),
+        Err(Errno::ENOTSOCK)
+    );
+    assert_eq!(
+        getsockopt(&file, SOL_SOCKET, SO_KEEPALIVE),
+        Err(Errno::ENOTSOCK)
+    );
+    assert_eq!(getsockopt(&file, SOL_SOCKET, SO_TYPE), Err(Errno::ENOTSOCK));
+    assert_eq!(
+        setsockopt_raw(
+            &file,
+            SOL_SOCKET,
+            SO_KEEPALIVE.as_raw(),
+            &1i32.to_ne_bytes()
+        ),
+        Err(Errno::ENOTSOCK)
+    );
+    let mut buf = [0u8; 4];
+    assert_eq!(
+        getsockopt_raw(&file, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &mut buf),
+        Err(Errno::ENOTSOCK)
+    );
+}
+
+/// Any `AsFd` works: a `BorrowedFd`, and std's own sockets.
+#[test]
+fn options_through_borrowed_and_std_descriptors() {
+    let fd = tcp();
+    let borrowed = fd.as_fd();
+    setsockopt(borrowed, SOL_SOCKET, SO_KEEPALIVE, &1).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(1));
+
+    let std_udp = UdpSocket::bind(v4_any_port()).unwrap();
+    setsockopt(&std_udp, SOL_SOCKET, SO_BROADCAST, &1).unwrap();
+    assert_eq!(std_udp.broadcast().map_err(|e| e.kind()), Ok(true));
+    std_udp.set_ttl(33).unwrap();
+    assert_eq!(getsockopt(&std_udp, IPPROTO_IP, IP_TTL), Ok(33));
+}
