@@ -11,8 +11,10 @@
 //!
 //! with constants and flags by their C names, addresses decoded, and byte counts rather
 //! than contents. Where a failed call returned nothing through a pointer argument
-//! (`accept`'s peer address, `getsockopt`'s value), the line shows `...` there. Unlike `strace` it works on every OS, and it shows the calls of this
-//! crate only (the call as the program made it, not the kernel's view).
+//! (`accept`'s peer address, `getsockopt`'s value), the line shows `...` there.
+//!
+//! Unlike `strace` it works on every OS, and it shows the calls of this crate only
+//! (the call as the program made it, not the kernel's view).
 //!
 //! What it costs:
 //!
@@ -76,8 +78,8 @@ pub fn disable() {
 }
 
 /// `SOCKAPI_TRACE` set to anything but empty or `0` turns the trace on. Runs as the
-/// program loads where the target allows it (see `raw`), else at the first call. An
-/// earlier `enable` or `disable` wins over the environment.
+/// program loads where the target allows it (see `raw`), else at the first call; in
+/// that case an `enable` or `disable` made before the first call wins.
 #[cfg(feature = "trace")]
 #[cold]
 pub(crate) fn read_environment() -> bool {
