@@ -9,38 +9,22 @@ use std::hash::{Hash, Hasher};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::net::SocketAddr as UnixSocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sockapi::*;
+
+mod common;
+use common::{family_of, listener_on, tcp_socket, unique_name, TempDir, V4, V6};
+
+/// The prefix of this binary's temp dirs and abstract names.
+const BIN: &str = "addr";
 
 /// The length of `sun_path` on Linux, NUL included.
 const SUN_PATH: usize = 108;
 
-/// A directory of its own for each test's Unix socket paths, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("sockapi-addr-{}-{test}", std::process::id()));
-        // A directory left by an earlier run with the same pid would make bind fail.
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
+/// An abstract name no other test or process uses, as bytes.
 fn abstract_name_for(test: &str) -> Vec<u8> {
-    format!("sockapi-addr-{}-{test}", std::process::id()).into_bytes()
+    unique_name(BIN, test).into_bytes()
 }
 
 fn hash_of(addr: &SockAddr) -> u64 {
@@ -119,12 +103,8 @@ fn display_and_debug_inet() {
 
 #[test]
 fn getsockname_round_trips_inet() {
-    for ip in [
-        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-        SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
-    ] {
-        let domain = if ip.is_ipv4() { AF_INET } else { AF_INET6 };
-        let fd = socket(domain, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    for ip in [V4, V6] {
+        let fd = socket(family_of(&ip), SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
         bind(&fd, &ip).unwrap();
         let local = getsockname(&fd).unwrap();
         let std_local = local.as_socket().unwrap();
@@ -147,31 +127,24 @@ fn bind_and_connect_take_each_address_type() {
     let v6: SocketAddrV6 = "[::1]:0".parse().unwrap();
     let sock_addr = SockAddr::from(v4);
 
-    let l1 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
-    bind(&l1, &sa).unwrap();
-    listen(&l1, 4).unwrap();
-    let l2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
-    bind(&l2, &v4).unwrap();
-    listen(&l2, 4).unwrap();
-    let l3 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
-    bind(&l3, &v6).unwrap();
-    listen(&l3, 4).unwrap();
-    let l4 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
-    bind(&l4, &sock_addr).unwrap();
-    listen(&l4, 4).unwrap();
+    // `listener_on` passes each address to `bind` as the type it is given.
+    let (l1, _) = listener_on(AF_INET, &sa);
+    let (l2, _) = listener_on(AF_INET, &v4);
+    let (l3, _) = listener_on(AF_INET6, &v6);
+    let (l4, _) = listener_on(AF_INET, &sock_addr);
 
     let a1: SocketAddr = getsockname(&l1).unwrap().as_socket().unwrap();
     let a2: SocketAddrV4 = getsockname(&l2).unwrap().as_socket_ipv4().unwrap();
     let a3: SocketAddrV6 = getsockname(&l3).unwrap().as_socket_ipv6().unwrap();
     let a4: SockAddr = getsockname(&l4).unwrap();
 
-    let c1 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let c1 = tcp_socket(V4);
     connect(&c1, &a1).unwrap();
-    let c2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let c2 = tcp_socket(V4);
     connect(&c2, &a2).unwrap();
-    let c3 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let c3 = tcp_socket(V6);
     connect(&c3, &a3).unwrap();
-    let c4 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let c4 = tcp_socket(V4);
     connect(&c4, &a4).unwrap();
 
     assert_eq!(getpeername(&c1).unwrap().as_socket(), Some(a1));
@@ -237,7 +210,7 @@ fn unix_path_invalid() {
 
 #[test]
 fn unix_path_of_107_bytes_binds() {
-    let dir = TempDir::new("unix_path_of_107_bytes_binds");
+    let dir = TempDir::new(BIN, "unix_path_of_107_bytes_binds");
     let prefix_len = dir.path("x").as_os_str().len() - 1;
     let fill = (SUN_PATH - 1)
         .checked_sub(prefix_len)
@@ -265,7 +238,7 @@ fn unix_path_of_107_bytes_binds() {
 
 #[test]
 fn unix_path_bind_and_getsockname() {
-    let dir = TempDir::new("unix_path_bind_and_getsockname");
+    let dir = TempDir::new(BIN, "unix_path_bind_and_getsockname");
     let path = dir.path("bound.sock");
     let addr = SockAddr::unix(&path).unwrap();
     let fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
@@ -374,7 +347,7 @@ fn unnamed_from_kernel() {
 
 #[test]
 fn std_unix_addr_path_both_ways() {
-    let dir = TempDir::new("std_unix_addr_path_both_ways");
+    let dir = TempDir::new(BIN, "std_unix_addr_path_both_ways");
     let path = dir.path("std.sock");
     let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
     let std_addr = listener.local_addr().unwrap();

@@ -3,93 +3,20 @@
 //! descriptor; and the conversions between `Socket` and std's socket types.
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::SocketAddr;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd};
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use sockapi::*;
 
-const V4: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
-const V6: SocketAddr = SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 0, 0, 0));
-
-/// A blocking call that should return at once must not hang the test run if it
-/// does not.
-const TIMEOUT: timeval = timeval {
-    tv_sec: 10,
-    tv_usec: 0,
+mod common;
+use common::{
+    abstract_name, family_of, is_cloexec, is_nonblocking, listener, listener_on, set_timeouts,
+    tcp_pair, tcp_socket, udp_socket, TempDir, V4, V6,
 };
 
-/// A directory of its own for each test's Unix socket paths, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("sockapi-calls-{}-{test}", std::process::id()));
-        // A directory left by an earlier run with the same pid would make bind fail.
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// An abstract name no other test or process uses.
-fn abstract_name(test: &str) -> SockAddr {
-    let name = format!("sockapi-calls-{}-{test}", std::process::id());
-    SockAddr::abstract_name(name.as_bytes()).unwrap()
-}
-
-fn family_of(addr: &SocketAddr) -> AddressFamily {
-    if addr.is_ipv4() {
-        AF_INET
-    } else {
-        AF_INET6
-    }
-}
-
-fn set_timeouts(fd: impl AsFd) {
-    setsockopt(fd.as_fd(), SOL_SOCKET, SO_RCVTIMEO, &TIMEOUT).unwrap();
-    setsockopt(fd.as_fd(), SOL_SOCKET, SO_SNDTIMEO, &TIMEOUT).unwrap();
-}
-
-/// A listening socket on `domain`'s address and the address it got.
-fn listener_on<A: ToSockAddr + ?Sized>(domain: AddressFamily, addr: &A) -> (Socket, SockAddr) {
-    let fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
-    bind(&fd, addr).unwrap();
-    listen(&fd, SOMAXCONN).unwrap();
-    set_timeouts(&fd);
-    let local = getsockname(&fd).unwrap();
-    (fd, local)
-}
-
-/// A connected pair over loopback TCP: (client, accepted server end).
-fn tcp_pair(ip: SocketAddr) -> (Socket, Socket) {
-    let (listener, addr) = listener_on(family_of(&ip), &ip);
-    let client = socket(family_of(&ip), SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
-    connect(&client, &addr).unwrap();
-    let (server, _) = accept(&listener).unwrap();
-    set_timeouts(&client);
-    set_timeouts(&server);
-    (client, server)
-}
-
-fn is_nonblocking(fd: impl AsFd) -> bool {
-    fcntl(fd, F_GETFL).unwrap().contains(O_NONBLOCK)
-}
-
-fn is_cloexec(fd: impl AsFd) -> bool {
-    fcntl(fd, F_GETFD).unwrap().contains(FD_CLOEXEC)
-}
+/// The prefix of this binary's temp dirs and abstract names.
+const BIN: &str = "calls";
 
 /// Sends all of `buf`, as many `send` calls as it takes (bounded).
 fn send_all(fd: impl AsFd, buf: &[u8]) {
@@ -121,6 +48,14 @@ fn recv_exact(fd: impl AsFd, len: usize) -> Vec<u8> {
         got += n;
     }
     panic!("recv_exact: {got} of {len} bytes after the loop bound");
+}
+
+/// One `recv` into a buffer of `cap` bytes: the bytes it returned.
+fn recv_once(fd: impl AsFd, cap: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; cap];
+    let n = recv(fd, &mut buf, 0).unwrap();
+    buf.truncate(n);
+    buf
 }
 
 /// One message each way between two connected sockets.
@@ -212,14 +147,10 @@ fn socketpair_dgram_keeps_message_boundaries() {
     assert_eq!(getsockopt(&b, SOL_SOCKET, SO_TYPE).unwrap(), SOCK_DGRAM);
     assert_eq!(send(&a, b"one", 0).unwrap(), 3);
     assert_eq!(send(&a, b"three", 0).unwrap(), 5);
-    let mut buf = [0u8; 64];
-    assert_eq!(recv(&b, &mut buf, 0).unwrap(), 3);
-    assert_eq!(&buf[..3], b"one");
-    assert_eq!(recv(&b, &mut buf, 0).unwrap(), 5);
-    assert_eq!(&buf[..5], b"three");
+    assert_eq!(recv_once(&b, 64), b"one");
+    assert_eq!(recv_once(&b, 64), b"three");
     assert_eq!(send(&b, b"back", 0).unwrap(), 4);
-    assert_eq!(recv(&a, &mut buf, 0).unwrap(), 4);
-    assert_eq!(&buf[..4], b"back");
+    assert_eq!(recv_once(&a, 64), b"back");
 }
 
 #[test]
@@ -234,14 +165,14 @@ fn socketpair_nonblock_flag() {
 // bind, listen, accept, connect, getsockname, getpeername
 
 fn check_tcp_accept(ip: SocketAddr) {
-    let (listener, listen_addr) = listener_on(family_of(&ip), &ip);
+    let (listener, listen_addr) = listener(ip);
     assert_eq!(listen_addr.family(), family_of(&ip));
     let listen_ip = listen_addr.as_socket().unwrap();
     assert_eq!(listen_ip.ip(), ip.ip());
     assert_ne!(listen_ip.port(), 0, "the kernel picks a port for port 0");
     assert_eq!(getsockopt(&listener, SOL_SOCKET, SO_ACCEPTCONN).unwrap(), 1);
 
-    let client = socket(family_of(&ip), SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let client = tcp_socket(ip);
     set_timeouts(&client);
     connect(&client, &listen_addr).unwrap();
     let (server, peer) = accept(&listener).unwrap();
@@ -269,10 +200,10 @@ fn tcp_accept_v6() {
 }
 
 fn check_accept4(ip: SocketAddr) {
-    let (listener, addr) = listener_on(family_of(&ip), &ip);
-    let c1 = socket(family_of(&ip), SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let (listener, addr) = listener(ip);
+    let c1 = tcp_socket(ip);
     connect(&c1, &addr).unwrap();
-    let c2 = socket(family_of(&ip), SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let c2 = tcp_socket(ip);
     connect(&c2, &addr).unwrap();
 
     let (s1, peer1) = accept4(&listener, SOCK_NONBLOCK | SOCK_CLOEXEC).unwrap();
@@ -302,10 +233,10 @@ fn accept4_flags_v6() {
 
 #[test]
 fn accept4_single_flags() {
-    let (listener, addr) = listener_on(AF_INET, &V4);
-    let c1 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let (listener, addr) = listener(V4);
+    let c1 = tcp_socket(V4);
     connect(&c1, &addr).unwrap();
-    let c2 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let c2 = tcp_socket(V4);
     connect(&c2, &addr).unwrap();
     let (s1, _) = accept4(&listener, SOCK_CLOEXEC).unwrap();
     assert!(is_cloexec(&s1) && !is_nonblocking(&s1));
@@ -315,7 +246,7 @@ fn accept4_single_flags() {
 
 #[test]
 fn unix_path_bind_connect_accept() {
-    let dir = TempDir::new("unix_path_bind_connect_accept");
+    let dir = TempDir::new(BIN, "unix_path_bind_connect_accept");
     let path = dir.path("server.sock");
     let addr = SockAddr::unix(&path).unwrap();
     let (listener, local) = listener_on(AF_UNIX, &addr);
@@ -341,7 +272,7 @@ fn unix_path_bind_connect_accept() {
 
 #[test]
 fn unix_path_client_bound_too() {
-    let dir = TempDir::new("unix_path_client_bound_too");
+    let dir = TempDir::new(BIN, "unix_path_client_bound_too");
     let server_addr = SockAddr::unix(dir.path("s")).unwrap();
     let client_addr = SockAddr::unix(dir.path("c")).unwrap();
     let (listener, _) = listener_on(AF_UNIX, &server_addr);
@@ -356,7 +287,7 @@ fn unix_path_client_bound_too() {
 
 #[test]
 fn unix_dgram_path_send_recv() {
-    let dir = TempDir::new("unix_dgram_path_send_recv");
+    let dir = TempDir::new(BIN, "unix_dgram_path_send_recv");
     let a_addr = SockAddr::unix(dir.path("a")).unwrap();
     let b_addr = SockAddr::unix(dir.path("b")).unwrap();
     let a = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
@@ -370,17 +301,14 @@ fn unix_dgram_path_send_recv() {
     assert_eq!(getpeername(&a).unwrap(), b_addr);
     assert_eq!(getpeername(&b).unwrap(), a_addr);
     assert_eq!(send(&a, b"datagram", 0).unwrap(), 8);
-    let mut buf = [0u8; 32];
-    assert_eq!(recv(&b, &mut buf, 0).unwrap(), 8);
-    assert_eq!(&buf[..8], b"datagram");
+    assert_eq!(recv_once(&b, 32), b"datagram");
     assert_eq!(send(&b, b"reply", 0).unwrap(), 5);
-    assert_eq!(recv(&a, &mut buf, 0).unwrap(), 5);
-    assert_eq!(&buf[..5], b"reply");
+    assert_eq!(recv_once(&a, 32), b"reply");
 }
 
 #[test]
 fn unix_abstract_bind_connect_accept() {
-    let addr = abstract_name("unix_abstract_bind_connect_accept");
+    let addr = abstract_name(BIN, "unix_abstract_bind_connect_accept");
     let (listener, local) = listener_on(AF_UNIX, &addr);
     assert_eq!(local, addr);
     assert_eq!(
@@ -416,9 +344,8 @@ fn unix_autobind_gives_abstract_name() {
 }
 
 fn check_udp(ip: SocketAddr) {
-    let domain = family_of(&ip);
-    let a = socket(domain, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
-    let b = socket(domain, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    let a = udp_socket(ip);
+    let b = udp_socket(ip);
     set_timeouts(&a);
     set_timeouts(&b);
     bind(&a, &ip).unwrap();
@@ -429,11 +356,9 @@ fn check_udp(ip: SocketAddr) {
     connect(&b, &a_addr).unwrap();
     assert_eq!(getpeername(&a).unwrap(), b_addr);
     assert_eq!(send(&a, b"hello udp", 0).unwrap(), 9);
-    let mut buf = [0u8; 64];
-    assert_eq!(recv(&b, &mut buf, 0).unwrap(), 9);
-    assert_eq!(&buf[..9], b"hello udp");
+    assert_eq!(recv_once(&b, 64), b"hello udp");
     assert_eq!(send(&b, b"", 0).unwrap(), 0);
-    assert_eq!(recv(&a, &mut buf, 0).unwrap(), 0, "an empty datagram");
+    assert_eq!(recv_once(&a, 64), b"", "an empty datagram");
 }
 
 #[test]
@@ -668,7 +593,7 @@ fn drop_closes() {
 
 #[test]
 fn close_unix_listener_frees_path_for_rebind() {
-    let dir = TempDir::new("close_unix_listener_frees_path_for_rebind");
+    let dir = TempDir::new(BIN, "close_unix_listener_frees_path_for_rebind");
     let path = dir.path("l");
     let addr = SockAddr::unix(&path).unwrap();
     let (listener, _) = listener_on(AF_UNIX, &addr);
@@ -729,8 +654,8 @@ fn fcntl_plain_integer_flags() {
 
 #[test]
 fn calls_take_socket_by_reference_and_value() {
-    let (listener, addr) = listener_on(AF_INET, &V4);
-    let client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let (listener, addr) = listener(V4);
+    let client = tcp_socket(V4);
     connect(&client, &addr).unwrap();
     let (server, _) = accept(&listener).unwrap();
     let client_addr = getsockname(&client).unwrap();
@@ -795,7 +720,7 @@ fn calls_take_socket2() {
         s2.local_addr().unwrap().as_socket(),
         "both crates read the same address"
     );
-    let client = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let client = tcp_socket(V4);
     connect(&client, &addr).unwrap();
     let (server, _) = accept(&s2).unwrap();
     set_timeouts(&server);
@@ -857,8 +782,8 @@ fn socket_raw_fd_round_trip() {
 }
 
 fn check_tcp_stream_conversion(ip: SocketAddr) {
-    let (listener, addr) = listener_on(family_of(&ip), &ip);
-    let fd = socket(family_of(&ip), SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let (listener, addr) = listener(ip);
+    let fd = tcp_socket(ip);
     connect(&fd, &addr).unwrap();
     let (server, peer) = accept(&listener).unwrap();
     set_timeouts(&server);
@@ -892,12 +817,12 @@ fn tcp_stream_conversion_v6() {
 
 #[test]
 fn tcp_listener_conversion() {
-    let (fd, addr) = listener_on(AF_INET6, &V6);
+    let (fd, addr) = listener(V6);
     let raw = fd.as_raw_fd();
     let listener = std::net::TcpListener::from(fd);
     assert_eq!(listener.as_raw_fd(), raw);
     assert_eq!(Some(listener.local_addr().unwrap()), addr.as_socket());
-    let client = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let client = tcp_socket(V6);
     connect(&client, &addr).unwrap();
     let (mut server, peer) = listener.accept().unwrap();
     assert_eq!(SockAddr::from(peer), getsockname(&client).unwrap());
@@ -916,7 +841,7 @@ fn tcp_listener_conversion() {
 
 #[test]
 fn udp_socket_conversion() {
-    let fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    let fd = udp_socket(V4);
     bind(&fd, &V4).unwrap();
     let addr = getsockname(&fd).unwrap();
     let raw = fd.as_raw_fd();
@@ -966,7 +891,7 @@ fn unix_stream_conversion() {
 
 #[test]
 fn unix_listener_conversion() {
-    let dir = TempDir::new("unix_listener_conversion");
+    let dir = TempDir::new(BIN, "unix_listener_conversion");
     let path = dir.path("listener");
     let (fd, addr) = listener_on(AF_UNIX, &SockAddr::unix(&path).unwrap());
     let raw = fd.as_raw_fd();
@@ -993,7 +918,7 @@ fn unix_listener_conversion() {
 
 #[test]
 fn unix_datagram_conversion() {
-    let dir = TempDir::new("unix_datagram_conversion");
+    let dir = TempDir::new(BIN, "unix_datagram_conversion");
     let path = dir.path("dgram");
     let fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
     bind(&fd, &SockAddr::unix(&path).unwrap()).unwrap();
@@ -1014,8 +939,7 @@ fn unix_datagram_conversion() {
     assert_eq!(fd.as_raw_fd(), raw);
     set_timeouts(&fd);
     assert_eq!(send(&sender, b"again", 0).unwrap(), 5);
-    assert_eq!(recv(&fd, &mut buf, 0).unwrap(), 5);
-    assert_eq!(&buf[..5], b"again");
+    assert_eq!(recv_once(&fd, 16), b"again");
 }
 
 // ---------------------------------------------------------------------------------
@@ -1043,10 +967,10 @@ fn echo_server(listener: Socket) -> usize {
 }
 
 fn check_echo_1mib(ip: SocketAddr) {
-    let (listener, addr) = listener_on(family_of(&ip), &ip);
+    let (listener, addr) = listener(ip);
     let server = std::thread::spawn(move || echo_server(listener));
 
-    let fd = socket(family_of(&ip), SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    let fd = tcp_socket(ip);
     set_timeouts(&fd);
     connect(&fd, &addr).unwrap();
     let data: Vec<u8> = (0..MIB).map(|i| (i % 251) as u8).collect();
@@ -1084,7 +1008,7 @@ fn echo_1mib_v6() {
 
 #[test]
 fn echo_1mib_unix() {
-    let dir = TempDir::new("echo_1mib_unix");
+    let dir = TempDir::new(BIN, "echo_1mib_unix");
     let addr = SockAddr::unix(dir.path("echo")).unwrap();
     let (listener, _) = listener_on(AF_UNIX, &addr);
     let server = std::thread::spawn(move || echo_server(listener));

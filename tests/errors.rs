@@ -3,91 +3,27 @@
 //! `io::Error`.
 
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::SocketAddr;
 use std::os::fd::AsFd;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use sockapi::*;
 
-const V4: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
-const V6: SocketAddr = SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 0, 0, 0));
-
-/// A blocking call that should return at once must not hang the test run if it
-/// does not.
-const TIMEOUT: timeval = timeval {
-    tv_sec: 10,
-    tv_usec: 0,
+mod common;
+use common::{
+    abstract_name, assert_raw_option_fails, closed_port, family_of, is_nonblocking, listener,
+    not_a_socket, tcp_pair, tcp_socket, timed, udp_socket, TempDir, TIMEOUT, V4, V6,
 };
 
-/// A directory of its own for each test's Unix socket paths, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(test: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("sockapi-errors-{}-{test}", std::process::id()));
-        // A directory left by an earlier run with the same pid would make bind fail.
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn family_of(addr: &SocketAddr) -> AddressFamily {
-    if addr.is_ipv4() {
-        AF_INET
-    } else {
-        AF_INET6
-    }
-}
-
-fn tcp_socket(ip: SocketAddr) -> Socket {
-    let fd = socket(family_of(&ip), SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
-    setsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO, &TIMEOUT).unwrap();
-    setsockopt(&fd, SOL_SOCKET, SO_SNDTIMEO, &TIMEOUT).unwrap();
-    fd
-}
-
-fn listener(ip: SocketAddr) -> (Socket, SockAddr) {
-    let fd = tcp_socket(ip);
-    bind(&fd, &ip).unwrap();
-    listen(&fd, SOMAXCONN).unwrap();
-    let addr = getsockname(&fd).unwrap();
-    (fd, addr)
-}
-
-/// A loopback address with a port nothing listens on: bound to port 0, read back,
-/// then closed.
-fn closed_port(ip: SocketAddr) -> SockAddr {
-    let fd = socket(family_of(&ip), SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
-    bind(&fd, &ip).unwrap();
-    let addr = getsockname(&fd).unwrap();
-    close(fd).unwrap();
-    addr
-}
-
-/// A descriptor that is not a socket.
-fn not_a_socket() -> std::fs::File {
-    std::fs::File::open("/dev/null").unwrap()
-}
+/// The prefix of this binary's temp dirs and abstract names.
+const BIN: &str = "errors";
 
 // ---------------------------------------------------------------------------------
 // ECONNREFUSED
 
 fn check_refused(ip: SocketAddr) {
     let addr = closed_port(ip);
-    let fd = tcp_socket(ip);
+    let fd = timed(tcp_socket(ip));
     assert_eq!(connect(&fd, &addr), Err(Errno::ECONNREFUSED));
     // The failed socket stays the caller's, unconnected.
     assert_eq!(getpeername(&fd), Err(Errno::ENOTCONN));
@@ -112,7 +48,7 @@ fn connect_refused_v6() {
 #[test]
 fn socket_reusable_after_refused_connect() {
     let refused = closed_port(V4);
-    let fd = tcp_socket(V4);
+    let fd = timed(tcp_socket(V4));
     assert_eq!(connect(&fd, &refused), Err(Errno::ECONNREFUSED));
     // Linux lets a TCP socket try again after a refused connect.
     let (l, addr) = listener(V4);
@@ -124,11 +60,11 @@ fn socket_reusable_after_refused_connect() {
 #[test]
 fn connected_udp_reports_refused_on_recv() {
     let target = {
-        let fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+        let fd = udp_socket(V4);
         bind(&fd, &V4).unwrap();
         getsockname(&fd).unwrap()
     };
-    let fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    let fd = udp_socket(V4);
     setsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO, &TIMEOUT).unwrap();
     connect(&fd, &target).unwrap();
     assert_eq!(send(&fd, b"anyone?", 0), Ok(7));
@@ -140,13 +76,12 @@ fn connected_udp_reports_refused_on_recv() {
 
 #[test]
 fn unix_connect_errors() {
-    let dir = TempDir::new("unix_connect_errors");
+    let dir = TempDir::new(BIN, "unix_connect_errors");
     let fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
     let missing = SockAddr::unix(dir.path("missing")).unwrap();
     assert_eq!(connect(&fd, &missing), Err(Errno::ENOENT));
 
-    let name = format!("sockapi-errors-{}-nobody", std::process::id());
-    let nobody = SockAddr::abstract_name(name.as_bytes()).unwrap();
+    let nobody = abstract_name(BIN, "nobody");
     assert_eq!(connect(&fd, &nobody), Err(Errno::ECONNREFUSED));
 
     // A path whose socket is bound but not listening.
@@ -172,7 +107,7 @@ fn unix_connect_errors() {
 
 fn check_addr_in_use(ip: SocketAddr) {
     let (_first, addr) = listener(ip);
-    let second = tcp_socket(ip);
+    let second = timed(tcp_socket(ip));
     assert_eq!(bind(&second, &addr), Err(Errno::EADDRINUSE));
     // The failed bind left the socket unbound: port 0.
     assert_eq!(getsockname(&second).unwrap().as_socket().unwrap().port(), 0);
@@ -190,12 +125,12 @@ fn bind_in_use_v6() {
 
 fn check_addr_in_use_with_reuseaddr(ip: SocketAddr) {
     // SO_REUSEADDR lets a port in TIME_WAIT be bound again, not a listening one.
-    let first = tcp_socket(ip);
+    let first = timed(tcp_socket(ip));
     setsockopt(&first, SOL_SOCKET, SO_REUSEADDR, &1).unwrap();
     bind(&first, &ip).unwrap();
     listen(&first, SOMAXCONN).unwrap();
     let addr = getsockname(&first).unwrap();
-    let second = tcp_socket(ip);
+    let second = timed(tcp_socket(ip));
     setsockopt(&second, SOL_SOCKET, SO_REUSEADDR, &1).unwrap();
     assert_eq!(getsockopt(&second, SOL_SOCKET, SO_REUSEADDR), Ok(1));
     assert_eq!(bind(&second, &addr), Err(Errno::EADDRINUSE));
@@ -213,7 +148,7 @@ fn bind_in_use_with_reuseaddr_v6() {
 
 #[test]
 fn bind_in_use_unix() {
-    let dir = TempDir::new("bind_in_use_unix");
+    let dir = TempDir::new(BIN, "bind_in_use_unix");
     let addr = SockAddr::unix(dir.path("s")).unwrap();
     let first = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
     bind(&first, &addr).unwrap();
@@ -223,8 +158,7 @@ fn bind_in_use_unix() {
     drop(first);
     assert_eq!(bind(&second, &addr), Err(Errno::EADDRINUSE));
 
-    let name = format!("sockapi-errors-{}-in-use", std::process::id());
-    let abs = SockAddr::abstract_name(name.as_bytes()).unwrap();
+    let abs = abstract_name(BIN, "in-use");
     let a = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
     bind(&a, &abs).unwrap();
     let b = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
@@ -235,7 +169,7 @@ fn bind_in_use_unix() {
 // ENOTCONN and friends on unconnected sockets
 
 fn check_unconnected_tcp(ip: SocketAddr) {
-    let fd = tcp_socket(ip);
+    let fd = timed(tcp_socket(ip));
     assert_eq!(getpeername(&fd), Err(Errno::ENOTCONN));
     let mut buf = [0u8; 4];
     assert_eq!(recv(&fd, &mut buf, 0), Err(Errno::ENOTCONN));
@@ -268,7 +202,7 @@ fn unconnected_tcp_v6() {
 
 #[test]
 fn unconnected_udp_and_unix() {
-    let udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    let udp = udp_socket(V4);
     assert_eq!(getpeername(&udp), Err(Errno::ENOTCONN));
     assert_eq!(send(&udp, b"x", 0), Err(Errno::EDESTADDRREQ));
     // shutdown of an unconnected UDP socket is ENOTCONN too.
@@ -288,7 +222,7 @@ fn unconnected_udp_and_unix() {
 #[test]
 fn send_after_shutdown_wr_is_epipe() {
     let (l, addr) = listener(V4);
-    let fd = tcp_socket(V4);
+    let fd = timed(tcp_socket(V4));
     connect(&fd, &addr).unwrap();
     let (_conn, _) = accept(&l).unwrap();
     shutdown(&fd, SHUT_WR).unwrap();
@@ -298,17 +232,9 @@ fn send_after_shutdown_wr_is_epipe() {
 // ---------------------------------------------------------------------------------
 // EAGAIN
 
-fn connected_pair() -> (Socket, Socket) {
-    let (l, addr) = listener(V4);
-    let fd = tcp_socket(V4);
-    connect(&fd, &addr).unwrap();
-    let (conn, _) = accept(&l).unwrap();
-    (fd, conn)
-}
-
 #[test]
 fn eagain_with_msg_dontwait() {
-    let (fd, _peer) = connected_pair();
+    let (fd, _peer) = tcp_pair(V4);
     let mut buf = [0u8; 8];
     assert_eq!(recv(&fd, &mut buf, MSG_DONTWAIT), Err(Errno::EAGAIN));
     assert_eq!(recv(&fd, &mut buf, MSG_DONTWAIT), Err(Errno::EWOULDBLOCK));
@@ -317,7 +243,7 @@ fn eagain_with_msg_dontwait() {
         Err(Errno::EAGAIN)
     );
     // MSG_DONTWAIT is for this call only: the socket stays blocking.
-    assert!(!fcntl(&fd, F_GETFL).unwrap().contains(O_NONBLOCK));
+    assert!(!is_nonblocking(&fd));
 
     let (a, _b) = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
     assert_eq!(recv(&a, &mut buf, MSG_DONTWAIT), Err(Errno::EAGAIN));
@@ -345,7 +271,7 @@ fn eagain_with_sock_nonblock() {
 
 #[test]
 fn eagain_with_fcntl_nonblock() {
-    let (fd, _peer) = connected_pair();
+    let (fd, _peer) = tcp_pair(V4);
     let flags = fcntl(&fd, F_GETFL).unwrap();
     fcntl(&fd, F_SETFL(flags | O_NONBLOCK)).unwrap();
     let mut buf = [0u8; 8];
@@ -354,7 +280,7 @@ fn eagain_with_fcntl_nonblock() {
 
 #[test]
 fn eagain_when_send_buffer_full() {
-    let (fd, _peer) = connected_pair();
+    let (fd, _peer) = tcp_pair(V4);
     let chunk = [0u8; 64 * 1024];
     // Loopback buffers are a few MiB at most; 4096 * 64 KiB = 256 MiB bounds the loop.
     for _ in 0..4096 {
@@ -371,7 +297,7 @@ fn eagain_when_send_buffer_full() {
 
 #[test]
 fn eagain_after_so_rcvtimeo() {
-    let (fd, _peer) = connected_pair();
+    let (fd, _peer) = tcp_pair(V4);
     let timeout = Duration::from_millis(50);
     let tv = timeval {
         tv_sec: 0,
@@ -467,11 +393,10 @@ fn nonblocking_connect_refused_shows_in_so_error() {
 
 #[test]
 fn connect_twice_is_eisconn() {
-    let (fd, _peer) = connected_pair();
+    let (fd, _peer) = tcp_pair(V4);
     let other = getpeername(&fd).unwrap();
     assert_eq!(connect(&fd, &other), Err(Errno::EISCONN));
-    let name = format!("sockapi-errors-{}-eisconn", std::process::id());
-    let abs = SockAddr::abstract_name(name.as_bytes()).unwrap();
+    let abs = abstract_name(BIN, "eisconn");
     let l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
     bind(&l, &abs).unwrap();
     listen(&l, 1).unwrap();
@@ -486,12 +411,12 @@ fn connect_twice_is_eisconn() {
 
 #[test]
 fn accept_on_non_listening_socket() {
-    let fd = tcp_socket(V4);
+    let fd = timed(tcp_socket(V4));
     assert_eq!(accept(&fd).map(|_| ()), Err(Errno::EINVAL));
     bind(&fd, &V4).unwrap();
     assert_eq!(accept(&fd).map(|_| ()), Err(Errno::EINVAL));
     assert_eq!(accept4(&fd, 0).map(|_| ()), Err(Errno::EINVAL));
-    let (conn, _peer) = connected_pair();
+    let (conn, _peer) = tcp_pair(V4);
     assert_eq!(accept(&conn).map(|_| ()), Err(Errno::EINVAL));
     // A connected socket cannot become a listening one.
     assert_eq!(listen(&conn, 1), Err(Errno::EINVAL));
@@ -499,7 +424,7 @@ fn accept_on_non_listening_socket() {
 
 #[test]
 fn accept_on_datagram_socket() {
-    let fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    let fd = udp_socket(V4);
     assert_eq!(accept(&fd).map(|_| ()), Err(Errno::EOPNOTSUPP));
     assert_eq!(listen(&fd, 1), Err(Errno::EOPNOTSUPP));
     let (a, _b) = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
@@ -517,10 +442,10 @@ fn accept4_unknown_flags() {
 
 #[test]
 fn bind_twice() {
-    let fd = tcp_socket(V4);
+    let fd = timed(tcp_socket(V4));
     bind(&fd, &V4).unwrap();
     assert_eq!(bind(&fd, &V4), Err(Errno::EINVAL));
-    let dir = TempDir::new("bind_twice");
+    let dir = TempDir::new(BIN, "bind_twice");
     let unix = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
     bind(&unix, &SockAddr::unix(dir.path("one")).unwrap()).unwrap();
     assert_eq!(
@@ -531,7 +456,7 @@ fn bind_twice() {
 
 #[test]
 fn shutdown_bad_how() {
-    let (fd, _peer) = connected_pair();
+    let (fd, _peer) = tcp_pair(V4);
     assert_eq!(shutdown(&fd, ShutdownHow::from_raw(99)), Err(Errno::EINVAL));
     assert_eq!(shutdown(&fd, ShutdownHow::from_raw(-1)), Err(Errno::EINVAL));
     // The connection is untouched by the failed call.
@@ -552,9 +477,9 @@ fn socket_bad_type() {
 
 #[test]
 fn bind_wrong_family() {
-    let v4 = tcp_socket(V4);
+    let v4 = timed(tcp_socket(V4));
     assert_eq!(bind(&v4, &V6), Err(Errno::EAFNOSUPPORT));
-    let v6 = tcp_socket(V6);
+    let v6 = timed(tcp_socket(V6));
     // An IPv4 address is shorter than sockaddr_in6.
     assert_eq!(bind(&v6, &V4), Err(Errno::EINVAL));
     let unix = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
@@ -590,14 +515,7 @@ fn calls_on_a_file_are_enotsock() {
         setsockopt(&file, SOL_SOCKET, SO_REUSEADDR, &1),
         Err(Errno::ENOTSOCK)
     );
-    assert_eq!(
-        getsockopt_raw(&file, SOL_SOCKET, 2, &mut buf),
-        Err(Errno::ENOTSOCK)
-    );
-    assert_eq!(
-        setsockopt_raw(&file, SOL_SOCKET, 2, &1i32.to_ne_bytes()),
-        Err(Errno::ENOTSOCK)
-    );
+    assert_raw_option_fails(&file, SOL_SOCKET, 2, Errno::ENOTSOCK);
     // fcntl is not a socket call: it works on any descriptor.
     assert!(fcntl(&file, F_GETFD).is_ok());
     // The file is still open and usable after all those failures.
@@ -660,22 +578,15 @@ fn socketpair_on_inet() {
 
 #[test]
 fn unknown_socket_option() {
-    let fd = tcp_socket(V4);
+    let fd = timed(tcp_socket(V4));
+    assert_raw_option_fails(&fd, SOL_SOCKET, 12345, Errno::ENOPROTOOPT);
     let mut buf = [0u8; 4];
-    assert_eq!(
-        getsockopt_raw(&fd, SOL_SOCKET, 12345, &mut buf),
-        Err(Errno::ENOPROTOOPT)
-    );
-    assert_eq!(
-        setsockopt_raw(&fd, SOL_SOCKET, 12345, &1i32.to_ne_bytes()),
-        Err(Errno::ENOPROTOOPT)
-    );
     assert_eq!(
         getsockopt_raw(&fd, IPPROTO_TCP, 12345, &mut buf),
         Err(Errno::ENOPROTOOPT)
     );
     // A TCP option on a UDP socket.
-    let udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    let udp = udp_socket(V4);
     assert_eq!(
         setsockopt(&udp, IPPROTO_TCP, TCP_NODELAY, &1),
         Err(Errno::ENOPROTOOPT)
@@ -684,7 +595,7 @@ fn unknown_socket_option() {
 
 #[test]
 fn setsockopt_bad_length() {
-    let fd = tcp_socket(V4);
+    let fd = timed(tcp_socket(V4));
     // SO_REUSEADDR needs an int; one byte is too short.
     assert_eq!(
         setsockopt_raw(&fd, SOL_SOCKET, SO_REUSEADDR.as_raw(), &[1]),
@@ -844,7 +755,7 @@ fn failed_calls_leave_socket_usable() {
             Err(Errno::EAFNOSUPPORT)
         );
     }
-    let fd = tcp_socket(V4);
+    let fd = timed(tcp_socket(V4));
     connect(&fd, &addr).unwrap();
     let (conn, peer) = accept(&l).unwrap();
     assert_eq!(peer, getsockname(&fd).unwrap());

@@ -13,6 +13,9 @@ use std::time::{Duration, Instant};
 
 use sockapi::*;
 
+mod common;
+use common::{listener, port_of, tcp_socket, V4};
+
 /// How long any example may run before the test kills it and fails.
 const RUN_LIMIT: Duration = Duration::from_secs(30);
 /// How long a socket in the test waits for its peer before giving up.
@@ -138,17 +141,40 @@ fn example_cmd(name: &str) -> Command {
 
 /// A listening TCP socket on 127.0.0.1, port chosen by the kernel.
 fn listener_v4() -> (Socket, u16) {
-    let fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
-    bind(&fd, &SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind");
-    listen(&fd, SOMAXCONN).expect("listen");
-    // A client that never comes must not hang the accept thread.
+    let (fd, addr) = listener(V4);
+    // A client that never comes must not hang the accept thread. The client is an
+    // example process starting up, so it gets `PEER_LIMIT`, not `common::TIMEOUT`.
     setsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO, &PEER_LIMIT).expect("SO_RCVTIMEO");
-    let port = getsockname(&fd)
-        .expect("getsockname")
-        .as_socket()
-        .expect("an IPv4 address")
-        .port();
-    (fd, port)
+    (fd, port_of(&addr))
+}
+
+/// Runs `tcp_echo_client HOST PORT` (see `example_cmd`) to its end.
+fn run_client(host: &str, port: u16) -> Output {
+    run(example_cmd("tcp_echo_client").args([host, &port.to_string()]))
+}
+
+/// `what` exited with status 0.
+fn assert_success(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed: {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        out.stdout,
+        out.stderr
+    );
+}
+
+/// Whether the trace is compiled in. When it is not, the program must have written
+/// nothing to stderr (asserted here), and the caller skips its checks of the trace.
+fn trace_compiled_in(out: &Output) -> bool {
+    if cfg!(feature = "trace") {
+        return true;
+    }
+    assert_eq!(
+        out.stderr, "",
+        "the trace is compiled out, yet stderr has lines; {STALE}"
+    );
+    false
 }
 
 /// Accepts one connection, echoes one `recv` back, and returns what it received.
@@ -174,16 +200,26 @@ fn ret_of(line: &str) -> i32 {
 // ---------------------------------------------------------------------------------
 // tour
 
+/// The descriptors of the tour's two sockets, the server's and the client's: what the
+/// two `lines` that start with `socket_call` returned. `output` is shown on failure.
+fn tour_sockets(lines: &[&str], socket_call: &str, output: &str) -> (i32, i32) {
+    let sockets: Vec<i32> = lines
+        .iter()
+        .filter(|l| l.starts_with(socket_call))
+        .map(|l| ret_of(l))
+        .collect();
+    assert_eq!(
+        sockets.len(),
+        2,
+        "two socket calls expected (is the trace missing? {STALE}):\n{output}"
+    );
+    (sockets[0], sockets[1])
+}
+
 #[test]
 fn tour_narrates_each_phase_and_traces_every_call() {
     let out = run(&mut example_cmd("tour"));
-    assert!(
-        out.status.success(),
-        "tour failed: {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        out.stdout,
-        out.stderr
-    );
+    assert_success(&out, "tour");
 
     let narration: Vec<&str> = out.stdout.lines().filter(|l| !l.is_empty()).collect();
     for line in &narration {
@@ -216,27 +252,12 @@ fn tour_narrates_each_phase_and_traces_every_call() {
         assert!(line.starts_with(phase), "expected {phase:?}, got {line:?}");
     }
 
-    if !cfg!(feature = "trace") {
-        assert_eq!(
-            out.stderr, "",
-            "the trace is compiled out, yet stderr has lines; {STALE}"
-        );
+    if !trace_compiled_in(&out) {
         return;
     }
 
     let lines: Vec<&str> = out.stderr.lines().collect();
-    let sockets: Vec<i32> = lines
-        .iter()
-        .filter(|l| l.starts_with("socket(AF_INET, SOCK_STREAM, 0) = "))
-        .map(|l| ret_of(l))
-        .collect();
-    assert_eq!(
-        sockets.len(),
-        2,
-        "two socket calls expected (is the trace missing? {STALE}):\n{}",
-        out.stderr
-    );
-    let (l, c) = (sockets[0], sockets[1]);
+    let (l, c) = tour_sockets(&lines, "socket(AF_INET, SOCK_STREAM, 0) = ", &out.stderr);
     let number_prefix = format!("getsockname({l}, {{AF_INET, 127.0.0.1:");
     let port: u16 = lines
         .iter()
@@ -324,17 +345,7 @@ fn tour_narration_comes_before_the_calls_of_its_phase() {
 
     // The phase each call belongs to: the narration line that must be the last one
     // before it. Descriptors are told apart by the order of the socket calls.
-    let sockets: Vec<i32> = lines
-        .iter()
-        .filter(|l| l.starts_with("socket("))
-        .map(|l| ret_of(l))
-        .collect();
-    assert_eq!(
-        sockets.len(),
-        2,
-        "two socket calls expected (is the trace missing? {STALE}):\n{merged}"
-    );
-    let (l, c) = (sockets[0], sockets[1]);
+    let (l, c) = tour_sockets(&lines, "socket(", &merged);
     let a = lines
         .iter()
         .find(|line| line.starts_with(&format!("accept({l},")))
@@ -409,12 +420,7 @@ fn client_with_trace(trace: Option<&str>) -> (Output, u16, Vec<u8>) {
     }
     let out = run(&mut cmd);
     let got = peer.join().expect("echo thread").expect("echo peer");
-    assert!(
-        out.status.success(),
-        "client failed: {:?}\n{}",
-        out.status,
-        out.stderr
-    );
+    assert_success(&out, "tcp_echo_client");
     assert_eq!(out.stdout, "Received Hello Server\n");
     (out, port, got)
 }
@@ -423,11 +429,7 @@ fn client_with_trace(trace: Option<&str>) -> (Output, u16, Vec<u8>) {
 fn trace_is_on_with_sockapi_trace_1() {
     let (out, port, got) = client_with_trace(Some("1"));
     assert_eq!(got, b"Hello Server");
-    if !cfg!(feature = "trace") {
-        assert_eq!(
-            out.stderr, "",
-            "the trace is compiled out, yet stderr has lines; {STALE}"
-        );
+    if !trace_compiled_in(&out) {
         return;
     }
     let lines: Vec<&str> = out.stderr.lines().collect();
@@ -538,16 +540,11 @@ fn tcp_echo_server_v4_serves_python_our_client_and_many_clients() {
          s.sendall(b'Hello Server'); print(s.recv(1024).decode())",
         &port,
     ]));
-    assert!(
-        python.status.success(),
-        "python client: {:?}\n{}",
-        python.status,
-        python.stderr
-    );
+    assert_success(&python, "the python client");
     assert_eq!(python.stdout, "Hello Server\n");
 
-    let ours = run(example_cmd("tcp_echo_client").args(["127.0.0.1", &port]));
-    assert!(ours.status.success(), "{:?}\n{}", ours.status, ours.stderr);
+    let ours = run_client("127.0.0.1", server.addr.port());
+    assert_success(&ours, "tcp_echo_client");
     assert_eq!(ours.stdout, "Received Hello Server\n");
     assert_eq!(ours.stderr, "");
 
@@ -574,8 +571,8 @@ fn tcp_echo_server_v6() {
     assert_eq!(server.addr.ip(), "::1".parse::<std::net::IpAddr>().unwrap());
     assert_eq!(std_echo(server.addr, "Hello over IPv6"), "Hello over IPv6");
 
-    let ours = run(example_cmd("tcp_echo_client").args(["::1", &server.addr.port().to_string()]));
-    assert!(ours.status.success(), "{:?}\n{}", ours.status, ours.stderr);
+    let ours = run_client("::1", server.addr.port());
+    assert_success(&ours, "tcp_echo_client");
     assert_eq!(ours.stdout, "Received Hello Server\n");
 
     assert_eq!(server.stop(), "", "the server reported errors");
@@ -615,8 +612,8 @@ fn tcp_echo_client_talks_to_a_python_server() {
         .parse()
         .unwrap_or_else(|_| panic!("python printed {port:?}, not a port"));
 
-    let out = run(example_cmd("tcp_echo_client").args(["127.0.0.1", &port.to_string()]));
-    assert!(out.status.success(), "{:?}\n{}", out.status, out.stderr);
+    let out = run_client("127.0.0.1", port);
+    assert_success(&out, "tcp_echo_client");
     assert_eq!(out.stdout, "Received Hello Client\n");
     assert_eq!(out.stderr, "");
 
@@ -642,14 +639,10 @@ fn assert_no_panic(out: &Output) {
 fn tcp_echo_client_to_a_closed_port_reports_econnrefused() {
     // Bound but never listening: the kernel refuses connections to it, and holding it
     // keeps any other process from taking the port meanwhile.
-    let refusing = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
-    bind(&refusing, &SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind");
-    let port = getsockname(&refusing)
-        .expect("getsockname")
-        .as_socket()
-        .expect("inet")
-        .port();
-    let out = run(example_cmd("tcp_echo_client").args(["127.0.0.1", &port.to_string()]));
+    let refusing = tcp_socket(V4);
+    bind(&refusing, &V4).expect("bind");
+    let port = port_of(&getsockname(&refusing).expect("getsockname"));
+    let out = run_client("127.0.0.1", port);
     assert_no_panic(&out);
     assert_eq!(out.status.code(), Some(1), "stderr:\n{}", out.stderr);
     assert_eq!(

@@ -10,11 +10,17 @@
 
 use std::ffi::c_int;
 use std::net::SocketAddr;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, RawFd};
 use std::process::Command;
 use std::sync::{Arc, Barrier};
 
 use sockapi::*;
+
+mod common;
+use common::{port_of, tcp_socket, unique_name, TempDir, V4};
+
+/// The prefix of this binary's temp dirs and abstract names.
+const BIN: &str = "trace";
 
 const SCENARIO_VAR: &str = "SOCKAPI_TRACE_CHILD";
 const EXPECT_TAG: &str = "<<trace-expect>> ";
@@ -162,23 +168,73 @@ fn matches_pattern(pattern: &str, line: &str) -> bool {
     rest.is_empty()
 }
 
-fn tcp() -> Socket {
-    socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket")
-}
-
 fn v4(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
 }
 
-fn port_of(addr: &SockAddr) -> u16 {
-    addr.as_socket().expect("an IP address").port()
+/// Child side: a new IPv4 TCP socket (`common::tcp_socket`, a single `socket` call),
+/// its descriptor, and the line that call must print.
+fn traced_tcp() -> (Socket, RawFd) {
+    let s = tcp_socket(V4);
+    let fd = s.as_raw_fd();
+    expect(format!(
+        "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {fd}"
+    ));
+    (s, fd)
+}
+
+/// Child side: drops `sock`, which closes it, and expects the `close` line.
+fn drop_traced(sock: Socket) {
+    let fd = sock.as_raw_fd();
+    drop(sock);
+    expect(format!("close({fd}) = 0"));
+}
+
+/// In the child started for test `name`: runs `scenario`, marks it done and returns
+/// `None`. In the parent: runs that child, `SOCKAPI_TRACE` as `env` says, and returns
+/// its output.
+fn run_scenario(name: &str, env: TraceEnv, scenario: impl FnOnce()) -> Option<ChildRun> {
+    if is_child(name) {
+        scenario();
+        done();
+        return None;
+    }
+    Some(run_child(name, env))
+}
+
+/// [`run_scenario`], then the parent asserts that the trace is exactly the lines the
+/// scenario expected.
+fn check_trace(name: &str, env: TraceEnv, scenario: impl FnOnce()) {
+    if let Some(run) = run_scenario(name, env, scenario) {
+        run.assert_trace_is_expected();
+    }
+}
+
+/// [`run_scenario`], then the parent asserts that there is no trace line at all.
+fn check_no_trace(name: &str, env: TraceEnv, scenario: impl FnOnce()) {
+    if let Some(run) = run_scenario(name, env, scenario) {
+        run.assert_no_trace();
+    }
+}
+
+/// Child side: the workload with the trace on, each of its lines expected.
+fn traced_workload() {
+    for line in workload() {
+        expect(line);
+    }
+}
+
+/// Child side: the workload with the trace off.
+fn untraced_workload() {
+    assert!(!workload().is_empty());
+    assert!(!trace::enabled());
 }
 
 /// Child side: a short TCP exchange over loopback; returns the lines it makes when
 /// the trace is on.
 fn workload() -> Vec<String> {
     let mut lines = Vec::new();
-    let l = tcp();
+    let l = tcp_socket(V4);
     let lfd = l.as_raw_fd();
     lines.push(format!(
         "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {lfd}"
@@ -191,7 +247,7 @@ fn workload() -> Vec<String> {
     lines.push(format!(
         "getsockname({lfd}, {{AF_INET, 127.0.0.1:{port}}}) = 0"
     ));
-    let c = tcp();
+    let c = tcp_socket(V4);
     let cfd = c.as_raw_fd();
     lines.push(format!(
         "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {cfd}"
@@ -226,71 +282,39 @@ fn workload() -> Vec<String> {
 #[test]
 fn env_one_turns_the_trace_on() {
     const NAME: &str = "env_one_turns_the_trace_on";
-    if is_child(NAME) {
-        let s = tcp();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {}",
-            s.as_raw_fd()
-        ));
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let (s, _) = traced_tcp();
         assert!(trace::enabled());
-        let fd = s.as_raw_fd();
-        drop(s);
-        expect(format!("close({fd}) = 0"));
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+        drop_traced(s);
+    });
 }
 
 /// "`SOCKAPI_TRACE` set to anything but empty or `0` turns the trace on."
 #[test]
 fn env_other_value_turns_the_trace_on() {
     const NAME: &str = "env_other_value_turns_the_trace_on";
-    if is_child(NAME) {
-        for line in workload() {
-            expect(line);
-        }
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("yes")).assert_trace_is_expected();
+    check_trace(NAME, TraceEnv::Set("yes"), || {
+        traced_workload();
+    });
 }
 
 /// The same workload as above, with the trace off three ways: no line at all.
 #[test]
 fn env_unset_prints_nothing() {
     const NAME: &str = "env_unset_prints_nothing";
-    if is_child(NAME) {
-        assert!(!workload().is_empty());
-        assert!(!trace::enabled());
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Unset).assert_no_trace();
+    check_no_trace(NAME, TraceEnv::Unset, untraced_workload);
 }
 
 #[test]
 fn env_zero_prints_nothing() {
     const NAME: &str = "env_zero_prints_nothing";
-    if is_child(NAME) {
-        assert!(!workload().is_empty());
-        assert!(!trace::enabled());
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("0")).assert_no_trace();
+    check_no_trace(NAME, TraceEnv::Set("0"), untraced_workload);
 }
 
 #[test]
 fn env_empty_prints_nothing() {
     const NAME: &str = "env_empty_prints_nothing";
-    if is_child(NAME) {
-        assert!(!workload().is_empty());
-        assert!(!trace::enabled());
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("")).assert_no_trace();
+    check_no_trace(NAME, TraceEnv::Set(""), untraced_workload);
 }
 
 /// `enable()` turns the trace on without the variable and `disable()` off again; a
@@ -298,59 +322,41 @@ fn env_empty_prints_nothing() {
 #[test]
 fn enable_and_disable_switch_the_trace() {
     const NAME: &str = "enable_and_disable_switch_the_trace";
-    if is_child(NAME) {
+    check_trace(NAME, TraceEnv::Unset, || {
         assert!(!trace::enabled());
-        let quiet = tcp();
-        let quiet_fd = quiet.as_raw_fd();
+        let quiet = tcp_socket(V4);
 
         trace::enable();
         assert!(trace::enabled());
-        let loud = tcp();
-        let loud_fd = loud.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {loud_fd}"
-        ));
-        drop(quiet);
-        expect(format!("close({quiet_fd}) = 0"));
+        let (loud, _) = traced_tcp();
+        drop_traced(quiet);
 
         trace::disable();
         assert!(!trace::enabled());
         drop(loud);
-        let again = tcp();
+        let again = tcp_socket(V4);
         let again_fd = again.as_raw_fd();
 
         trace::enable();
         close(again).unwrap();
         expect(format!("close({again_fd}) = 0"));
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Unset).assert_trace_is_expected();
+    });
 }
 
 /// `disable()` turns off a trace that `SOCKAPI_TRACE=1` turned on.
 #[test]
 fn disable_wins_over_env() {
     const NAME: &str = "disable_wins_over_env";
-    if is_child(NAME) {
+    check_trace(NAME, TraceEnv::Set("1"), || {
         trace::disable();
         assert!(!trace::enabled());
-        let quiet = tcp();
+        let quiet = tcp_socket(V4);
         drop(quiet);
 
         trace::enable();
-        let loud = tcp();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {}",
-            loud.as_raw_fd()
-        ));
-        let fd = loud.as_raw_fd();
-        drop(loud);
-        expect(format!("close({fd}) = 0"));
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+        let (loud, _) = traced_tcp();
+        drop_traced(loud);
+    });
 }
 
 /// On ELF targets the variable is read as the program loads, so setting it from inside
@@ -359,30 +365,21 @@ fn disable_wins_over_env() {
 #[test]
 fn env_set_from_inside_the_program_is_ignored() {
     const NAME: &str = "env_set_from_inside_the_program_is_ignored";
-    if is_child(NAME) {
+    check_no_trace(NAME, TraceEnv::Unset, || {
         std::env::set_var("SOCKAPI_TRACE", "1");
-        assert!(!workload().is_empty());
-        assert!(!trace::enabled());
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Unset).assert_no_trace();
+        untraced_workload();
+    });
 }
 
 #[cfg(not(target_vendor = "apple"))]
 #[test]
 fn env_removed_from_inside_the_program_is_ignored() {
     const NAME: &str = "env_removed_from_inside_the_program_is_ignored";
-    if is_child(NAME) {
+    check_trace(NAME, TraceEnv::Set("1"), || {
         std::env::remove_var("SOCKAPI_TRACE");
-        for line in workload() {
-            expect(line);
-        }
+        traced_workload();
         assert!(trace::enabled());
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+    });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -392,13 +389,9 @@ fn env_removed_from_inside_the_program_is_ignored() {
 #[test]
 fn refused_connect_error_line() {
     const NAME: &str = "refused_connect_error_line";
-    if is_child(NAME) {
+    check_trace(NAME, TraceEnv::Set("1"), || {
         // A closed port: bound, read back, closed.
-        let probe = tcp();
-        let pfd = probe.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {pfd}"
-        ));
+        let (probe, pfd) = traced_tcp();
         bind(&probe, &v4(0)).unwrap();
         expect(format!("bind({pfd}, {{AF_INET, 127.0.0.1:0}}) = 0"));
         let port = port_of(&getsockname(&probe).unwrap());
@@ -408,32 +401,20 @@ fn refused_connect_error_line() {
         close(probe).unwrap();
         expect(format!("close({pfd}) = 0"));
 
-        let c = tcp();
-        let cfd = c.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {cfd}"
-        ));
+        let (c, cfd) = traced_tcp();
         assert_eq!(connect(&c, &v4(port)), Err(Errno::ECONNREFUSED));
         expect(format!(
             "connect({cfd}, {{AF_INET, 127.0.0.1:{port}}}) = -1 ECONNREFUSED (Connection refused)"
         ));
-        drop(c);
-        expect(format!("close({cfd}) = 0"));
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+        drop_traced(c);
+    });
 }
 
 #[test]
 fn tcp_session_lines() {
     const NAME: &str = "tcp_session_lines";
-    if is_child(NAME) {
-        let l = tcp();
-        let lfd = l.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {lfd}"
-        ));
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let (l, lfd) = traced_tcp();
         setsockopt(&l, SOL_SOCKET, SO_REUSEADDR, &1).unwrap();
         expect(format!(
             "setsockopt({lfd}, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"
@@ -447,11 +428,7 @@ fn tcp_session_lines() {
             "getsockname({lfd}, {{AF_INET, 127.0.0.1:{port}}}) = 0"
         ));
 
-        let c = tcp();
-        let cfd = c.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {cfd}"
-        ));
+        let (c, cfd) = traced_tcp();
         connect(&c, &v4(port)).unwrap();
         expect(format!("connect({cfd}, {{AF_INET, 127.0.0.1:{port}}}) = 0"));
         let cport = port_of(&getsockname(&c).unwrap());
@@ -468,11 +445,7 @@ fn tcp_session_lines() {
             "getpeername({sfd}, {{AF_INET, 127.0.0.1:{cport}}}) = 0"
         ));
 
-        let c2 = tcp();
-        let c2fd = c2.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {c2fd}"
-        ));
+        let (c2, c2fd) = traced_tcp();
         connect(&c2, &v4(port)).unwrap();
         expect(format!(
             "connect({c2fd}, {{AF_INET, 127.0.0.1:{port}}}) = 0"
@@ -515,25 +488,16 @@ fn tcp_session_lines() {
         close(c).unwrap();
         expect(format!("close({cfd}) = 0"));
         for sock in [s2, c2, s, l] {
-            let fd = sock.as_raw_fd();
-            drop(sock);
-            expect(format!("close({fd}) = 0"));
+            drop_traced(sock);
         }
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+    });
 }
 
 #[test]
 fn sockopt_lines() {
     const NAME: &str = "sockopt_lines";
-    if is_child(NAME) {
-        let s = tcp();
-        let fd = s.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {fd}"
-        ));
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let (s, fd) = traced_tcp();
         let five = linger {
             l_onoff: 1,
             l_linger: 5,
@@ -622,25 +586,16 @@ fn sockopt_lines() {
             "setsockopt({fd6}, SOL_IPV6, IPV6_V6ONLY, [1], 4) = 0"
         ));
 
-        drop(s6);
-        expect(format!("close({fd6}) = 0"));
-        drop(s);
-        expect(format!("close({fd}) = 0"));
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+        drop_traced(s6);
+        drop_traced(s);
+    });
 }
 
 #[test]
 fn fcntl_lines() {
     const NAME: &str = "fcntl_lines";
-    if is_child(NAME) {
-        let s = tcp();
-        let fd = s.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {fd}"
-        ));
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let (s, fd) = traced_tcp();
         let flags = fcntl(&s, F_GETFL).unwrap();
         expect(format!(
             "fcntl({fd}, F_GETFL) = {:#x} (flags O_RDWR)",
@@ -661,18 +616,14 @@ fn fcntl_lines() {
         expect(format!("fcntl({fd}, F_GETFD) = 0x0 (flags 0)"));
         fcntl(&s, F_SETFD(FD_CLOEXEC)).unwrap();
         expect(format!("fcntl({fd}, F_SETFD, FD_CLOEXEC) = 0"));
-        drop(s);
-        expect(format!("close({fd}) = 0"));
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+        drop_traced(s);
+    });
 }
 
 #[test]
 fn socketpair_and_close_lines() {
     const NAME: &str = "socketpair_and_close_lines";
-    if is_child(NAME) {
+    check_trace(NAME, TraceEnv::Set("1"), || {
         let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
         let (afd, bfd) = (a.as_raw_fd(), b.as_raw_fd());
         expect(format!(
@@ -680,18 +631,15 @@ fn socketpair_and_close_lines() {
         ));
         close(a).unwrap();
         expect(format!("close({afd}) = 0"));
-        drop(b);
-        expect(format!("close({bfd}) = 0"));
+        drop_traced(b);
 
         let (c, d) = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0).unwrap();
         let (cfd, dfd) = (c.as_raw_fd(), d.as_raw_fd());
         expect(format!(
             "socketpair(AF_UNIX, SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC, 0, [{cfd}, {dfd}]) = 0"
         ));
-        drop(d);
-        expect(format!("close({dfd}) = 0"));
-        drop(c);
-        expect(format!("close({cfd}) = 0"));
+        drop_traced(d);
+        drop_traced(c);
 
         assert_eq!(
             socketpair(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).err(),
@@ -701,16 +649,13 @@ fn socketpair_and_close_lines() {
             "socketpair(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0, [...]) = -1 EOPNOTSUPP (Operation not supported)"
                 .to_owned(),
         );
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+    });
 }
 
 #[test]
 fn failing_call_lines() {
     const NAME: &str = "failing_call_lines";
-    if is_child(NAME) {
+    check_trace(NAME, TraceEnv::Set("1"), || {
         assert_eq!(
             socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 99).err(),
             Some(Errno::EPROTONOSUPPORT)
@@ -733,11 +678,7 @@ fn failing_call_lines() {
             "send({ufd}, 3, 0) = -1 EDESTADDRREQ (Destination address required)"
         ));
 
-        let t = tcp();
-        let tfd = t.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {tfd}"
-        ));
+        let (t, tfd) = traced_tcp();
         assert_eq!(accept(&t).err(), Some(Errno::EINVAL));
         expect(format!("accept({tfd}, ...) = -1 EINVAL (Invalid argument)"));
         assert_eq!(accept4(&t, SOCK_CLOEXEC).err(), Some(Errno::EINVAL));
@@ -759,30 +700,26 @@ fn failing_call_lines() {
             "shutdown({tfd}, SHUT_RDWR) = -1 ENOTCONN (Transport endpoint is not connected)"
         ));
 
-        drop(t);
-        expect(format!("close({tfd}) = 0"));
-        drop(u);
-        expect(format!("close({ufd}) = 0"));
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+        drop_traced(t);
+        drop_traced(u);
+    });
 }
 
 #[test]
 fn unix_address_lines() {
     const NAME: &str = "unix_address_lines";
-    if is_child(NAME) {
-        let dir = std::env::temp_dir().join(format!("sockapi-trace-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let dir_text = dir.to_str().expect("a UTF-8 temp dir").to_owned();
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let dir = TempDir::new(BIN, NAME);
+        // A quote and a backslash in the name: the trace escapes both.
+        let path = dir.path("a\"b\\c.sock");
+        let dir_text = path
+            .parent()
+            .and_then(|dir| dir.to_str())
+            .expect("a UTF-8 temp dir");
         assert!(
             !dir_text.contains(['"', '\\']) && !dir_text.chars().any(char::is_control),
             "the temp dir would need escapes: {dir_text}"
         );
-        // A quote and a backslash in the name: the trace escapes both.
-        let path = dir.join("a\"b\\c.sock");
-        let _ = std::fs::remove_file(&path);
 
         let l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
         let lfd = l.as_raw_fd();
@@ -808,10 +745,10 @@ fn unix_address_lines() {
         // The client is unbound, so the peer is the unnamed address.
         expect(format!("accept({lfd}, {{AF_UNIX}}) = {}", s.as_raw_fd()));
 
-        // An abstract name with a NUL, a quote, a backslash, DEL and a non-UTF-8 byte;
-        // the process id keeps it unique on the machine.
-        let pid = std::process::id();
-        let mut name = format!("sockapi-trace-{pid}").into_bytes();
+        // An abstract name with a NUL, a quote, a backslash, DEL and a non-UTF-8 byte
+        // after a prefix unique on the machine.
+        let unique = unique_name(BIN, NAME);
+        let mut name = unique.clone().into_bytes();
         name.extend_from_slice(b"\0\"\\\x7f\xff");
         let a = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
         let afd = a.as_raw_fd();
@@ -819,7 +756,7 @@ fn unix_address_lines() {
             "socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = {afd}"
         ));
         bind(&a, &SockAddr::abstract_name(&name).unwrap()).unwrap();
-        let abstract_shown = format!("@\"sockapi-trace-{pid}\\x00\\\"\\\\\\x7f\\xff\"");
+        let abstract_shown = format!("@\"{unique}\\x00\\\"\\\\\\x7f\\xff\"");
         expect(format!("bind({afd}, {{AF_UNIX, {abstract_shown}}}) = 0"));
         getsockname(&a).unwrap();
         expect(format!(
@@ -851,22 +788,15 @@ fn unix_address_lines() {
         ));
 
         for sock in [auto, a, s, c, l] {
-            let fd = sock.as_raw_fd();
-            drop(sock);
-            expect(format!("close({fd}) = 0"));
+            drop_traced(sock);
         }
-        std::fs::remove_file(&path).unwrap();
-        std::fs::remove_dir(&dir).unwrap();
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+    });
 }
 
 #[test]
 fn ipv6_address_lines() {
     const NAME: &str = "ipv6_address_lines";
-    if is_child(NAME) {
+    check_trace(NAME, TraceEnv::Set("1"), || {
         let any6: SocketAddr = "[::1]:0".parse().unwrap();
         let l = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
         let lfd = l.as_raw_fd();
@@ -905,14 +835,9 @@ fn ipv6_address_lines() {
         ));
 
         for sock in [s, c, l] {
-            let fd = sock.as_raw_fd();
-            drop(sock);
-            expect(format!("close({fd}) = 0"));
+            drop_traced(sock);
         }
-        done();
-        return;
-    }
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+    });
 }
 
 /// A line is formatted in a 512-byte buffer: at most 508 bytes of it, then `...` and
@@ -922,13 +847,9 @@ fn ipv6_address_lines() {
 fn long_line_is_cut_with_an_ellipsis() {
     const NAME: &str = "long_line_is_cut_with_an_ellipsis";
     const ROOM: usize = 508;
-    if is_child(NAME) {
+    let Some(run) = run_scenario(NAME, TraceEnv::Set("1"), || {
         // An IPv4 socket given a Unix address: the kernel says EAFNOSUPPORT.
-        let s = tcp();
-        let fd = s.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {fd}"
-        ));
+        let (s, fd) = traced_tcp();
         let line_for = |name: &[u8]| {
             let shown: String = name
                 .iter()
@@ -974,12 +895,10 @@ fn long_line_is_cut_with_an_ellipsis() {
             }
         }
 
-        drop(s);
-        expect(format!("close({fd}) = 0"));
-        done();
+        drop_traced(s);
+    }) else {
         return;
-    }
-    let run = run_child(NAME, TraceEnv::Set("1"));
+    };
     run.assert_trace_is_expected();
     // Checked on the parent side too, against the buffer size rather than the child.
     let cut: Vec<&str> = run
@@ -997,12 +916,9 @@ fn long_line_is_cut_with_an_ellipsis() {
 fn long_line_is_cut_on_a_character_boundary() {
     const NAME: &str = "long_line_is_cut_on_a_character_boundary";
     const ROOM: usize = 508;
-    if is_child(NAME) {
-        let s = tcp();
-        let fd = s.as_raw_fd();
-        expect(format!(
-            "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, 0) = {fd}"
-        ));
+    // `run_child` also checks that the whole of stderr is valid UTF-8.
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let (s, fd) = traced_tcp();
         let prefix = format!("getsockopt({fd}, SOL_SOCKET, SO_");
         // Pad with one ASCII letter if needed so that byte ROOM falls inside an `é`.
         let pad = if (ROOM - prefix.len()) % 2 == 0 {
@@ -1022,13 +938,8 @@ fn long_line_is_cut_on_a_character_boundary() {
             "the cut must fall inside a character"
         );
         expect(format!("{}...", &full[..ROOM - 1]));
-        drop(s);
-        expect(format!("close({fd}) = 0"));
-        done();
-        return;
-    }
-    // `run_child` also checks that the whole of stderr is valid UTF-8.
-    run_child(NAME, TraceEnv::Set("1")).assert_trace_is_expected();
+        drop_traced(s);
+    });
 }
 
 /// Two threads trace 200 socket/close pairs each: every line comes out whole.
@@ -1036,7 +947,7 @@ fn long_line_is_cut_on_a_character_boundary() {
 fn lines_from_two_threads_do_not_interleave() {
     const NAME: &str = "lines_from_two_threads_do_not_interleave";
     const ROUNDS: usize = 200;
-    if is_child(NAME) {
+    let Some(run) = run_scenario(NAME, TraceEnv::Set("1"), || {
         let start = Arc::new(Barrier::new(2));
         let workers: Vec<_> = (0..2)
             .map(|i| {
@@ -1044,7 +955,7 @@ fn lines_from_two_threads_do_not_interleave() {
                 std::thread::spawn(move || {
                     start.wait();
                     for _ in 0..ROUNDS {
-                        let s = tcp();
+                        let s = tcp_socket(V4);
                         if i == 0 {
                             close(s).unwrap();
                         } else {
@@ -1057,10 +968,9 @@ fn lines_from_two_threads_do_not_interleave() {
         for w in workers {
             w.join().unwrap();
         }
-        done();
+    }) else {
         return;
-    }
-    let run = run_child(NAME, TraceEnv::Set("1"));
+    };
     assert!(run.stderr.ends_with('\n'), "stderr ends mid-line");
     let lines: Vec<&str> = run.stderr.lines().collect();
     let opens = lines

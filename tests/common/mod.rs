@@ -1,0 +1,180 @@
+//! Helpers shared by the integration tests: loopback addresses, sockets made with
+//! `SOCK_CLOEXEC`, listeners and connected pairs, a closed port, and unique names for
+//! Unix socket paths and abstract names.
+//!
+//! Each test binary includes this module with `mod common;`. Not the harness-less
+//! `fd_leaks` and `no_alloc`: they measure the whole process and stay self-contained.
+//!
+//! Each helper makes only the calls its doc names (the trace tests count the lines
+//! of [`tcp_socket`], for one).
+
+// Each test binary compiles its own copy of this module and uses only some of the
+// helpers; the rest would be dead code in that binary.
+#![allow(dead_code)]
+
+use std::ffi::c_int;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::os::fd::AsFd;
+use std::path::PathBuf;
+
+use sockapi::*;
+
+/// 127.0.0.1, port 0: the kernel picks the port at `bind`.
+pub const V4: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
+/// [::1], port 0: the kernel picks the port at `bind`.
+pub const V6: SocketAddr = SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 0, 0, 0));
+
+/// A blocking call that should return at once must not hang the test run if it
+/// does not.
+pub const TIMEOUT: timeval = timeval {
+    tv_sec: 10,
+    tv_usec: 0,
+};
+
+/// A name no other test binary, test or process uses:
+/// `sockapi-{binary}-{pid}-{what}`. `binary` keeps the test binaries apart (they run
+/// at the same time), the process id keeps runs apart, `what` keeps tests apart.
+pub fn unique_name(binary: &str, what: &str) -> String {
+    format!("sockapi-{binary}-{}-{what}", std::process::id())
+}
+
+/// The abstract Unix address named [`unique_name`]`(binary, what)`.
+pub fn abstract_name(binary: &str, what: &str) -> SockAddr {
+    SockAddr::abstract_name(unique_name(binary, what).as_bytes()).unwrap()
+}
+
+/// A directory of its own for each test's Unix socket paths, removed on drop.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// The directory [`unique_name`]`(binary, test)` in the system's temp dir, new and
+    /// empty.
+    pub fn new(binary: &str, test: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(unique_name(binary, test));
+        // A directory left by an earlier run with the same pid would make bind fail.
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn family_of(addr: &SocketAddr) -> AddressFamily {
+    if addr.is_ipv4() {
+        AF_INET
+    } else {
+        AF_INET6
+    }
+}
+
+/// The port of an IPv4 or IPv6 address.
+pub fn port_of(addr: &SockAddr) -> u16 {
+    addr.as_socket().expect("an IP address").port()
+}
+
+/// `socket(family of ip, ty | SOCK_CLOEXEC, 0)`, and nothing else: no option is set,
+/// so every option still has its default.
+pub fn inet_socket(ip: SocketAddr, ty: SockType) -> Socket {
+    let domain = family_of(&ip);
+    socket(domain, ty | SOCK_CLOEXEC, 0)
+        .unwrap_or_else(|e| panic!("socket({domain:?}, {ty:?} | SOCK_CLOEXEC): {e}"))
+}
+
+/// A TCP socket of `ip`'s family: see [`inet_socket`].
+pub fn tcp_socket(ip: SocketAddr) -> Socket {
+    inet_socket(ip, SOCK_STREAM)
+}
+
+/// A UDP socket of `ip`'s family: see [`inet_socket`].
+pub fn udp_socket(ip: SocketAddr) -> Socket {
+    inet_socket(ip, SOCK_DGRAM)
+}
+
+/// Sets `SO_RCVTIMEO` and `SO_SNDTIMEO` to [`TIMEOUT`].
+pub fn set_timeouts(fd: impl AsFd) {
+    setsockopt(fd.as_fd(), SOL_SOCKET, SO_RCVTIMEO, &TIMEOUT).unwrap();
+    setsockopt(fd.as_fd(), SOL_SOCKET, SO_SNDTIMEO, &TIMEOUT).unwrap();
+}
+
+/// `fd` after [`set_timeouts`]: its blocking calls give up after [`TIMEOUT`].
+pub fn timed<F: AsFd>(fd: F) -> F {
+    set_timeouts(&fd);
+    fd
+}
+
+/// A listening stream socket of `domain` bound to `addr` (backlog `SOMAXCONN`, with
+/// [`set_timeouts`]), and the address it got.
+pub fn listener_on<A: ToSockAddr + ?Sized>(domain: AddressFamily, addr: &A) -> (Socket, SockAddr) {
+    let fd = socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&fd, addr).unwrap();
+    listen(&fd, SOMAXCONN).unwrap();
+    set_timeouts(&fd);
+    let local = getsockname(&fd).unwrap();
+    (fd, local)
+}
+
+/// A TCP listener on `ip` (port 0 for a port the kernel picks): see [`listener_on`].
+pub fn listener(ip: SocketAddr) -> (Socket, SockAddr) {
+    listener_on(family_of(&ip), &ip)
+}
+
+/// A connected pair over loopback TCP, both ends with [`set_timeouts`]:
+/// (client, accepted server end).
+pub fn tcp_pair(ip: SocketAddr) -> (Socket, Socket) {
+    let (listener, addr) = listener(ip);
+    let client = tcp_socket(ip);
+    connect(&client, &addr).unwrap();
+    let (server, _) = accept(&listener).unwrap();
+    set_timeouts(&client);
+    set_timeouts(&server);
+    (client, server)
+}
+
+/// A loopback address with a port nothing listens on: bound to port 0, read back,
+/// then closed. Only a listener on that exact port could spoil it, and port-0 binds
+/// pick ports at random.
+pub fn closed_port(ip: SocketAddr) -> SockAddr {
+    let fd = tcp_socket(ip);
+    bind(&fd, &ip).unwrap();
+    let addr = getsockname(&fd).unwrap();
+    close(fd).unwrap();
+    addr
+}
+
+/// A descriptor that is not a socket.
+pub fn not_a_socket() -> std::fs::File {
+    std::fs::File::open("/dev/null").unwrap()
+}
+
+pub fn is_nonblocking(fd: impl AsFd) -> bool {
+    fcntl(fd, F_GETFL).unwrap().contains(O_NONBLOCK)
+}
+
+pub fn is_cloexec(fd: impl AsFd) -> bool {
+    fcntl(fd, F_GETFD).unwrap().contains(FD_CLOEXEC)
+}
+
+/// `getsockopt_raw` (into 4 bytes) and `setsockopt_raw` (of the int 1) of option
+/// `name` at `level` both fail with `errno`.
+pub fn assert_raw_option_fails(fd: impl AsFd, level: Level, name: c_int, errno: Errno) {
+    let mut buf = [0u8; 4];
+    assert_eq!(
+        getsockopt_raw(fd.as_fd(), level, name, &mut buf),
+        Err(errno),
+        "getsockopt_raw({level:?}, {name})"
+    );
+    assert_eq!(
+        setsockopt_raw(fd.as_fd(), level, name, &1i32.to_ne_bytes()),
+        Err(errno),
+        "setsockopt_raw({level:?}, {name})"
+    );
+}
