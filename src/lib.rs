@@ -7,7 +7,7 @@
 //! ```no_run
 //! use sockapi::*;
 //! # fn main() -> sockapi::Result<()> {
-//! # let addr: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+//! # let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
 //! # let mut buf = [0u8; 1024];
 //! let fd = socket(AF_INET, SOCK_STREAM, 0)?;          // int fd = socket(AF_INET, SOCK_STREAM, 0);
 //! setsockopt(&fd, SOL_SOCKET, SO_REUSEADDR, &1)?;     // setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);

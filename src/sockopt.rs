@@ -7,24 +7,30 @@
 //!
 //! ```
 //! use sockapi::*;
-//! let fd = socket(AF_INET, SOCK_STREAM, 0).unwrap();
+//! # fn main() -> sockapi::Result<()> {
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;
 //! // The right forms compile: read SO_TYPE, set SO_LINGER with a `linger`.
-//! assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_TYPE).unwrap(), SOCK_STREAM);
-//! setsockopt(&fd, SOL_SOCKET, SO_LINGER, &linger { l_onoff: 1, l_linger: 0 }).unwrap();
+//! assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_TYPE)?, SOCK_STREAM);
+//! setsockopt(&fd, SOL_SOCKET, SO_LINGER, &linger { l_onoff: 1, l_linger: 0 })?;
+//! # Ok(()) }
 //! ```
 //!
 //! ```compile_fail,E0277
 //! use sockapi::*;
-//! let fd = socket(AF_INET, SOCK_STREAM, 0).unwrap();
+//! # fn main() -> sockapi::Result<()> {
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;
 //! // SO_TYPE is read-only.
-//! setsockopt(&fd, SOL_SOCKET, SO_TYPE, &SOCK_STREAM).unwrap();
+//! setsockopt(&fd, SOL_SOCKET, SO_TYPE, &SOCK_STREAM)?;
+//! # Ok(()) }
 //! ```
 //!
 //! ```compile_fail,E0308
 //! use sockapi::*;
-//! let fd = socket(AF_INET, SOCK_STREAM, 0).unwrap();
+//! # fn main() -> sockapi::Result<()> {
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;
 //! // SO_LINGER takes a `linger`, not an int.
-//! setsockopt(&fd, SOL_SOCKET, SO_LINGER, &1).unwrap();
+//! setsockopt(&fd, SOL_SOCKET, SO_LINGER, &1)?;
+//! # Ok(()) }
 //! ```
 //!
 //! The level is passed as in C and not checked against the option: the kernel decides,
