@@ -27,6 +27,10 @@ const CAPABILITIES: &[(&str, &str)] = &[
         "the TCP_KEEPIDLE option under that name",
     ),
     (
+        "have_linux_sockopts",
+        "Linux's own socket options (SO_DOMAIN, SO_PEERCRED, TCP_USER_TIMEOUT, IP_MTU, …)",
+    ),
+    (
         "have_init_array",
         "ELF .init_array: code that runs as the program loads, before main",
     ),
@@ -46,6 +50,7 @@ fn capabilities(os: &str, c_library: &str) -> &'static [&'static str] {
             "have_msg_nosignal",
             "have_abstract_unix",
             "have_linux_errnos",
+            "have_linux_sockopts",
             "have_tcp_keepidle",
             "have_init_array",
         ],

@@ -8,7 +8,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-use crate::raw;
+use crate::raw::{self, Storage};
 use crate::socket::{AddressFamily, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC};
 use crate::sys::{self, socklen_t};
 use crate::{Errno, Result};
@@ -32,18 +32,26 @@ pub const INADDR_LOOPBACK: sys::in_addr_t = sys::INADDR_LOOPBACK;
 /// [`as_unix_path`](SockAddr::as_unix_path) and friends, or `TryFrom` into std's types.
 ///
 /// `Display` shows `127.0.0.1:80`, `[::1]:80`, the Unix path, `@"name"` for an
-/// abstract name (quoted, odd bytes escaped), and `(unnamed)`. `Debug` shows the family too, as the trace does:
-/// `{AF_INET, 127.0.0.1:80}`.
+/// abstract name, and `(unnamed)`. `Debug` shows the family too, as the trace does:
+/// `{AF_INET, 127.0.0.1:80}`, `{AF_UNIX, "/run/x.sock"}`. A Unix path or name is
+/// chosen by whoever binds it, and servers print their peers, so neither form passes
+/// control characters through: they, the Unicode characters that reorder or hide
+/// text, and bytes that are not UTF-8 are written as `\xNN`, one per byte (a
+/// character that is two bytes of UTF-8 shows both, so it never reads as the lone
+/// byte), and `\` as `\\` (`\"` too in the quoted forms).
+///
+/// Only the bytes the length covers are kept and compared: `==` and `Hash` look at
+/// exactly [`as_bytes`](SockAddr::as_bytes).
 #[derive(Clone, Copy)]
 pub struct SockAddr {
-    storage: sys::sockaddr_storage,
-    len: socklen_t,
+    storage: Storage,
 }
 
-const STORAGE_LEN: socklen_t = mem::size_of::<sys::sockaddr_storage>() as socklen_t;
 const SUN_PATH_OFFSET: usize = mem::offset_of!(sys::sockaddr_un, sun_path);
 const SUN_PATH_LEN: usize = mem::size_of::<sys::sockaddr_un>() - SUN_PATH_OFFSET;
 const FAMILY_END: usize = mem::size_of::<sys::sa_family_t>();
+/// `sockaddr_in6` without its last field, `sin6_scope_id` (RFC 2133).
+const SOCKADDR_IN6_RFC2133_LEN: usize = mem::offset_of!(sys::sockaddr_in6, sin6_scope_id);
 
 // `sun_path` is 108 bytes on Linux and 104 on the BSDs; it ends the struct on both.
 
@@ -56,54 +64,65 @@ impl SockAddr {
     ///
     /// `EINVAL` if `bytes` is longer than `sockaddr_storage` (128 bytes on Linux).
     pub fn from_bytes(bytes: &[u8]) -> Result<SockAddr> {
-        if bytes.len() > STORAGE_LEN as usize {
-            return Err(Errno::EINVAL);
+        match Storage::from_bytes(bytes) {
+            Some(storage) => Ok(SockAddr { storage }),
+            None => Err(Errno::EINVAL),
         }
-        let mut storage: sys::sockaddr_storage = raw::zeroed();
-        raw::storage_bytes_mut(&mut storage)[..bytes.len()].copy_from_slice(bytes);
-        Ok(SockAddr {
-            storage,
-            len: bytes.len() as socklen_t,
-        })
     }
 
-    /// An address the kernel wrote into zeroed `storage`, with the length it reported
-    /// (cut to the storage's size, since a truncated address reports its full length).
-    pub(crate) fn from_kernel(storage: sys::sockaddr_storage, len: socklen_t) -> SockAddr {
+    /// No address yet (length 0), for a call to fill.
+    #[inline]
+    pub(crate) const fn empty() -> SockAddr {
         SockAddr {
-            storage,
-            len: len.min(STORAGE_LEN),
+            storage: Storage::empty(),
         }
     }
 
-    /// The C bytes the length covers, family first: what the kernel reads.
-    pub fn as_bytes(&self) -> &[u8] {
-        &raw::storage_bytes(&self.storage)[..self.len as usize]
-    }
-
-    /// The C storage.
-    pub fn as_storage(&self) -> &sys::sockaddr_storage {
+    /// The C storage and length, for the calls that read an address.
+    #[inline]
+    pub(crate) fn storage(&self) -> &Storage {
         &self.storage
     }
 
-    /// The pointer C calls take: `(const struct sockaddr *)&storage`.
+    /// The C storage and length, for the calls that let the kernel write one.
+    #[inline]
+    pub(crate) fn storage_mut(&mut self) -> &mut Storage {
+        &mut self.storage
+    }
+
+    /// The C bytes the length covers, family first: what the kernel reads or wrote.
+    /// (Only these bytes are kept; the rest of the `sockaddr_storage` is never read.)
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.storage.as_bytes()
+    }
+
+    /// The pointer C calls take: `(const struct sockaddr *)&storage`. The first
+    /// [`len`](SockAddr::len) bytes behind it are initialised; the rest of the
+    /// `sockaddr_storage` may not be, so read no further than `len`.
+    #[inline]
     pub fn as_ptr(&self) -> *const sys::sockaddr {
-        (&self.storage as *const sys::sockaddr_storage).cast()
+        self.storage.as_ptr()
     }
 
     /// The C length (`socklen_t addrlen`).
     #[allow(clippy::len_without_is_empty)]
+    #[inline]
     pub fn len(&self) -> socklen_t {
-        self.len
+        self.storage.len()
     }
 
     /// The address family (`ss_family`); `AF_UNSPEC` when the length does not even
     /// cover the family field.
     pub fn family(&self) -> AddressFamily {
-        if (self.len as usize) < FAMILY_END {
-            return AF_UNSPEC;
+        match self.as_bytes().get(..FAMILY_END) {
+            Some(family) => {
+                let mut raw = [0u8; FAMILY_END];
+                raw.copy_from_slice(family);
+                AddressFamily::from_raw(sys::sa_family_t::from_ne_bytes(raw) as sys::c_int)
+            }
+            None => AF_UNSPEC,
         }
-        AddressFamily::from_raw(self.storage.ss_family as sys::c_int)
     }
 
     /// A Unix-domain address for a filesystem path, as C fills `sun_path`.
@@ -156,8 +175,7 @@ impl SockAddr {
     }
 
     fn unix_from_bytes(path: &[u8], len: usize) -> SockAddr {
-        let mut storage: sys::sockaddr_storage = raw::zeroed();
-        let sun: &mut sys::sockaddr_un = raw::storage_as_mut(&mut storage);
+        let mut sun: sys::sockaddr_un = raw::zeroed();
         sun.sun_family = sys::AF_UNIX as sys::sa_family_t;
         for (dst, &src) in sun.sun_path.iter_mut().zip(path) {
             *dst = src as sys::c_char;
@@ -167,8 +185,7 @@ impl SockAddr {
             sun.sun_len = len as u8;
         }
         SockAddr {
-            storage,
-            len: len as socklen_t,
+            storage: Storage::from_struct(&sun, len),
         }
     }
 
@@ -183,20 +200,23 @@ impl SockAddr {
 
     /// The IPv4 address, if it is one.
     pub fn as_socket_ipv4(&self) -> Option<SocketAddrV4> {
-        if self.family() != AF_INET || (self.len as usize) < mem::size_of::<sys::sockaddr_in>() {
+        if self.family() != AF_INET || (self.len() as usize) < mem::size_of::<sys::sockaddr_in>() {
             return None;
         }
-        let sin: &sys::sockaddr_in = raw::storage_as(&self.storage);
+        let sin: sys::sockaddr_in = self.storage.read();
         let ip = Ipv4Addr::from(sin.sin_addr.s_addr.to_ne_bytes());
         Some(SocketAddrV4::new(ip, u16::from_be(sin.sin_port)))
     }
 
     /// The IPv6 address, if it is one, with its flow label and scope id.
+    ///
+    /// The 24-byte form of RFC 2133, without `sin6_scope_id`, which Linux accepts, is
+    /// read too, with scope id 0.
     pub fn as_socket_ipv6(&self) -> Option<SocketAddrV6> {
-        if self.family() != AF_INET6 || (self.len as usize) < mem::size_of::<sys::sockaddr_in6>() {
+        if self.family() != AF_INET6 || (self.len() as usize) < SOCKADDR_IN6_RFC2133_LEN {
             return None;
         }
-        let sin6: &sys::sockaddr_in6 = raw::storage_as(&self.storage);
+        let sin6: sys::sockaddr_in6 = self.storage.read();
         Some(SocketAddrV6::new(
             Ipv6Addr::from(sin6.sin6_addr.s6_addr),
             u16::from_be(sin6.sin6_port),
@@ -210,12 +230,9 @@ impl SockAddr {
         if self.family() != AF_UNIX {
             return None;
         }
-        let sun: &sys::sockaddr_un = raw::storage_as(&self.storage);
-        let used = (self.len as usize)
-            .saturating_sub(SUN_PATH_OFFSET)
-            .min(SUN_PATH_LEN);
-        let path = &sun.sun_path[..used];
-        Some(raw::c_chars_as_bytes(path))
+        let bytes = self.as_bytes();
+        let end = bytes.len().min(SUN_PATH_OFFSET + SUN_PATH_LEN);
+        Some(bytes.get(SUN_PATH_OFFSET..end).unwrap_or(&[]))
     }
 
     /// The filesystem path of a Unix-domain address (up to its NUL).
@@ -259,8 +276,7 @@ impl Hash for SockAddr {
 
 impl From<SocketAddrV4> for SockAddr {
     fn from(addr: SocketAddrV4) -> SockAddr {
-        let mut storage: sys::sockaddr_storage = raw::zeroed();
-        let sin: &mut sys::sockaddr_in = raw::storage_as_mut(&mut storage);
+        let mut sin: sys::sockaddr_in = raw::zeroed();
         sin.sin_family = sys::AF_INET as sys::sa_family_t;
         sin.sin_port = addr.port().to_be();
         sin.sin_addr.s_addr = u32::from_ne_bytes(addr.ip().octets());
@@ -269,16 +285,14 @@ impl From<SocketAddrV4> for SockAddr {
             sin.sin_len = mem::size_of::<sys::sockaddr_in>() as u8;
         }
         SockAddr {
-            storage,
-            len: mem::size_of::<sys::sockaddr_in>() as socklen_t,
+            storage: Storage::from_struct(&sin, mem::size_of::<sys::sockaddr_in>()),
         }
     }
 }
 
 impl From<SocketAddrV6> for SockAddr {
     fn from(addr: SocketAddrV6) -> SockAddr {
-        let mut storage: sys::sockaddr_storage = raw::zeroed();
-        let sin6: &mut sys::sockaddr_in6 = raw::storage_as_mut(&mut storage);
+        let mut sin6: sys::sockaddr_in6 = raw::zeroed();
         sin6.sin6_family = sys::AF_INET6 as sys::sa_family_t;
         sin6.sin6_port = addr.port().to_be();
         sin6.sin6_flowinfo = addr.flowinfo().to_be();
@@ -289,8 +303,7 @@ impl From<SocketAddrV6> for SockAddr {
             sin6.sin6_len = mem::size_of::<sys::sockaddr_in6>() as u8;
         }
         SockAddr {
-            storage,
-            len: mem::size_of::<sys::sockaddr_in6>() as socklen_t,
+            storage: Storage::from_struct(&sin6, mem::size_of::<sys::sockaddr_in6>()),
         }
     }
 }
@@ -400,41 +413,78 @@ impl ToSockAddr for SocketAddrV6 {
     }
 }
 
-/// Writes bytes as a quoted string with C escapes for anything unprintable.
-fn fmt_escaped(f: &mut fmt::Formatter<'_>, bytes: &[u8]) -> fmt::Result {
-    f.write_str("\"")?;
+/// Whether `c` must not reach a terminal as it is: control characters, and the
+/// Unicode characters that reorder, join or hide text (bidirectional controls,
+/// zero-width characters, line and paragraph separators, the byte-order mark).
+fn must_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}')
+}
+
+/// Writes a peer-chosen name: printable characters as they are, `\` as `\\` (and
+/// `"` as `\"` when `quoted`), and every byte of a character that [`must_escape`] or
+/// of bytes that are not UTF-8 as `\xNN`.
+fn fmt_name(f: &mut fmt::Formatter<'_>, bytes: &[u8], quoted: bool) -> fmt::Result {
+    if quoted {
+        f.write_str("\"")?;
+    }
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
             match c {
-                '"' | '\\' => write!(f, "\\{c}")?,
-                c if c.is_control() => write!(f, "\\x{:02x}", c as u32)?,
-                c => write!(f, "{c}")?,
+                '\\' => f.write_str("\\\\")?,
+                '"' if quoted => f.write_str("\\\"")?,
+                c if must_escape(c) => {
+                    for b in c.encode_utf8(&mut [0; 4]).bytes() {
+                        write!(f, "\\x{b:02x}")?;
+                    }
+                }
+                c => f.write_str(c.encode_utf8(&mut [0; 4]))?,
             }
         }
         for b in chunk.invalid() {
             write!(f, "\\x{b:02x}")?;
         }
     }
-    f.write_str("\"")
+    if quoted {
+        f.write_str("\"")?;
+    }
+    Ok(())
+}
+
+/// `1 byte`, `2 bytes`.
+struct Bytes(socklen_t);
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            1 => f.write_str("1 byte"),
+            n => write!(f, "{n} bytes"),
+        }
+    }
 }
 
 impl fmt::Display for SockAddr {
-    /// `127.0.0.1:80`, `[::1]:80`, `/path`, `@"name"` or `(unnamed)`.
+    /// `127.0.0.1:80`, `[::1]:80`, `/path`, `@"name"` or `(unnamed)`, names escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(addr) = self.as_socket() {
             return write!(f, "{addr}");
         }
         if let Some(path) = self.as_unix_path() {
-            return write!(f, "{}", path.display());
+            return fmt_name(f, path.as_os_str().as_bytes(), false);
         }
         if let Some(name) = self.as_abstract_name() {
             f.write_str("@")?;
-            return fmt_escaped(f, name);
+            return fmt_name(f, name, true);
         }
         if self.is_unnamed() {
             return f.write_str("(unnamed)");
         }
-        write!(f, "({:?}, {} bytes)", self.family(), self.len)
+        write!(f, "({:?}, {})", self.family(), Bytes(self.len()))
     }
 }
 
@@ -447,12 +497,12 @@ impl fmt::Debug for SockAddr {
             write!(f, ", {addr}")?;
         } else if let Some(path) = self.as_unix_path() {
             f.write_str(", ")?;
-            fmt_escaped(f, path.as_os_str().as_bytes())?;
+            fmt_name(f, path.as_os_str().as_bytes(), true)?;
         } else if let Some(name) = self.as_abstract_name() {
             f.write_str(", @")?;
-            fmt_escaped(f, name)?;
+            fmt_name(f, name, true)?;
         } else if !self.is_unnamed() {
-            write!(f, ", {} bytes", self.len)?;
+            write!(f, ", {}", Bytes(self.len()))?;
         }
         f.write_str("}")
     }

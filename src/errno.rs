@@ -1,7 +1,8 @@
-//! `errno` as a type: [`Errno`], with the C names.
+//! `errno` as a type: [`Errno`], with the C names; C's [`strerror`] and [`perror`].
 
 use core::fmt;
-use std::io;
+use core::ops::Deref;
+use std::io::{self, Write};
 
 use crate::raw;
 use crate::sys;
@@ -14,15 +15,24 @@ use crate::sys;
 /// (`Errno::ECONNREFUSED`), so a C `if (errno == ECONNREFUSED)` becomes
 /// `if e == Errno::ECONNREFUSED`.
 ///
-/// `Display` reads `ECONNREFUSED (Connection refused)`: the C name, then the C
-/// library's `strerror` text. `Errno` converts into [`io::Error`] (with `?`) and back.
+/// `Display` and `Debug` both read `ECONNREFUSED (Connection refused)`: the C name,
+/// then the C library's [`strerror`] text. So a `fn main() -> sockapi::Result<()>`
+/// that fails says what failed, `Error: ECONNREFUSED (Connection refused)`, and
+/// `{:?}` of a `Result` shows `Err(ECONNREFUSED (Connection refused))`. For C's text
+/// alone, call [`strerror`]; for C's `perror("connect")`, call [`perror`]. `Errno`
+/// converts into [`io::Error`] (with `?`) and back, and from a plain C `int`
+/// (`Errno::from(111)`).
 ///
 /// The type is open: any integer is a valid `Errno` ([`Errno::from_raw`]), and a value
-/// the table does not name displays as `E? 4242 (Unknown error 4242)`.
+/// the table does not name displays as `E? 4242 (Unknown error 4242)`. `0` is not an
+/// error: it displays as `Success` (glibc's text for it, on every platform), while
+/// [`name`](Errno::name) gives `"E?"` and [`is_known`](Errno::is_known) `false`, as
+/// for any value without a C name.
 ///
 /// Where two C names share a number (`EWOULDBLOCK` is `EAGAIN`, and on Linux
 /// `ENOTSUP` is `EOPNOTSUPP` and `EDEADLOCK` is `EDEADLK`), both constants exist and
 /// compare equal; [`name`](Errno::name) gives the first spelling.
+#[doc(alias = "errno")]
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(transparent)]
 pub struct Errno(sys::c_int);
@@ -44,39 +54,48 @@ impl Errno {
         Errno(errno::errno().0)
     }
 
-    /// The C name, `"ECONNREFUSED"`; `"E?"` for a value this crate does not name.
+    /// The C name, `"ECONNREFUSED"`; `"E?"` for a value this crate does not name,
+    /// `0` included (it is no error and C has no name for it).
     pub fn name(self) -> &'static str {
         errno_name(self.0).unwrap_or("E?")
     }
 
-    /// Whether the table names this value.
+    /// Whether the table names this value; `false` for `0`, which is no error.
     pub fn is_known(self) -> bool {
         errno_name(self.0).is_some()
     }
 }
 
+/// `ECONNREFUSED (Connection refused)`, `E? 4242 (Unknown error 4242)`, or `Success`
+/// for `0`.
 impl fmt::Display for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut buf = [0u8; 128];
-        let text = raw::strerror(self.0, &mut buf);
-        if self.is_known() {
-            write!(f, "{} ({})", self.name(), text)
-        } else {
-            write!(f, "E? {} ({})", self.0, text)
+        if self.0 == 0 {
+            return f.write_str("Success");
+        }
+        let text = strerror(*self);
+        match errno_name(self.0) {
+            Some(name) => write!(f, "{name} ({text})"),
+            None => write!(f, "E? {} ({text})", self.0),
         }
     }
 }
 
+/// The same as `Display`, so that `main` returning `Err(e)` explains the error.
 impl fmt::Debug for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match errno_name(self.0) {
-            Some(name) => f.write_str(name),
-            None => write!(f, "Errno({})", self.0),
-        }
+        fmt::Display::fmt(self, f)
     }
 }
 
 impl std::error::Error for Errno {}
+
+/// The C `errno` value as an `Errno`, as [`Errno::from_raw`]: `strerror(111)` works.
+impl From<sys::c_int> for Errno {
+    fn from(raw: sys::c_int) -> Errno {
+        Errno(raw)
+    }
+}
 
 impl From<Errno> for io::Error {
     fn from(e: Errno) -> io::Error {
@@ -93,6 +112,205 @@ impl TryFrom<io::Error> for Errno {
             None => Err(e),
         }
     }
+}
+
+/// Room for one [`strerror`] text and its NUL. glibc's longest message is under 60
+/// bytes, and `Unknown error -2147483648` is 25 (`tests/errno_text.rs` checks that
+/// every text is whole).
+const STRERROR_LEN: usize = 128;
+
+/// `strerror(errnum)`—The C library's message for an error number.
+///
+/// ```c
+/// #include <string.h>
+/// char *strerror(int errnum);
+/// ```
+///
+/// Takes an [`Errno`] or the plain C `int` (`strerror(111)`) and returns the text
+/// alone, `Connection refused`, exactly as the C library gives it (glibc: `Success`
+/// for 0, `Unknown error 4242` for a value it does not know). `Display` of an `Errno`
+/// puts the C name in front: `ECONNREFUSED (Connection refused)`.
+///
+/// Where C returns a pointer to a buffer that the next call may overwrite, this
+/// returns the text in a [`StrError`] of its own (an inline buffer: no heap
+/// allocation), read with the thread-safe XSI `strerror_r`, so it is safe to call
+/// from any thread and to keep.
+///
+/// ```
+/// use sockapi::{strerror, sys, Errno};
+///
+/// assert_eq!(strerror(Errno::ECONNREFUSED), "Connection refused");
+/// assert_eq!(strerror(sys::ECONNREFUSED), "Connection refused"); // a C `int`
+/// println!("connect: {}", strerror(Errno::last()));
+/// ```
+///
+/// # References
+///
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/strerror.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/strerror.3.html)
+#[doc(alias = "strerror_r")]
+pub fn strerror(errnum: impl Into<Errno>) -> StrError {
+    let mut c_buf = [0u8; STRERROR_LEN];
+    // The text is in `c_buf`, or is a fixed fallback when the C library gave none.
+    let text = raw::strerror(errnum.into().raw(), &mut c_buf).as_bytes();
+    let mut buf = [0u8; STRERROR_LEN];
+    let len = text.len().min(STRERROR_LEN);
+    buf[..len].copy_from_slice(&text[..len]);
+    StrError { buf, len }
+}
+
+/// The text [`strerror`] returns, `Connection refused`, in an inline buffer.
+///
+/// Reads as a `&str` (`Deref`, [`as_str`](StrError::as_str), `AsRef<str>`), compares
+/// with one (`strerror(e) == "Connection refused"`), `Display`s as the text and
+/// `Debug`s as the quoted text. It is `Copy`, like the [`Errno`] it comes from.
+#[derive(Clone, Copy)]
+pub struct StrError {
+    /// UTF-8 text in `buf[..len]` (whole: glibc's texts are far shorter than `buf`).
+    buf: [u8; STRERROR_LEN],
+    len: usize,
+}
+
+impl StrError {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Always valid: `buf[..len]` was copied from a `&str`.
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+impl Deref for StrError {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for StrError {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// The text, padded and cut as a `str` would be (`{:>30}`, `{:.5}`).
+impl fmt::Display for StrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The text quoted and escaped as a `str`'s `Debug`: `"Connection refused"`.
+impl fmt::Debug for StrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for StrError {
+    fn eq(&self, other: &StrError) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for StrError {}
+
+impl core::hash::Hash for StrError {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialEq<str> for StrError {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for StrError {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<StrError> for str {
+    fn eq(&self, other: &StrError) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<StrError> for &str {
+    fn eq(&self, other: &StrError) -> bool {
+        *self == other.as_str()
+    }
+}
+
+/// Room for a whole `perror` line with a prefix of ordinary length: 512 bytes, the
+/// smallest `PIPE_BUF` POSIX allows, so the one write reaches a pipe in one piece on
+/// every POSIX system.
+const PERROR_LEN: usize = 512;
+
+/// `perror(s)`—Prints `s: ` and the [`strerror`] text of the current `errno` to
+/// stderr.
+///
+/// ```c
+/// #include <stdio.h>
+/// void perror(const char *s);
+/// ```
+///
+/// Prints `s: Connection refused` and a newline, for the `errno` that the last failed
+/// C call left in this thread ([`Errno::last`], read before anything else happens);
+/// with an empty `s`, the text and the newline alone, as C does for `""` or `NULL`.
+/// `s` is printed as given, control bytes included, as in C.
+///
+/// It is written in Rust over [`std::io::stderr`], not with C's `perror`, whose
+/// stdio buffer would interleave badly with what Rust writes to stderr. The line is
+/// formatted on the stack (no heap allocation) and written with one `write` while it
+/// fits in 512 bytes, as it does for any `s` of up to 382 bytes. Past that, `s` is
+/// written first and the rest of the line after it: nothing is cut, but it takes two
+/// writes (with Rust's stderr lock held across both). Write errors are ignored, as C's
+/// `perror` ignores them, and `errno` is left as it was.
+///
+/// ```no_run
+/// use sockapi::*;
+///
+/// if socket(AF_INET, SOCK_STREAM, 0).is_err() {
+///     perror("socket"); // socket: Too many open files
+/// }
+/// ```
+///
+/// This crate's calls return their [`Errno`]; printing it with `{}` says the same and
+/// names it. `perror` is for porting C code line by line and after calling C
+/// directly.
+///
+/// # References
+///
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/perror.html)
+/// - [Linux](https://man7.org/linux/man-pages/man3/perror.3.html)
+pub fn perror(s: &str) {
+    // First: locking and writing stderr may change errno.
+    let errnum = Errno::last();
+    let text = strerror(errnum);
+    let prefix = s.as_bytes();
+    let separator: &[u8] = if prefix.is_empty() { b"" } else { b": " };
+    let rest = [separator, text.as_bytes(), b"\n"];
+
+    let mut line = [0u8; PERROR_LEN];
+    let mut len = 0;
+    let whole = prefix.len() + rest.iter().map(|part| part.len()).sum::<usize>() <= PERROR_LEN;
+    let mut stderr = io::stderr().lock();
+    if whole {
+        line[..prefix.len()].copy_from_slice(prefix);
+        len = prefix.len();
+    } else {
+        let _ = stderr.write_all(prefix);
+    }
+    for part in rest {
+        line[len..len + part.len()].copy_from_slice(part);
+        len += part.len();
+    }
+    let _ = stderr.write_all(&line[..len]);
+    drop(stderr);
+    errno::set_errno(errno::Errno(errnum.raw()));
 }
 
 /// One table: each name becomes an associated constant and a case of `errno_name`.

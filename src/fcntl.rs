@@ -19,13 +19,13 @@
 //! ```
 
 use core::fmt;
-use std::os::fd::{AsFd, BorrowedFd};
+use std::os::fd::{AsFd, BorrowedFd, RawFd};
 
 use crate::macros::c_flags;
 use crate::raw;
 use crate::socket::fd_of;
 use crate::sys::{self, c_int};
-use crate::trace::trace_line;
+use crate::trace::{self, trace};
 use crate::Result;
 
 c_flags! {
@@ -57,8 +57,9 @@ c_flags! {
 #[derive(Clone, Copy, Debug)]
 pub struct F_GETFL;
 
-/// `fcntl(fd, F_SETFL, flags)`: set the file status flags. Only `O_NONBLOCK` (and
-/// `O_APPEND`, `O_ASYNC`, `O_DIRECT`, `O_NOATIME`) can change; the access mode stays.
+/// `fcntl(fd, F_SETFL, flags)`: set the file status flags. Of the flags this crate
+/// names, `O_NONBLOCK` and `O_APPEND` can change (Linux also changes a few it does not
+/// name, given as [`OFlags::from_raw`]); the access mode (`O_RDWR`, …) stays.
 #[allow(non_camel_case_types)]
 #[derive(Clone, Copy)]
 pub struct F_SETFL(pub OFlags);
@@ -108,6 +109,7 @@ pub trait FcntlCmd: sealed::Command + Copy + fmt::Debug {
 
 impl FcntlCmd for F_GETFL {
     type Output = OFlags;
+    #[inline]
     fn run(self, fd: BorrowedFd<'_>) -> Result<OFlags> {
         raw::fcntl_get(fd, sys::F_GETFL).map(OFlags::from_raw)
     }
@@ -118,6 +120,7 @@ impl FcntlCmd for F_GETFL {
 
 impl FcntlCmd for F_SETFL {
     type Output = ();
+    #[inline]
     fn run(self, fd: BorrowedFd<'_>) -> Result<()> {
         raw::fcntl_set(fd, sys::F_SETFL, self.0.as_raw())
     }
@@ -128,6 +131,7 @@ impl FcntlCmd for F_SETFL {
 
 impl FcntlCmd for F_GETFD {
     type Output = FdFlags;
+    #[inline]
     fn run(self, fd: BorrowedFd<'_>) -> Result<FdFlags> {
         raw::fcntl_get(fd, sys::F_GETFD).map(FdFlags::from_raw)
     }
@@ -138,6 +142,7 @@ impl FcntlCmd for F_GETFD {
 
 impl FcntlCmd for F_SETFD {
     type Output = ();
+    #[inline]
     fn run(self, fd: BorrowedFd<'_>) -> Result<()> {
         raw::fcntl_set(fd, sys::F_SETFD, self.0.as_raw())
     }
@@ -177,8 +182,18 @@ impl<C: FcntlCmd> fmt::Display for TraceRet<'_, C> {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/fcntl.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
-pub fn fcntl<C: FcntlCmd>(fd: impl AsFd, cmd: C) -> Result<C::Output> {
+#[inline]
+pub fn fcntl<C: FcntlCmd>(fd: &impl AsFd, cmd: C) -> Result<C::Output> {
     let ret = cmd.run(fd.as_fd());
-    trace_line!("fcntl({}, {cmd:?}) = {}", fd_of(&fd), TraceRet::<C>(&ret));
+    trace!(trace_fcntl::<C>(fd_of(fd), cmd, &ret));
     ret
+}
+
+#[cold]
+#[inline(never)]
+fn trace_fcntl<C: FcntlCmd>(fd: RawFd, cmd: C, ret: &Result<C::Output>) {
+    trace::emit(format_args!(
+        "fcntl({fd}, {cmd:?}) = {}",
+        TraceRet::<C>(ret)
+    ));
 }

@@ -1,12 +1,12 @@
 //! Data transfer on connected sockets: `send` and `recv`, and their flags.
 
-use std::os::fd::AsFd;
+use std::os::fd::{AsFd, RawFd};
 
 use crate::macros::c_flags;
 use crate::raw;
 use crate::socket::fd_of;
 use crate::sys::{self, c_int};
-use crate::trace::{trace_line, Ret};
+use crate::trace::{self, trace, Data, Ret};
 use crate::Result;
 
 c_flags! {
@@ -43,30 +43,46 @@ c_flags! {
 /// ```
 ///
 /// Returns how many bytes the kernel took, which may be fewer than `buf.len()` on a
-/// stream socket: send the rest yourself, as in C. No flag is added: writing to a
-/// connection the peer has closed raises `SIGPIPE` unless you pass `MSG_NOSIGNAL`.
-/// The trace shows the byte counts, never the bytes.
+/// stream socket: send the rest yourself, as in C. No flag is added. The trace shows
+/// the data as strace does: `send(4, "Hello Server", 12, 0) = 12`.
+///
+/// # `SIGPIPE`
+///
+/// Sending on a connection the peer has closed makes the kernel raise `SIGPIPE`,
+/// which kills a C program. Rust's runtime sets `SIGPIPE` to be ignored before `main`,
+/// so a Rust program instead gets `Err(Errno::EPIPE)` and lives on. `MSG_NOSIGNAL`
+/// still matters where the signal is not ignored: in a program that restored the
+/// default disposition (as some CLI tools do), in a Rust library loaded into a C
+/// program, or with a handler installed; with it, the kernel raises no signal at all
+/// and `EPIPE` is all that happens.
 ///
 /// # Errors
 ///
 /// `EAGAIN` (non-blocking or `MSG_DONTWAIT`, no room), `EPIPE` (the connection is shut
-/// for writing; `SIGPIPE` too, without `MSG_NOSIGNAL`), `ECONNRESET`, `ENOTCONN`,
-/// `EDESTADDRREQ`, `EMSGSIZE` (datagram too large), `EINTR` (not retried).
+/// for writing; see above), `ECONNRESET`, `ENOTCONN`, `EDESTADDRREQ`, `EMSGSIZE`
+/// (datagram too large), `EINTR` (not retried).
 ///
 /// # References
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/send.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/send.2.html)
-pub fn send(fd: impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result<usize> {
+#[inline]
+pub fn send(fd: &impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
     let ret = raw::send(fd.as_fd(), buf, flags.as_raw());
-    trace_line!(
-        "send({}, {}, {flags:?}) = {}",
-        fd_of(&fd),
-        buf.len(),
-        Ret(&ret)
-    );
+    trace!(trace_send(fd_of(fd), buf, flags, ret));
     ret
+}
+
+#[cold]
+#[inline(never)]
+fn trace_send(fd: RawFd, buf: &[u8], flags: MsgFlags, ret: Result<usize>) {
+    trace::emit(format_args!(
+        "send({fd}, {}, {}, {flags:?}) = {}",
+        Data(buf),
+        buf.len(),
+        Ret(ret)
+    ));
 }
 
 /// `recv(sockfd, buf, len, flags)`—Receives bytes from a socket.
@@ -78,6 +94,13 @@ pub fn send(fd: impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result<usi
 /// Fills the front of `buf` (a plain `&mut [u8]`) and returns how many bytes it wrote.
 /// `Ok(0)` on a stream socket means the peer shut down its side: end-of-file.
 ///
+/// With `MSG_TRUNC` on a datagram socket (Linux), the value is the datagram's real
+/// length, which can exceed `buf.len()` (only `buf.len()` bytes were written): take
+/// `&buf[..n.min(buf.len())]`, since `&buf[..n]` would then panic.
+///
+/// The trace shows the bytes received as strace does: `recv(5, "Hello Server", 64, 0)
+/// = 12`, and `...` for the buffer when the call failed.
+///
 /// # Errors
 ///
 /// `EAGAIN` (non-blocking or `MSG_DONTWAIT` with nothing queued, or an
@@ -88,14 +111,26 @@ pub fn send(fd: impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result<usi
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/recv.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/recv.2.html)
-pub fn recv(fd: impl AsFd, buf: &mut [u8], flags: impl Into<MsgFlags>) -> Result<usize> {
+#[inline]
+pub fn recv(fd: &impl AsFd, buf: &mut [u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
     let ret = raw::recv(fd.as_fd(), buf, flags.as_raw());
-    trace_line!(
-        "recv({}, {}, {flags:?}) = {}",
-        fd_of(&fd),
-        buf.len(),
-        Ret(&ret)
-    );
+    trace!(trace_recv(fd_of(fd), buf, flags, ret));
     ret
+}
+
+#[cold]
+#[inline(never)]
+fn trace_recv(fd: RawFd, buf: &[u8], flags: MsgFlags, ret: Result<usize>) {
+    match ret {
+        Ok(n) => trace::emit(format_args!(
+            "recv({fd}, {}, {}, {flags:?}) = {n}",
+            Data(&buf[..n.min(buf.len())]),
+            buf.len()
+        )),
+        Err(e) => trace::emit(format_args!(
+            "recv({fd}, ..., {}, {flags:?}) = -1 {e}",
+            buf.len()
+        )),
+    }
 }

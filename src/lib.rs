@@ -6,24 +6,38 @@
 //!
 //! ```no_run
 //! use sockapi::*;
+//! use std::net::SocketAddr;
 //! # fn main() -> sockapi::Result<()> {
-//! # let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-//! # let mut buf = [0u8; 1024];
-//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;          // int fd = socket(AF_INET, SOCK_STREAM, 0);
-//! setsockopt(&fd, SOL_SOCKET, SO_REUSEADDR, &1)?;     // setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-//! bind(&fd, &addr)?;                                  // bind(fd, (struct sockaddr *)&addr, sizeof addr);
-//! listen(&fd, SOMAXCONN)?;                            // listen(fd, SOMAXCONN);
-//! let (c, peer) = accept(&fd)?;                       // int c = accept(fd, (struct sockaddr *)&peer, &len);
-//! let n = recv(&c, &mut buf, 0)?;                     // ssize_t n = recv(c, buf, sizeof buf, 0);
-//! send(&c, &buf[..n], 0)?;                            // send(c, buf, n, 0);
-//! close(c)?;                                          // close(c);
+//! let addr = SocketAddr::from(([127, 0, 0, 1], 8080)); // struct sockaddr_in addr = { AF_INET, htons(8080), … };
+//! let mut buf = [0u8; 1024];                           // char buf[1024];
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;           // int fd = socket(AF_INET, SOCK_STREAM, 0);
+//! setsockopt(&fd, SOL_SOCKET, SO_REUSEADDR, &1)?;      // setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+//! bind(&fd, &addr)?;                                   // bind(fd, (struct sockaddr *)&addr, sizeof addr);
+//! listen(&fd, SOMAXCONN)?;                             // listen(fd, SOMAXCONN);
+//! let (c, peer) = accept(&fd)?;                        // int c = accept(fd, (struct sockaddr *)&peer, &len);
+//! let n = recv(&c, &mut buf, 0)?;                      // ssize_t n = recv(c, buf, sizeof buf, 0);
+//! send(&c, &buf[..n], 0)?;                             // send(c, buf, n, 0);
+//! close(c)?;                                           // close(c);
+//! # let _ = peer;
 //! # Ok(()) }
 //! ```
 //!
 //! # C → Rust
 //!
-//! Every call takes the socket as `impl AsFd` (a [`Socket`], `&Socket`, `OwnedFd`,
-//! `BorrowedFd`, std's sockets, …) and returns [`Result<T>`] = `Result<T, Errno>`.
+//! Every call borrows the socket as `fd: &impl AsFd` (a `&`[`Socket`], `&OwnedFd`,
+//! `&BorrowedFd`, `&` std's sockets, …) and returns [`Result<T>`] = `Result<T, Errno>`.
+//! Only [`close`] takes the socket by value, as C's `close` ends the descriptor;
+//! passing a socket by value to any other call does not compile, where it would
+//! otherwise be closed when the call returns:
+//!
+//! ```compile_fail,E0308
+//! use sockapi::*;
+//! # fn main() -> sockapi::Result<()> {
+//! # let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 9));
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;
+//! connect(fd, &addr)?; // rustc: consider borrowing here: `&fd`
+//! # Ok(()) }
+//! ```
 //!
 //! | C | sockapi |
 //! |---|---|
@@ -33,7 +47,7 @@
 //! | `bind(fd, (struct sockaddr *)&addr, sizeof addr);` | `bind(&fd, &addr)?;` (a [`SockAddr`] or std's `SocketAddr`) |
 //! | `listen(fd, SOMAXCONN);` | `listen(&fd, SOMAXCONN)?;` |
 //! | `int c = accept(fd, (struct sockaddr *)&peer, &len);` | `let (c, peer) = accept(&fd)?;` |
-//! | `accept4(fd, &peer, &len, SOCK_NONBLOCK \| SOCK_CLOEXEC);` | `accept4(&fd, SOCK_NONBLOCK \| SOCK_CLOEXEC)?` |
+//! | `int c = accept4(fd, (struct sockaddr *)&peer, &len, SOCK_NONBLOCK \| SOCK_CLOEXEC);` | `let (c, peer) = accept4(&fd, SOCK_NONBLOCK \| SOCK_CLOEXEC)?;` |
 //! | `connect(fd, (struct sockaddr *)&addr, sizeof addr);` | `connect(&fd, &addr)?;` (non-blocking: `Err(Errno::EINPROGRESS)`) |
 //! | `ssize_t n = send(fd, buf, len, 0);` | `let n = send(&fd, &buf[..len], 0)?;` |
 //! | `ssize_t n = recv(fd, buf, sizeof buf, MSG_PEEK);` | `let n = recv(&fd, &mut buf, MSG_PEEK)?;` |
@@ -43,14 +57,21 @@
 //! | `getpeername(fd, (struct sockaddr *)&addr, &len);` | `let addr = getpeername(&fd)?;` |
 //! | `setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);` | `setsockopt(&fd, SOL_SOCKET, SO_REUSEADDR, &1)?;` |
 //! | `setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);` | `setsockopt(&fd, IPPROTO_TCP, TCP_NODELAY, &1)?;` |
+//! | `setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4);` | `setsockopt(&fd, IPPROTO_TCP, TCP_CONGESTION, b"reno")?;` |
 //! | `getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);` | `let err = getsockopt(&fd, SOL_SOCKET, SO_ERROR)?;` |
-//! | `setsockopt(fd, level, name, buf, len)` (any option) | `setsockopt_raw(&fd, level, name, &buf)?;` / [`getsockopt_raw`] |
+//! | `setsockopt(fd, level, name, buf, len)` (any option) | `unsafe { setsockopt_raw(&fd, level, name, &buf) }?;` / [`getsockopt_raw`] (the kernel may follow pointers in the bytes) |
 //! | `int flags = fcntl(fd, F_GETFL);` | `let flags = fcntl(&fd, F_GETFL)?;` |
 //! | `fcntl(fd, F_SETFL, flags \| O_NONBLOCK);` | `fcntl(&fd, F_SETFL(flags \| O_NONBLOCK))?;` |
 //! | `fcntl(fd, F_SETFD, FD_CLOEXEC);` | `fcntl(&fd, F_SETFD(FD_CLOEXEC))?;` |
 //! | `if (errno == ECONNREFUSED)` | `if e == Errno::ECONNREFUSED` |
-//! | `strerror(errno)` | `e.to_string()` → `ECONNREFUSED (Connection refused)` |
+//! | `printf("%s\n", strerror(errno));` | `println!("{}", strerror(e));` → `Connection refused` |
+//! | `perror("connect");` | `perror("connect");` → `connect: Connection refused` on stderr |
+//! | `printf("fd %d\n", fd);` | `println!("fd {fd}");` |
 //! | `struct sockaddr_un a; strcpy(a.sun_path, path);` | `SockAddr::unix(path)?` (too long is `ENAMETOOLONG`, never truncated) |
+//!
+//! `e.to_string()` and `{e:?}` say both the name and the text:
+//! `ECONNREFUSED (Connection refused)`, which is what `fn main() -> sockapi::Result<()>`
+//! prints when it fails.
 //!
 //! # Typed constants
 //!
@@ -63,9 +84,10 @@
 //! let fd = socket(SOCK_STREAM, AF_INET, 0); // swapped: does not compile
 //! ```
 //!
-//! Where C code writes a plain integer (the protocol `0`, flags `0`), a plain integer
-//! works here too, and every type has `from_raw` for values a test harness invents.
-//! `Debug` prints the C names: `SOCK_STREAM|SOCK_CLOEXEC`, `MSG_PEEK|MSG_DONTWAIT`.
+//! Where C code writes a plain integer (the protocol `0`, flags `0`, a level), a plain
+//! integer works here too, and every type has `from_raw` for values a test harness
+//! invents. `Debug` prints the C names: `SOCK_STREAM|SOCK_CLOEXEC`,
+//! `MSG_PEEK|MSG_DONTWAIT`.
 //!
 //! # Nothing hidden
 //!
@@ -75,13 +97,16 @@
 //! # Beyond the C API
 //!
 //! - The call trace ([`trace`]): with `SOCKAPI_TRACE=1`, or after
-//!   [`trace::enable`], every call prints a strace-style line to stderr.
+//!   [`trace::enable`], every call prints a strace-style line to stderr, data and
+//!   option names included. Off, it costs a load, a compare and a branch per call;
+//!   with `default-features = false` it is compiled out.
 //!
 //! # Platforms
 //!
 //! Linux with glibc is built and tested. The target-specific parts (`accept4`,
-//! `MSG_NOSIGNAL`, `sin_len`, the abstract namespace) sit behind capability `cfg`s that
-//! `build.rs` computes from one table, so other Unix systems can follow.
+//! `MSG_NOSIGNAL`, `sin_len`, the abstract namespace, Linux's own socket options) sit
+//! behind capability `cfg`s that `build.rs` computes from one table, so other Unix
+//! systems can follow.
 #![deny(unsafe_code, missing_docs, unsafe_op_in_unsafe_fn)]
 
 mod macros;
@@ -99,7 +124,8 @@ pub mod trace;
 pub use sockapi_sys as sys;
 
 pub use crate::addr::{SockAddr, ToSockAddr, INADDR_ANY, INADDR_LOOPBACK};
-pub use crate::errno::Errno;
+pub use crate::errno::{perror, strerror, Errno, StrError};
+#[doc(inline)]
 pub use crate::fcntl::{
     fcntl, FcntlCmd, FdFlags, OFlags, FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_APPEND,
     O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY,
@@ -120,14 +146,25 @@ pub use crate::socket::{
 #[cfg(have_accept4)]
 pub use crate::socket::{accept4, SOCK_CLOEXEC, SOCK_NONBLOCK};
 #[cfg(have_tcp_keepidle)]
+#[doc(inline)]
 pub use crate::sockopt::TCP_KEEPIDLE;
+#[doc(inline)]
 pub use crate::sockopt::{
-    getsockopt, getsockopt_raw, linger, setsockopt, setsockopt_raw, timeval, Level, OptValue,
-    ReadOnly, ReadWrite, Readable, SockOpt, Writable, WriteOnly, IPV6_UNICAST_HOPS, IPV6_V6ONLY,
-    IP_TOS, IP_TTL, SOL_IP, SOL_IPV6, SOL_SOCKET, SOL_TCP, SOL_UDP, SO_ACCEPTCONN, SO_BROADCAST,
-    SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE, SO_RCVBUF, SO_RCVLOWAT,
-    SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDTIMEO, SO_TYPE, TCP_KEEPCNT,
-    TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY,
+    getsockopt, getsockopt_raw, linger, setsockopt, setsockopt_raw, timeval, Level, OptName,
+    OptValue, ReadOnly, ReadWrite, Readable, SockOpt, Writable, WriteOnly, IPV6_UNICAST_HOPS,
+    IPV6_V6ONLY, IP_TOS, IP_TTL, SOL_IP, SOL_IPV6, SOL_SOCKET, SOL_TCP, SOL_UDP, SO_ACCEPTCONN,
+    SO_BROADCAST, SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE, SO_RCVBUF,
+    SO_RCVLOWAT, SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDLOWAT, SO_SNDTIMEO,
+    SO_TYPE, TCP_KEEPCNT, TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY,
+};
+#[cfg(have_linux_sockopts)]
+#[doc(inline)]
+pub use crate::sockopt::{
+    ucred, IPV6_RECVERR, IP_FREEBIND, IP_MTU, IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_PMTUDISC_DONT,
+    IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, IP_RECVERR, IP_TRANSPARENT, SO_BINDTODEVICE, SO_BUSY_POLL,
+    SO_DOMAIN, SO_INCOMING_CPU, SO_MARK, SO_PEERCRED, SO_PRIORITY, SO_PROTOCOL, TCP_CONGESTION,
+    TCP_CORK, TCP_DEFER_ACCEPT, TCP_FASTOPEN, TCP_NOTSENT_LOWAT, TCP_QUICKACK, TCP_SYNCNT,
+    TCP_USER_TIMEOUT,
 };
 
 /// The result of every call: the value, or the C `errno` as an [`Errno`].

@@ -4,13 +4,13 @@
 
 use core::fmt;
 use core::mem::ManuallyDrop;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 
 use crate::addr::{SockAddr, ToSockAddr};
 use crate::macros::c_values;
 use crate::raw;
 use crate::sys::{self, c_int};
-use crate::trace::{trace_line, Ret, TraceValue};
+use crate::trace::{self, trace, zero, Ret};
 use crate::Result;
 
 c_values! {
@@ -177,20 +177,66 @@ impl SockFlag {
 ///
 /// Every call in this crate that creates a descriptor returns it inside a `Socket`,
 /// so none can leak. Dropping it calls `close`, ignoring the error as [`OwnedFd`]
-/// does; [`close`] reports the error instead. The calls take any [`AsFd`], so
-/// `&Socket`, `BorrowedFd`, `OwnedFd` and std's sockets all work as the `fd`
-/// argument.
+/// does; [`close`] reports the error instead. The calls borrow the socket
+/// (`fd: &impl AsFd`), so `&Socket`, `&BorrowedFd`, `&OwnedFd` and `&` std's sockets
+/// all work as the `fd` argument, and only [`close`] takes it by value.
 ///
 /// A `Socket` converts to and from [`OwnedFd`], raw descriptors, and std's
 /// `TcpStream`, `TcpListener`, `UdpSocket`, `UnixStream`, `UnixListener` and
-/// `UnixDatagram` (no syscall; the descriptor moves). `Debug` shows the descriptor.
+/// `UnixDatagram` (no syscall; the descriptor moves). `Debug` shows the descriptor,
+/// and `Display` the bare number, so C's `printf("fd %d\n", fd)` is
+/// `println!("fd {fd}")`.
 pub struct Socket {
-    // `ManuallyDrop` because `Drop for Socket` (in `raw`) closes the descriptor itself,
-    // so that the trace sees the `close`.
-    pub(crate) fd: ManuallyDrop<OwnedFd>,
+    // `ManuallyDrop` because `Drop for Socket` closes the descriptor itself, so that
+    // the trace sees the `close` and its result.
+    fd: ManuallyDrop<OwnedFd>,
+}
+
+// The three impls that must take the descriptor out of the `ManuallyDrop` or mint
+// one from an integer. They are the only `unsafe` outside `raw`: `Drop` has to live on
+// the type, and `raw` takes and returns C types only, so it cannot hold them.
+#[allow(unsafe_code)]
+mod owned {
+    use super::*;
+
+    impl Drop for Socket {
+        /// Closes the descriptor, as `OwnedFd` does: an error from `close` is ignored.
+        /// The trace shows the `close` line, since dropping is where C code calls it.
+        #[inline]
+        fn drop(&mut self) {
+            let fd = self.fd.as_raw_fd();
+            // SAFETY: this `Socket` owns `fd`; the `ManuallyDrop` keeps the inner
+            // `OwnedFd` from closing it a second time, and nothing uses it after `drop`.
+            let ret = unsafe { raw::close_on_drop(fd) };
+            trace!(trace_close(fd, raw::cvt(ret).map(drop)));
+        }
+    }
+
+    impl From<Socket> for OwnedFd {
+        #[inline]
+        fn from(socket: Socket) -> OwnedFd {
+            let mut socket = ManuallyDrop::new(socket);
+            // SAFETY: `socket` is never dropped, so its descriptor moves out exactly once.
+            unsafe { ManuallyDrop::take(&mut socket.fd) }
+        }
+    }
+
+    impl FromRawFd for Socket {
+        /// Takes ownership of `fd`, as [`OwnedFd::from_raw_fd`] does.
+        ///
+        /// # Safety
+        ///
+        /// `fd` must be an open descriptor that nothing else owns or will close.
+        #[inline]
+        unsafe fn from_raw_fd(fd: RawFd) -> Socket {
+            // SAFETY: the caller upholds `OwnedFd::from_raw_fd`'s contract.
+            Socket::from(unsafe { OwnedFd::from_raw_fd(fd) })
+        }
+    }
 }
 
 impl From<OwnedFd> for Socket {
+    #[inline]
     fn from(fd: OwnedFd) -> Socket {
         Socket {
             fd: ManuallyDrop::new(fd),
@@ -199,18 +245,21 @@ impl From<OwnedFd> for Socket {
 }
 
 impl AsFd for Socket {
+    #[inline]
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
     }
 }
 
 impl AsRawFd for Socket {
+    #[inline]
     fn as_raw_fd(&self) -> RawFd {
         self.fd.as_raw_fd()
     }
 }
 
 impl IntoRawFd for Socket {
+    #[inline]
     fn into_raw_fd(self) -> RawFd {
         OwnedFd::from(self).into_raw_fd()
     }
@@ -224,16 +273,25 @@ impl fmt::Debug for Socket {
     }
 }
 
+/// The descriptor number, as C prints an `int fd`.
+impl fmt::Display for Socket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.as_raw_fd(), f)
+    }
+}
+
 /// Both directions between `Socket` and std's socket types, through `OwnedFd`.
 macro_rules! std_conversions {
     ($($std:ty),* $(,)?) => {$(
         impl From<$std> for Socket {
+            #[inline]
             fn from(socket: $std) -> Socket {
                 Socket::from(OwnedFd::from(socket))
             }
         }
 
         impl From<Socket> for $std {
+            #[inline]
             fn from(socket: Socket) -> $std {
                 <$std>::from(OwnedFd::from(socket))
             }
@@ -250,15 +308,15 @@ std_conversions!(
     std::os::unix::net::UnixDatagram,
 );
 
-impl TraceValue for Socket {
-    fn fmt_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.as_raw_fd())
-    }
-}
-
 /// The descriptor number of any `AsFd`, for trace lines.
+#[inline]
 pub(crate) fn fd_of(fd: &impl AsFd) -> RawFd {
     fd.as_fd().as_raw_fd()
+}
+
+/// A new descriptor's number for the trace, from a call's result.
+fn ret_fd(ret: &Result<OwnedFd>) -> Result<RawFd> {
+    ret.as_ref().map(|fd| fd.as_raw_fd()).map_err(|e| *e)
 }
 
 /// `socket(domain, type, protocol)`—Creates a socket.
@@ -281,6 +339,7 @@ pub(crate) fn fd_of(fd: &impl AsFd) -> RawFd {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/socket.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/socket.2.html)
+#[inline]
 pub fn socket(
     domain: AddressFamily,
     ty: SockType,
@@ -288,12 +347,18 @@ pub fn socket(
 ) -> Result<Socket> {
     let protocol = protocol.into();
     let ret = raw::socket(domain.as_raw(), ty.as_raw(), protocol.as_raw());
-    trace_line!(
+    trace!(trace_socket(domain, ty, protocol, ret_fd(&ret)));
+    ret.map(Socket::from)
+}
+
+#[cold]
+#[inline(never)]
+fn trace_socket(domain: AddressFamily, ty: SockType, protocol: Protocol, ret: Result<RawFd>) {
+    trace::emit(format_args!(
         "socket({domain:?}, {ty:?}, {}) = {}",
         TraceProtocol(protocol),
-        Ret(&ret)
-    );
-    ret
+        Ret(ret)
+    ));
 }
 
 /// `socketpair(domain, type, protocol, sv)`—Creates a pair of connected sockets.
@@ -313,6 +378,7 @@ pub fn socket(
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/socketpair.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/socketpair.2.html)
+#[inline]
 pub fn socketpair(
     domain: AddressFamily,
     ty: SockType,
@@ -320,19 +386,34 @@ pub fn socketpair(
 ) -> Result<(Socket, Socket)> {
     let protocol = protocol.into();
     let ret = raw::socketpair(domain.as_raw(), ty.as_raw(), protocol.as_raw());
-    match &ret {
-        Ok((a, b)) => trace_line!(
-            "socketpair({domain:?}, {ty:?}, {}, [{}, {}]) = 0",
-            TraceProtocol(protocol),
-            a.as_raw_fd(),
-            b.as_raw_fd()
-        ),
-        Err(e) => trace_line!(
-            "socketpair({domain:?}, {ty:?}, {}, [...]) = -1 {e}",
-            TraceProtocol(protocol)
-        ),
+    trace!(trace_socketpair(
+        domain,
+        ty,
+        protocol,
+        ret.as_ref()
+            .map(|(a, b)| (a.as_raw_fd(), b.as_raw_fd()))
+            .map_err(|e| *e)
+    ));
+    ret.map(|(a, b)| (Socket::from(a), Socket::from(b)))
+}
+
+#[cold]
+#[inline(never)]
+fn trace_socketpair(
+    domain: AddressFamily,
+    ty: SockType,
+    protocol: Protocol,
+    ret: Result<(RawFd, RawFd)>,
+) {
+    let protocol = TraceProtocol(protocol);
+    match ret {
+        Ok((a, b)) => trace::emit(format_args!(
+            "socketpair({domain:?}, {ty:?}, {protocol}, [{a}, {b}]) = 0"
+        )),
+        Err(e) => trace::emit(format_args!(
+            "socketpair({domain:?}, {ty:?}, {protocol}, [...]) = -1 {e}"
+        )),
     }
-    ret
 }
 
 /// `bind(sockfd, addr, addrlen)`—Gives a socket its local address.
@@ -356,11 +437,23 @@ pub fn socketpair(
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/bind.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/bind.2.html)
-pub fn bind<A: ToSockAddr + ?Sized>(fd: impl AsFd, addr: &A) -> Result<()> {
+#[inline]
+pub fn bind<A: ToSockAddr + ?Sized>(fd: &impl AsFd, addr: &A) -> Result<()> {
     let addr = addr.to_sock_addr();
-    let ret = raw::bind(fd.as_fd(), &addr);
-    trace_line!("bind({}, {:?}) = {}", fd_of(&fd), *addr, Ret(&ret));
+    let ret = raw::bind(fd.as_fd(), addr.storage());
+    trace!(trace_addr_call("bind", fd_of(fd), &addr, ret));
     ret
+}
+
+/// `bind` and `connect`: `CALL(fd, {ADDR}, LEN) = RET`.
+#[cold]
+#[inline(never)]
+fn trace_addr_call(call: &str, fd: RawFd, addr: &SockAddr, ret: Result<()>) {
+    trace::emit(format_args!(
+        "{call}({fd}, {addr:?}, {}) = {}",
+        addr.len(),
+        Ret(zero(ret))
+    ));
 }
 
 /// `listen(sockfd, backlog)`—Marks a socket as passive, ready to `accept`.
@@ -380,10 +473,17 @@ pub fn bind<A: ToSockAddr + ?Sized>(fd: impl AsFd, addr: &A) -> Result<()> {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/listen.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/listen.2.html)
-pub fn listen(fd: impl AsFd, backlog: c_int) -> Result<()> {
+#[inline]
+pub fn listen(fd: &impl AsFd, backlog: c_int) -> Result<()> {
     let ret = raw::listen(fd.as_fd(), backlog);
-    trace_line!("listen({}, {backlog}) = {}", fd_of(&fd), Ret(&ret));
+    trace!(trace_listen(fd_of(fd), backlog, ret));
     ret
+}
+
+#[cold]
+#[inline(never)]
+fn trace_listen(fd: RawFd, backlog: c_int, ret: Result<()>) {
+    trace::emit(format_args!("listen({fd}, {backlog}) = {}", Ret(zero(ret))));
 }
 
 /// `accept(sockfd, addr, addrlen)`—Takes the next connection from a listening socket.
@@ -404,10 +504,15 @@ pub fn listen(fd: impl AsFd, backlog: c_int) -> Result<()> {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/accept.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/accept.2.html)
-pub fn accept(fd: impl AsFd) -> Result<(Socket, SockAddr)> {
-    let ret = raw::accept(fd.as_fd());
-    trace_accept("accept", fd_of(&fd), None, &ret);
-    ret
+#[inline]
+pub fn accept(fd: &impl AsFd) -> Result<(Socket, SockAddr)> {
+    let mut peer = SockAddr::empty();
+    let ret = raw::accept(fd.as_fd(), peer.storage_mut());
+    trace!(trace_accept("accept", fd_of(fd), None, ret_fd(&ret), &peer));
+    match ret {
+        Ok(new) => Ok((Socket::from(new), peer)),
+        Err(e) => Err(e),
+    }
 }
 
 /// `accept4(sockfd, addr, addrlen, flags)`—`accept` that sets `SOCK_NONBLOCK` and
@@ -430,20 +535,37 @@ pub fn accept(fd: impl AsFd) -> Result<(Socket, SockAddr)> {
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/accept4.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/accept4.2.html)
 #[cfg(have_accept4)]
-pub fn accept4(fd: impl AsFd, flags: impl Into<SockFlag>) -> Result<(Socket, SockAddr)> {
+#[inline]
+pub fn accept4(fd: &impl AsFd, flags: impl Into<SockFlag>) -> Result<(Socket, SockAddr)> {
     let flags = flags.into();
-    let ret = raw::accept4(fd.as_fd(), flags.as_raw());
-    trace_accept("accept4", fd_of(&fd), Some(flags), &ret);
-    ret
+    let mut peer = SockAddr::empty();
+    let ret = raw::accept4(fd.as_fd(), peer.storage_mut(), flags.as_raw());
+    trace!(trace_accept(
+        "accept4",
+        fd_of(fd),
+        Some(flags),
+        ret_fd(&ret),
+        &peer
+    ));
+    match ret {
+        Ok(new) => Ok((Socket::from(new), peer)),
+        Err(e) => Err(e),
+    }
 }
 
-fn trace_accept(call: &str, fd: RawFd, flags: Option<SockFlag>, ret: &Result<(Socket, SockAddr)>) {
+#[cold]
+#[inline(never)]
+fn trace_accept(
+    call: &str,
+    fd: RawFd,
+    flags: Option<SockFlag>,
+    ret: Result<RawFd>,
+    peer: &SockAddr,
+) {
     let flags = TraceFlags(flags);
     match ret {
-        Ok((new, peer)) => {
-            trace_line!("{call}({fd}, {peer:?}{flags}) = {}", new.as_raw_fd())
-        }
-        Err(e) => trace_line!("{call}({fd}, ...{flags}) = -1 {e}"),
+        Ok(new) => trace::emit(format_args!("{call}({fd}, {peer:?}{flags}) = {new}")),
+        Err(e) => trace::emit(format_args!("{call}({fd}, ...{flags}) = -1 {e}")),
     }
 }
 
@@ -491,10 +613,11 @@ impl fmt::Display for TraceProtocol {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/connect.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/connect.2.html)
-pub fn connect<A: ToSockAddr + ?Sized>(fd: impl AsFd, addr: &A) -> Result<()> {
+#[inline]
+pub fn connect<A: ToSockAddr + ?Sized>(fd: &impl AsFd, addr: &A) -> Result<()> {
     let addr = addr.to_sock_addr();
-    let ret = raw::connect(fd.as_fd(), &addr);
-    trace_line!("connect({}, {:?}) = {}", fd_of(&fd), *addr, Ret(&ret));
+    let ret = raw::connect(fd.as_fd(), addr.storage());
+    trace!(trace_addr_call("connect", fd_of(fd), &addr, ret));
     ret
 }
 
@@ -515,10 +638,17 @@ pub fn connect<A: ToSockAddr + ?Sized>(fd: impl AsFd, addr: &A) -> Result<()> {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/shutdown.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/shutdown.2.html)
-pub fn shutdown(fd: impl AsFd, how: ShutdownHow) -> Result<()> {
+#[inline]
+pub fn shutdown(fd: &impl AsFd, how: ShutdownHow) -> Result<()> {
     let ret = raw::shutdown(fd.as_fd(), how.as_raw());
-    trace_line!("shutdown({}, {how:?}) = {}", fd_of(&fd), Ret(&ret));
+    trace!(trace_shutdown(fd_of(fd), how, ret));
     ret
+}
+
+#[cold]
+#[inline(never)]
+fn trace_shutdown(fd: RawFd, how: ShutdownHow, ret: Result<()>) {
+    trace::emit(format_args!("shutdown({fd}, {how:?}) = {}", Ret(zero(ret))));
 }
 
 /// `close(fd)`—Closes a socket and reports the error, if any.
@@ -540,12 +670,19 @@ pub fn shutdown(fd: impl AsFd, how: ShutdownHow) -> Result<()> {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/close.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/close.2.html)
+#[inline]
 pub fn close(fd: impl Into<OwnedFd>) -> Result<()> {
     let fd: OwnedFd = fd.into();
     let raw_fd = fd.as_raw_fd();
     let ret = raw::close(fd);
-    trace_line!("close({raw_fd}) = {}", Ret(&ret));
+    trace!(trace_close(raw_fd, ret));
     ret
+}
+
+#[cold]
+#[inline(never)]
+fn trace_close(fd: RawFd, ret: Result<()>) {
+    trace::emit(format_args!("close({fd}) = {}", Ret(zero(ret))));
 }
 
 /// `getsockname(sockfd, addr, addrlen)`—The local address of a socket.
@@ -565,10 +702,12 @@ pub fn close(fd: impl Into<OwnedFd>) -> Result<()> {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getsockname.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/getsockname.2.html)
-pub fn getsockname(fd: impl AsFd) -> Result<SockAddr> {
-    let ret = raw::getsockname(fd.as_fd());
-    trace_name("getsockname", fd_of(&fd), &ret);
-    ret
+#[inline]
+pub fn getsockname(fd: &impl AsFd) -> Result<SockAddr> {
+    let mut addr = SockAddr::empty();
+    let ret = raw::getsockname(fd.as_fd(), addr.storage_mut());
+    trace!(trace_name("getsockname", fd_of(fd), ret, &addr));
+    ret.map(|()| addr)
 }
 
 /// `getpeername(sockfd, addr, addrlen)`—The address of the connected peer.
@@ -585,15 +724,19 @@ pub fn getsockname(fd: impl AsFd) -> Result<SockAddr> {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getpeername.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/getpeername.2.html)
-pub fn getpeername(fd: impl AsFd) -> Result<SockAddr> {
-    let ret = raw::getpeername(fd.as_fd());
-    trace_name("getpeername", fd_of(&fd), &ret);
-    ret
+#[inline]
+pub fn getpeername(fd: &impl AsFd) -> Result<SockAddr> {
+    let mut addr = SockAddr::empty();
+    let ret = raw::getpeername(fd.as_fd(), addr.storage_mut());
+    trace!(trace_name("getpeername", fd_of(fd), ret, &addr));
+    ret.map(|()| addr)
 }
 
-fn trace_name(call: &str, fd: RawFd, ret: &Result<SockAddr>) {
+#[cold]
+#[inline(never)]
+fn trace_name(call: &str, fd: RawFd, ret: Result<()>, addr: &SockAddr) {
     match ret {
-        Ok(addr) => trace_line!("{call}({fd}, {addr:?}) = 0"),
-        Err(e) => trace_line!("{call}({fd}, ...) = -1 {e}"),
+        Ok(()) => trace::emit(format_args!("{call}({fd}, {addr:?}) = 0")),
+        Err(e) => trace::emit(format_args!("{call}({fd}, ...) = -1 {e}")),
     }
 }

@@ -1,9 +1,9 @@
 //! Socket options: `setsockopt` and `getsockopt`, the levels, and the options.
 //!
 //! Each option is a constant with its C name whose type, [`SockOpt<T, A>`], fixes the
-//! value type `T` (`c_int`, [`linger`], [`timeval`], …) and the access `A`
-//! ([`ReadWrite`] or [`ReadOnly`]). Passing a value of the wrong type, or setting a
-//! read-only option, does not compile:
+//! value type `T` (`c_int`, [`linger`], [`timeval`], …, or `[u8]` for the options whose
+//! value is a name) and the access `A` ([`ReadWrite`] or [`ReadOnly`]). Passing a
+//! value of the wrong type, or setting a read-only option, does not compile:
 //!
 //! ```
 //! use sockapi::*;
@@ -34,26 +34,87 @@
 //! ```
 //!
 //! The level is passed as in C and not checked against the option: the kernel decides,
-//! as it does for C. For an option this crate does not type, use [`setsockopt_raw`]
-//! and [`getsockopt_raw`] with the level and the option number.
+//! as it does for C, and the trace names the option the kernel applies at the level
+//! passed (`setsockopt(&fd, SOL_SOCKET, TCP_NODELAY, &1)` sets `SO_DEBUG`, which has
+//! the same number, and the trace says `SO_DEBUG`).
+//!
+//! # What makes an option safe to type
+//!
+//! Linux treats the value of some options as more than bytes: `TCP_ZEROCOPY_RECEIVE`
+//! holds an address the kernel copies data to, `IP_MSFILTER` and `MCAST_MSFILTER` a
+//! count by which the kernel sizes its write (past the `optlen` it was given), and
+//! `SO_ATTACH_FILTER` a pointer the kernel reads through. Through a safe function such
+//! an option would let safe code make the kernel write anywhere. So an option becomes
+//! a constant here only if it is **plain data**: the kernel reads at most `optlen`
+//! bytes of the value and writes at most `optlen` bytes back, follows no pointer and
+//! no count inside them, and every bit pattern it writes is a valid `T`. Each
+//! constant below was checked against the Linux sources for this, and its docs say
+//! so. For any other option, [`setsockopt_raw`] and [`getsockopt_raw`] take bytes and
+//! are `unsafe`; [`SockOpt::new`] mints a typed option from a number and is `unsafe`
+//! for the same reason: its type is a claim about what the kernel does.
+//!
+//! ```compile_fail,E0133
+//! use sockapi::*;
+//! # fn main() -> sockapi::Result<()> {
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;
+//! let mut buf = [0u8; 4];
+//! getsockopt_raw(&fd, SOL_SOCKET, 3, &mut buf)?; // needs `unsafe { }`
+//! # Ok(()) }
+//! ```
+//!
+//! ```compile_fail,E0133
+//! use sockapi::*;
+//! # fn main() -> sockapi::Result<()> {
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;
+//! setsockopt_raw(&fd, SOL_SOCKET, 2, &1i32.to_ne_bytes())?; // needs `unsafe { }`
+//! # Ok(()) }
+//! ```
+//!
+//! ```compile_fail,E0133
+//! use sockapi::*;
+//! // Minting a typed option is a claim about the kernel: it needs `unsafe { }`.
+//! const MY_OPT: SockOpt<core::ffi::c_int, ReadWrite> = SockOpt::new(99, "MY_OPT");
+//! ```
 
 use core::fmt;
 use core::marker::PhantomData;
-use std::os::fd::AsFd;
+use core::ops::Deref;
+use std::os::fd::{AsFd, BorrowedFd, RawFd};
 
 use crate::macros::c_values;
 use crate::raw::{self, Pod};
-use crate::socket::{fd_of, Protocol, SockType};
-use crate::sys::{self, c_int};
-use crate::trace::{trace_line, Ret};
-use crate::Result;
+use crate::socket::{fd_of, AddressFamily, Protocol, SockType};
+use crate::sys::{self, c_int, socklen_t};
+use crate::trace::{self, trace, zero, Data, Ret};
+use crate::{Errno, Result};
 
-pub use crate::sys::{linger, timeval};
+mod names;
+
+/// `struct linger`: how `close` treats unsent data ([`SO_LINGER`]).
+///
+/// `l_onoff` non-zero turns lingering on; `l_linger` is then how many seconds `close`
+/// waits for the data to go. `{ l_onoff: 1, l_linger: 0 }` makes `close` reset the
+/// connection (RST) instead of the FIN handshake.
+#[allow(non_camel_case_types)]
+pub type linger = sys::linger;
+
+/// `struct timeval`: seconds and microseconds, the value of [`SO_RCVTIMEO`] and
+/// [`SO_SNDTIMEO`] (and later of `select`'s timeout). `tv_usec` must be below
+/// 1,000,000, or the kernel answers `EDOM`.
+#[allow(non_camel_case_types)]
+pub type timeval = sys::timeval;
+
+/// `struct ucred`: the process id, user id and group id of the peer of a Unix-domain
+/// socket as they were when it connected ([`SO_PEERCRED`]).
+#[cfg(have_linux_sockopts)]
+#[allow(non_camel_case_types)]
+pub type ucred = sys::ucred;
 
 c_values! {
     /// The `level` of a socket option: `SOL_SOCKET`, or the protocol whose option it
     /// is (`IPPROTO_TCP`, `IPPROTO_IP`, `IPPROTO_IPV6`), as C passes it. A
-    /// [`Protocol`] converts into a `Level`, so `IPPROTO_TCP` works here as in C.
+    /// [`Protocol`] and a plain `c_int` (`SOL_PACKET`, any level) convert into a
+    /// `Level`, so `IPPROTO_TCP` works here as in C.
     pub struct Level(c_int);
     /// Options of the socket itself (`SO_*`).
     const SOL_SOCKET = sys::SOL_SOCKET;
@@ -69,8 +130,17 @@ c_values! {
 
 impl From<Protocol> for Level {
     /// `IPPROTO_TCP` as a level, as C code passes it.
+    #[inline]
     fn from(protocol: Protocol) -> Level {
         Level::from_raw(protocol.as_raw())
+    }
+}
+
+impl From<c_int> for Level {
+    /// Any level as the integer C passes (`SOL_PACKET` is 263 on Linux).
+    #[inline]
+    fn from(raw: c_int) -> Level {
+        Level::from_raw(raw)
     }
 }
 
@@ -80,7 +150,8 @@ pub enum ReadWrite {}
 /// The option's value may only be read (`SO_ERROR`, `SO_TYPE`, `SO_ACCEPTCONN`).
 #[derive(Debug)]
 pub enum ReadOnly {}
-/// The option's value may only be set (such as the multicast membership options).
+/// The option's value may only be set. No option of this crate has it yet; it is for
+/// options minted with [`SockOpt::new`].
 #[derive(Debug)]
 pub enum WriteOnly {}
 
@@ -89,6 +160,8 @@ mod sealed {
     impl Access for super::ReadWrite {}
     impl Access for super::ReadOnly {}
     impl Access for super::WriteOnly {}
+
+    pub trait Value {}
 }
 
 /// An access that allows [`getsockopt`]: [`ReadWrite`] and [`ReadOnly`].
@@ -101,24 +174,93 @@ pub trait Writable: sealed::Access {}
 impl Writable for ReadWrite {}
 impl Writable for WriteOnly {}
 
-/// A type a typed option's value has: plain C data the kernel reads or writes whole.
+/// A type a typed option's value has: plain C data the kernel reads or writes whole
+/// (`c_int`, [`linger`], [`timeval`], `ucred`, [`SockType`], [`AddressFamily`],
+/// [`Protocol`]), or `[u8]` for an option whose value is a name, which
+/// [`getsockopt`] returns as an [`OptName`].
 ///
-/// Implemented for `c_int`, [`linger`], [`timeval`] and [`SockType`]; sealed, since
-/// the kernel writes raw bytes into it.
-pub trait OptValue: Pod {
-    /// The value as the trace shows it, strace-style (`[1]`, `{l_onoff=1, l_linger=0}`).
+/// Sealed: the kernel writes raw bytes into these types.
+pub trait OptValue: sealed::Value {
+    /// What [`getsockopt`] returns: the value itself, or an [`OptName`] for a name.
+    type Out;
+    /// The `optlen` that `get` passes.
     #[doc(hidden)]
-    fn fmt_trace(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+    const GET_LEN: usize;
+    #[doc(hidden)]
+    fn set(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &Self) -> Result<()>;
+    #[doc(hidden)]
+    fn get(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<(Self::Out, socklen_t)>;
+    /// The `optlen` that `set` passes.
+    #[doc(hidden)]
+    fn len(value: &Self) -> usize;
+    /// The value as the trace shows it, strace-style (`[1]`, `{l_onoff=1, l_linger=0}`),
+    /// for the option `name` at `level`.
+    #[doc(hidden)]
+    fn fmt_value(
+        value: &Self,
+        level: c_int,
+        name: c_int,
+        f: &mut fmt::Formatter<'_>,
+    ) -> fmt::Result;
+    /// The value `get` returned, as the trace shows it.
+    #[doc(hidden)]
+    fn fmt_out(
+        out: &Self::Out,
+        len: socklen_t,
+        level: c_int,
+        name: c_int,
+        f: &mut fmt::Formatter<'_>,
+    ) -> fmt::Result;
 }
 
-impl OptValue for c_int {
-    fn fmt_trace(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// The plain C data of the typed options: read and written whole by the kernel.
+trait PlainValue: Pod {
+    fn fmt_plain(&self, level: c_int, name: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+impl<T: PlainValue> sealed::Value for T {}
+
+impl<T: PlainValue> OptValue for T {
+    type Out = T;
+    const GET_LEN: usize = core::mem::size_of::<T>();
+    #[inline]
+    fn set(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &T) -> Result<()> {
+        raw::setsockopt(fd, level, name, value)
+    }
+    #[inline]
+    fn get(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<(T, socklen_t)> {
+        raw::getsockopt(fd, level, name)
+    }
+    #[inline]
+    fn len(_: &T) -> usize {
+        core::mem::size_of::<T>()
+    }
+    fn fmt_value(value: &T, level: c_int, name: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        value.fmt_plain(level, name, f)
+    }
+    fn fmt_out(
+        out: &T,
+        _: socklen_t,
+        level: c_int,
+        name: c_int,
+        f: &mut fmt::Formatter<'_>,
+    ) -> fmt::Result {
+        out.fmt_plain(level, name, f)
+    }
+}
+
+impl PlainValue for c_int {
+    fn fmt_plain(&self, level: c_int, name: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self != 0 && level == sys::SOL_SOCKET && name == sys::SO_ERROR {
+            // As strace: the pending error by its name.
+            return write!(f, "[{}]", Errno::from_raw(*self).name());
+        }
         write!(f, "[{self}]")
     }
 }
 
-impl OptValue for linger {
-    fn fmt_trace(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PlainValue for linger {
+    fn fmt_plain(&self, _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{{l_onoff={}, l_linger={}}}",
@@ -127,38 +269,198 @@ impl OptValue for linger {
     }
 }
 
-impl OptValue for timeval {
-    fn fmt_trace(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PlainValue for timeval {
+    fn fmt_plain(&self, _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{{tv_sec={}, tv_usec={}}}", self.tv_sec, self.tv_usec)
     }
 }
 
-impl OptValue for SockType {
-    fn fmt_trace(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{self:?}]")
+#[cfg(have_linux_sockopts)]
+impl PlainValue for ucred {
+    fn fmt_plain(&self, _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{{pid={}, uid={}, gid={}}}",
+            self.pid, self.uid, self.gid
+        )
+    }
+}
+
+/// The typed constants whose C value is an `int` holding one of this crate's
+/// constant types.
+macro_rules! int_values {
+    ($($t:ty),*) => {$(
+        impl sealed::Value for $t {}
+
+        impl OptValue for $t {
+            type Out = $t;
+            const GET_LEN: usize = core::mem::size_of::<c_int>();
+            #[inline]
+            fn set(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &$t) -> Result<()> {
+                raw::setsockopt(fd, level, name, &value.as_raw())
+            }
+            #[inline]
+            fn get(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<($t, socklen_t)> {
+                raw::getsockopt::<c_int>(fd, level, name).map(|(v, len)| (<$t>::from_raw(v), len))
+            }
+            #[inline]
+            fn len(_: &$t) -> usize {
+                core::mem::size_of::<c_int>()
+            }
+            fn fmt_value(value: &$t, _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "[{value:?}]")
+            }
+            fn fmt_out(out: &$t, _: socklen_t, _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "[{out:?}]")
+            }
+        }
+    )*};
+}
+
+int_values!(SockType, AddressFamily, Protocol);
+
+/// The longest name an option of type `[u8]` holds, with its NUL: `IFNAMSIZ` and
+/// `TCP_CA_NAME_MAX` are both 16 on Linux.
+const NAME_MAX: usize = 16;
+
+/// A name read by [`getsockopt`] for an option whose value is a name
+/// ([`SO_BINDTODEVICE`], [`TCP_CONGESTION`]): the bytes up to the first NUL, on the
+/// stack. It derefs to `&[u8]`; `Debug` shows it quoted, odd bytes escaped.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OptName {
+    buf: [u8; NAME_MAX],
+    len: u8,
+}
+
+impl OptName {
+    /// The name's bytes, without the NUL.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len as usize]
+    }
+}
+
+impl Deref for OptName {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl AsRef<[u8]> for OptName {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl fmt::Debug for OptName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.as_bytes().escape_ascii().to_string())
+    }
+}
+
+impl PartialEq<[u8]> for OptName {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.as_bytes() == other
+    }
+}
+
+impl<const N: usize> PartialEq<[u8; N]> for OptName {
+    fn eq(&self, other: &[u8; N]) -> bool {
+        self.as_bytes() == other
+    }
+}
+
+impl PartialEq<&[u8]> for OptName {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.as_bytes() == *other
+    }
+}
+
+impl sealed::Value for [u8] {}
+
+/// A name: set from its bytes (no NUL needed), read back up to the first NUL.
+impl OptValue for [u8] {
+    type Out = OptName;
+    const GET_LEN: usize = NAME_MAX;
+    #[inline]
+    fn set(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &[u8]) -> Result<()> {
+        raw::setsockopt_name(fd, level, name, value)
+    }
+    #[inline]
+    fn get(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<(OptName, socklen_t)> {
+        let mut buf = [0u8; NAME_MAX];
+        let len = raw::getsockopt_name(fd, level, name, &mut buf)?;
+        let written = len.min(NAME_MAX);
+        let end = buf[..written]
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(written);
+        // `buf` stays whole for the trace, which shows what the kernel wrote.
+        let mut out = OptName {
+            buf,
+            len: end as u8,
+        };
+        for b in &mut out.buf[written..] {
+            *b = 0;
+        }
+        Ok((out, len as socklen_t))
+    }
+    #[inline]
+    fn len(value: &[u8]) -> usize {
+        value.len()
+    }
+    fn fmt_value(value: &[u8], _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", Data(value))
+    }
+    fn fmt_out(
+        out: &OptName,
+        len: socklen_t,
+        _: c_int,
+        _: c_int,
+        f: &mut fmt::Formatter<'_>,
+    ) -> fmt::Result {
+        write!(f, "{}", Data(&out.buf[..(len as usize).min(NAME_MAX)]))
     }
 }
 
 /// A typed socket option: its C number, its value type `T`, and its access `A`.
 ///
 /// The constants (`SO_REUSEADDR`, `TCP_NODELAY`, …) are the values of this type; a
-/// harness can build one for another option with [`SockOpt::new`].
-pub struct SockOpt<T, A> {
+/// harness can build one for another option with [`SockOpt::new`], which is `unsafe`.
+pub struct SockOpt<T: ?Sized, A> {
     name: c_int,
     c_name: &'static str,
-    _type: PhantomData<fn() -> (T, A)>,
+    _type: PhantomData<(fn(&T), fn() -> A)>,
 }
 
-impl<T, A> SockOpt<T, A> {
-    /// An option with C number `name`, shown as `c_name` in the trace, for a test
-    /// harness that wants an option this crate does not name to be typed. The value
-    /// type and access are the caller's claim: the kernel still judges the call.
-    pub const fn new(name: c_int, c_name: &'static str) -> Self {
+impl<T: ?Sized, A> SockOpt<T, A> {
+    /// The constructor of the vetted constants below: each is plain data (see the
+    /// module docs).
+    const fn vetted(name: c_int, c_name: &'static str) -> Self {
         SockOpt {
             name,
             c_name,
             _type: PhantomData,
         }
+    }
+
+    /// An option with C number `name`, shown as `c_name` by `Debug`, for a test
+    /// harness that wants an option this crate does not name to be typed.
+    ///
+    /// # Safety
+    ///
+    /// The type `T` and access `A` are a claim that [`setsockopt`] and [`getsockopt`]
+    /// then rely on: for every level it will be used at, the kernel reads at most
+    /// `size_of::<T>()` bytes of the value and writes at most that many back, and
+    /// follows no pointer or count inside them. Options such as `TCP_ZEROCOPY_RECEIVE`
+    /// (an address the kernel copies to), `IP_MSFILTER` / `MCAST_MSFILTER` (a count
+    /// that sizes the kernel's write beyond `optlen`) and `SO_ATTACH_FILTER` (a pointer
+    /// the kernel reads through) break it; so does any `T` the kernel can fill with a
+    /// bit pattern `T` does not allow. The kernel still judges the call: a wrong
+    /// number only fails with `ENOPROTOOPT` or `EINVAL`.
+    #[allow(unsafe_code)]
+    pub const unsafe fn new(name: c_int, c_name: &'static str) -> Self {
+        Self::vetted(name, c_name)
     }
 
     /// The C option number.
@@ -172,26 +474,42 @@ impl<T, A> SockOpt<T, A> {
     }
 }
 
-impl<T, A> Clone for SockOpt<T, A> {
+impl<T: ?Sized, A> Clone for SockOpt<T, A> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<T, A> Copy for SockOpt<T, A> {}
+impl<T: ?Sized, A> Copy for SockOpt<T, A> {}
 
-impl<T, A> fmt::Debug for SockOpt<T, A> {
+impl<T: ?Sized, A> fmt::Debug for SockOpt<T, A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.c_name)
     }
 }
 
-/// Declares option constants: `NAME: value type, access = C value;`.
+/// Declares option constants: `NAME: value type, access = C value;`. Each is plain
+/// data (see the module docs), which its docs say.
 macro_rules! options {
-    ($( $(#[doc = $doc:literal])* $name:ident: $t:ty, $a:ty = $value:expr; )*) => {$(
+    ($( $(#[doc = $doc:literal])* $(#[cfg($cfg:meta)])? $name:ident: $t:ty, $a:ty = $value:expr; )*) => {$(
         $(#[doc = $doc])*
-        pub const $name: SockOpt<$t, $a> = SockOpt::new($value, stringify!($name));
+        #[doc = ""]
+        #[doc = concat!(
+            "Plain data (`", stringify!($t), "`): the kernel reads and writes only the value's own bytes ",
+            "and follows nothing inside them, so the safe calls take it."
+        )]
+        $(#[cfg($cfg)])?
+        pub const $name: SockOpt<$t, $a> = SockOpt::vetted($value, stringify!($name));
     )*};
+}
+
+/// Formats with a closure, for the trace's option values.
+struct FmtWith<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result>(F);
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for FmtWith<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
 }
 
 options! {
@@ -223,6 +541,13 @@ options! {
     SO_ERROR: c_int, ReadOnly = sys::SO_ERROR;
     /// `SOL_SOCKET`: the socket type (`SOCK_STREAM`, …). Read-only.
     SO_TYPE: SockType, ReadOnly = sys::SO_TYPE;
+    /// `SOL_SOCKET`: the send low-water mark. Read-only on Linux, where it is always 1
+    /// and setting it fails with `ENOPROTOOPT`.
+    #[cfg(have_linux_sockopts)]
+    SO_SNDLOWAT: c_int, ReadOnly = sys::SO_SNDLOWAT;
+    /// `SOL_SOCKET`: the send low-water mark.
+    #[cfg(not(have_linux_sockopts))]
+    SO_SNDLOWAT: c_int, ReadWrite = sys::SO_SNDLOWAT;
     /// `SOL_SOCKET`: `1` if the socket is listening. Read-only.
     SO_ACCEPTCONN: c_int, ReadOnly = sys::SO_ACCEPTCONN;
     /// `SOL_SOCKET`: allow datagrams to broadcast addresses.
@@ -250,12 +575,114 @@ options! {
     IPV6_V6ONLY: c_int, ReadWrite = sys::IPV6_V6ONLY;
     /// `IPPROTO_IPV6`: the hop limit of outgoing unicast packets.
     IPV6_UNICAST_HOPS: c_int, ReadWrite = sys::IPV6_UNICAST_HOPS;
+    /// `IPPROTO_TCP`: seconds of idle before the first keepalive probe (Linux, Android,
+    /// FreeBSD).
+    #[cfg(have_tcp_keepidle)]
+    TCP_KEEPIDLE: c_int, ReadWrite = sys::TCP_KEEPIDLE;
+
+    // Linux's own options, for test harnesses.
+
+    /// `SOL_SOCKET`: the socket's address family (`AF_INET`, …). Read-only. Linux.
+    #[cfg(have_linux_sockopts)]
+    SO_DOMAIN: AddressFamily, ReadOnly = sys::SO_DOMAIN;
+    /// `SOL_SOCKET`: the socket's protocol (`IPPROTO_TCP`, …). Read-only. Linux.
+    #[cfg(have_linux_sockopts)]
+    SO_PROTOCOL: Protocol, ReadOnly = sys::SO_PROTOCOL;
+    /// `SOL_SOCKET`: the priority of the socket's packets (0 to 6 without
+    /// `CAP_NET_ADMIN`). Linux.
+    #[cfg(have_linux_sockopts)]
+    SO_PRIORITY: c_int, ReadWrite = sys::SO_PRIORITY;
+    /// `SOL_SOCKET`: the firewall mark of the socket's packets. Setting it needs
+    /// `CAP_NET_ADMIN` (`EPERM` without). Linux.
+    #[cfg(have_linux_sockopts)]
+    SO_MARK: c_int, ReadWrite = sys::SO_MARK;
+    /// `SOL_SOCKET`: the credentials of a Unix-domain socket's peer, as they were at
+    /// `connect` or `socketpair`. Read-only. Linux.
+    #[cfg(have_linux_sockopts)]
+    SO_PEERCRED: ucred, ReadOnly = sys::SO_PEERCRED;
+    /// `SOL_SOCKET`: microseconds to busy-poll for data on a blocking receive; above
+    /// `net.core.busy_read` it needs `CAP_NET_ADMIN`. Linux.
+    #[cfg(have_linux_sockopts)]
+    SO_BUSY_POLL: c_int, ReadWrite = sys::SO_BUSY_POLL;
+    /// `SOL_SOCKET`: the CPU the socket's packets are processed on (`-1` before any);
+    /// setting it steers a `SO_REUSEPORT` group. Linux.
+    #[cfg(have_linux_sockopts)]
+    SO_INCOMING_CPU: c_int, ReadWrite = sys::SO_INCOMING_CPU;
+    /// `SOL_SOCKET`: the device the socket is bound to, by name (`b"lo"`; empty
+    /// unbinds). Setting it needs `CAP_NET_RAW`. Reads back as an [`OptName`],
+    /// empty when unbound. Linux.
+    #[cfg(have_linux_sockopts)]
+    SO_BINDTODEVICE: [u8], ReadWrite = sys::SO_BINDTODEVICE;
+    /// `IPPROTO_TCP`: milliseconds that sent data may stay unacknowledged before the
+    /// connection is dropped with `ETIMEDOUT` (0: the system default). Linux.
+    #[cfg(have_linux_sockopts)]
+    TCP_USER_TIMEOUT: c_int, ReadWrite = sys::TCP_USER_TIMEOUT;
+    /// `IPPROTO_TCP`: send ACKs at once instead of delaying them; the kernel may turn it
+    /// off again by itself, so a read shows only the current mode. Linux.
+    #[cfg(have_linux_sockopts)]
+    TCP_QUICKACK: c_int, ReadWrite = sys::TCP_QUICKACK;
+    /// `IPPROTO_TCP`: hold back partial segments until the option is cleared (or 200 ms
+    /// pass). Linux.
+    #[cfg(have_linux_sockopts)]
+    TCP_CORK: c_int, ReadWrite = sys::TCP_CORK;
+    /// `IPPROTO_TCP`: seconds a listener waits for data before it wakes `accept`. The
+    /// kernel keeps it as a number of SYN-ACK retransmissions and reads back the
+    /// seconds that number covers, rounded up: set 5, read 7. Linux.
+    #[cfg(have_linux_sockopts)]
+    TCP_DEFER_ACCEPT: c_int, ReadWrite = sys::TCP_DEFER_ACCEPT;
+    /// `IPPROTO_TCP`: on a listener, the queue length of TCP Fast Open requests
+    /// (0 turns it off). Linux.
+    #[cfg(have_linux_sockopts)]
+    TCP_FASTOPEN: c_int, ReadWrite = sys::TCP_FASTOPEN;
+    /// `IPPROTO_TCP`: SYN retransmissions before `connect` gives up (1 to 127). Linux.
+    #[cfg(have_linux_sockopts)]
+    TCP_SYNCNT: c_int, ReadWrite = sys::TCP_SYNCNT;
+    /// `IPPROTO_TCP`: bytes of unsent data above which the socket stops being
+    /// writable for `poll`. Linux.
+    #[cfg(have_linux_sockopts)]
+    TCP_NOTSENT_LOWAT: c_int, ReadWrite = sys::TCP_NOTSENT_LOWAT;
+    /// `IPPROTO_TCP`: the congestion-control algorithm, by name (`b"reno"`,
+    /// `b"cubic"`). The kernel returns it NUL-padded; it reads back as an [`OptName`]
+    /// up to the first NUL. Linux.
+    #[cfg(have_linux_sockopts)]
+    TCP_CONGESTION: [u8], ReadWrite = sys::TCP_CONGESTION;
+    /// `IPPROTO_IP`: allow `bind` to an address that is not (yet) local. Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_FREEBIND: c_int, ReadWrite = sys::IP_FREEBIND;
+    /// `IPPROTO_IP`: allow a transparent proxy to bind and send from foreign
+    /// addresses. Setting it needs `CAP_NET_ADMIN` or `CAP_NET_RAW`. Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_TRANSPARENT: c_int, ReadWrite = sys::IP_TRANSPARENT;
+    /// `IPPROTO_IP`: queue extended errors (ICMP) for `recvmsg(MSG_ERRQUEUE)`. Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_RECVERR: c_int, ReadWrite = sys::IP_RECVERR;
+    /// `IPPROTO_IP`: path-MTU discovery: [`IP_PMTUDISC_DONT`], [`IP_PMTUDISC_WANT`],
+    /// [`IP_PMTUDISC_DO`], [`IP_PMTUDISC_PROBE`]. Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_MTU_DISCOVER: c_int, ReadWrite = sys::IP_MTU_DISCOVER;
+    /// `IPPROTO_IP`: the path MTU the kernel knows. Read-only, and only on a connected
+    /// socket (`ENOTCONN` otherwise). Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_MTU: c_int, ReadOnly = sys::IP_MTU;
+    /// `IPPROTO_IPV6`: queue extended errors (ICMPv6) for `recvmsg(MSG_ERRQUEUE)`.
+    /// Linux.
+    #[cfg(have_linux_sockopts)]
+    IPV6_RECVERR: c_int, ReadWrite = sys::IPV6_RECVERR;
 }
 
-/// `IPPROTO_TCP`: seconds of idle before the first keepalive probe (Linux, Android,
-/// FreeBSD).
-#[cfg(have_tcp_keepidle)]
-pub const TCP_KEEPIDLE: SockOpt<c_int, ReadWrite> = SockOpt::new(sys::TCP_KEEPIDLE, "TCP_KEEPIDLE");
+/// [`IP_MTU_DISCOVER`]: never set the Don't-Fragment flag.
+#[cfg(have_linux_sockopts)]
+pub const IP_PMTUDISC_DONT: c_int = sys::IP_PMTUDISC_DONT;
+/// [`IP_MTU_DISCOVER`]: use per-route hints (the default).
+#[cfg(have_linux_sockopts)]
+pub const IP_PMTUDISC_WANT: c_int = sys::IP_PMTUDISC_WANT;
+/// [`IP_MTU_DISCOVER`]: always set Don't-Fragment; too large a send fails with
+/// `EMSGSIZE`.
+#[cfg(have_linux_sockopts)]
+pub const IP_PMTUDISC_DO: c_int = sys::IP_PMTUDISC_DO;
+/// [`IP_MTU_DISCOVER`]: set Don't-Fragment but ignore the path MTU.
+#[cfg(have_linux_sockopts)]
+pub const IP_PMTUDISC_PROBE: c_int = sys::IP_PMTUDISC_PROBE;
 
 /// `setsockopt(sockfd, level, optname, optval, optlen)`—Sets a socket option.
 ///
@@ -264,13 +691,15 @@ pub const TCP_KEEPIDLE: SockOpt<c_int, ReadWrite> = SockOpt::new(sys::TCP_KEEPID
 /// ```
 ///
 /// `value` has the option's type and its size is the `optlen`:
-/// `setsockopt(&fd, SOL_SOCKET, SO_REUSEADDR, &1)`. Setting a read-only option or
+/// `setsockopt(&fd, SOL_SOCKET, SO_REUSEADDR, &1)`; for an option whose value is a
+/// name, the name's bytes are the value and their count the `optlen`:
+/// `setsockopt(&fd, SOL_TCP, TCP_CONGESTION, b"reno")`. Setting a read-only option or
 /// passing the wrong type does not compile.
 ///
 /// # Errors
 ///
 /// `ENOPROTOOPT` (no such option at that level), `EINVAL` (bad value or length),
-/// `ENOTSOCK`, `EBADF`.
+/// `EPERM` (the option needs a capability), `ENOTSOCK`, `EBADF`.
 ///
 /// # References
 ///
@@ -280,22 +709,41 @@ pub const TCP_KEEPIDLE: SockOpt<c_int, ReadWrite> = SockOpt::new(sys::TCP_KEEPID
 ///   [tcp(7)](https://man7.org/linux/man-pages/man7/tcp.7.html),
 ///   [ip(7)](https://man7.org/linux/man-pages/man7/ip.7.html),
 ///   [ipv6(7)](https://man7.org/linux/man-pages/man7/ipv6.7.html) for the options.
-pub fn setsockopt<T: OptValue, A: Writable>(
-    fd: impl AsFd,
+#[inline]
+pub fn setsockopt<T: OptValue + ?Sized, A: Writable>(
+    fd: &impl AsFd,
     level: impl Into<Level>,
     option: SockOpt<T, A>,
     value: &T,
 ) -> Result<()> {
     let level = level.into();
-    let ret = raw::setsockopt(fd.as_fd(), level.as_raw(), option.as_raw(), value);
-    trace_line!(
-        "setsockopt({}, {level:?}, {option:?}, {}, {}) = {}",
-        fd_of(&fd),
-        TraceValue(value),
-        core::mem::size_of::<T>(),
-        Ret(&ret)
-    );
+    let ret = T::set(fd.as_fd(), level.as_raw(), option.as_raw(), value);
+    trace!(trace_setsockopt(
+        fd_of(fd),
+        level,
+        option.as_raw(),
+        value,
+        ret
+    ));
     ret
+}
+
+#[cold]
+#[inline(never)]
+fn trace_setsockopt<T: OptValue + ?Sized>(
+    fd: RawFd,
+    level: Level,
+    name: c_int,
+    value: &T,
+    ret: Result<()>,
+) {
+    trace::emit(format_args!(
+        "setsockopt({fd}, {level:?}, {}, {}, {}) = {}",
+        names::Opt(level.as_raw(), name),
+        FmtWith(|f| T::fmt_value(value, level.as_raw(), name, f)),
+        T::len(value),
+        Ret(zero(ret))
+    ));
 }
 
 /// `getsockopt(sockfd, level, optname, optval, optlen)`—Reads a socket option.
@@ -305,36 +753,57 @@ pub fn setsockopt<T: OptValue, A: Writable>(
 /// ```
 ///
 /// Returns the value, typed by the option: `let ty = getsockopt(&fd, SOL_SOCKET,
-/// SO_TYPE)?;` gives a [`SockType`]. Reading a set-only option does not compile.
+/// SO_TYPE)?;` gives a [`SockType`], and an option whose value is a name gives an
+/// [`OptName`]. Reading a set-only option does not compile.
 ///
 /// # Errors
 ///
-/// `ENOPROTOOPT` (no such option at that level), `ENOTSOCK`, `EBADF`.
+/// `ENOPROTOOPT` (no such option at that level), `ENOTCONN` (`IP_MTU` on an
+/// unconnected socket), `ENOTSOCK`, `EBADF`.
 ///
 /// # References
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getsockopt.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-pub fn getsockopt<T: OptValue, A: Readable>(
-    fd: impl AsFd,
+#[inline]
+pub fn getsockopt<T: OptValue + ?Sized, A: Readable>(
+    fd: &impl AsFd,
     level: impl Into<Level>,
     option: SockOpt<T, A>,
-) -> Result<T> {
+) -> Result<T::Out> {
     let level = level.into();
-    let ret = raw::getsockopt::<T>(fd.as_fd(), level.as_raw(), option.as_raw());
-    match &ret {
-        Ok((value, len)) => trace_line!(
-            "getsockopt({}, {level:?}, {option:?}, {}, [{len}]) = 0",
-            fd_of(&fd),
-            TraceValue(value)
-        ),
-        Err(e) => trace_line!(
-            "getsockopt({}, {level:?}, {option:?}, ..., [{}]) = -1 {e}",
-            fd_of(&fd),
-            core::mem::size_of::<T>()
-        ),
+    let ret = T::get(fd.as_fd(), level.as_raw(), option.as_raw());
+    trace!(trace_getsockopt::<T>(
+        fd_of(fd),
+        level,
+        option.as_raw(),
+        &ret
+    ));
+    match ret {
+        Ok((value, _len)) => Ok(value),
+        Err(e) => Err(e),
     }
-    ret.map(|(value, _len)| value)
+}
+
+#[cold]
+#[inline(never)]
+fn trace_getsockopt<T: OptValue + ?Sized>(
+    fd: RawFd,
+    level: Level,
+    name: c_int,
+    ret: &Result<(T::Out, socklen_t)>,
+) {
+    let opt = names::Opt(level.as_raw(), name);
+    match ret {
+        Ok((value, len)) => trace::emit(format_args!(
+            "getsockopt({fd}, {level:?}, {opt}, {}, [{len}]) = 0",
+            FmtWith(|f| T::fmt_out(value, *len, level.as_raw(), name, f)),
+        )),
+        Err(e) => trace::emit(format_args!(
+            "getsockopt({fd}, {level:?}, {opt}, ..., [{}]) = -1 {e}",
+            T::GET_LEN
+        )),
+    }
 }
 
 /// `setsockopt(sockfd, level, optname, optval, optlen)` with the value as raw bytes,
@@ -347,31 +816,53 @@ pub fn getsockopt<T: OptValue, A: Readable>(
 /// `optname` is the C number and `optval.len()` the `optlen`; the bytes go to the
 /// kernel as they are (native byte order for integers).
 ///
+/// # Safety
+///
+/// The kernel must read nothing through `optval` but its own bytes. Some options'
+/// values hold pointers or counts that the kernel follows: `SO_ATTACH_FILTER` and
+/// `SO_ATTACH_REUSEPORT_CBPF` hold a `sock_fprog` whose `filter` pointer the kernel
+/// reads `len` instructions through; `IP_MSFILTER` and `MCAST_MSFILTER` carry a
+/// source count. For such an option the caller must make those pointers and counts
+/// describe memory the kernel may read, exactly as in C. For plain-data options
+/// (integers, structs of integers, names) any bytes are sound, and the kernel judges
+/// them.
+///
 /// # Errors
 ///
-/// As [`setsockopt`]; `EINVAL` also for a length the option does not take, or one
-/// longer than `socklen_t` can say.
+/// As [`setsockopt`]; `EINVAL` also for a length the option does not take, and,
+/// without making the call, for a value longer than `c_int::MAX` bytes (the kernel
+/// takes `optlen` as a signed `int`; cutting it would send a different value).
 ///
 /// # References
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/setsockopt.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-pub fn setsockopt_raw(
-    fd: impl AsFd,
+#[allow(unsafe_code)]
+#[inline]
+pub unsafe fn setsockopt_raw(
+    fd: &impl AsFd,
     level: impl Into<Level>,
     optname: c_int,
     optval: &[u8],
 ) -> Result<()> {
     let level = level.into();
-    let ret = raw::setsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval);
-    trace_line!(
-        "setsockopt({}, {level:?}, {optname}, <{} bytes>, {}) = {}",
-        fd_of(&fd),
-        optval.len(),
-        optval.len(),
-        Ret(&ret)
-    );
+    // SAFETY: the caller vouches that the kernel follows nothing in `optval` (this
+    // function's own contract, passed on unchanged).
+    let ret = unsafe { raw::setsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval) };
+    trace!(trace_setsockopt_raw(fd_of(fd), level, optname, optval, ret));
     ret
+}
+
+#[cold]
+#[inline(never)]
+fn trace_setsockopt_raw(fd: RawFd, level: Level, name: c_int, value: &[u8], ret: Result<()>) {
+    trace::emit(format_args!(
+        "setsockopt({fd}, {level:?}, {}, {}, {}) = {}",
+        names::Opt(level.as_raw(), name),
+        Data(value),
+        value.len(),
+        Ret(zero(ret))
+    ));
 }
 
 /// `getsockopt(sockfd, level, optname, optval, optlen)` into a raw byte buffer, for
@@ -381,9 +872,22 @@ pub fn setsockopt_raw(
 /// int getsockopt(int sockfd, int level, int optname, void *optval, socklen_t *optlen);
 /// ```
 ///
-/// `optval.len()` is the `optlen` passed in; the return value is the `optlen` the
-/// kernel reported, cut to `optval.len()` (a few options report their full size even
-/// when they wrote less), so `&optval[..n]` is always in bounds.
+/// `optval.len()` is the `optlen` passed in (at most `c_int::MAX`, as the kernel
+/// takes it as a signed `int`); the return value is the `optlen` the kernel reported,
+/// as C sees it. Some options report their full size even when the buffer was
+/// shorter and they wrote only `optval.len()` bytes, so the value can exceed
+/// `optval.len()`: take `&optval[..n.min(optval.len())]`; a larger `n` tells you the
+/// value was cut.
+///
+/// # Safety
+///
+/// The kernel must write nothing but the first `optval.len()` bytes of `optval`. Some
+/// options' values hold pointers or counts that the kernel follows:
+/// `TCP_ZEROCOPY_RECEIVE` holds `copybuf_address`, to which the kernel copies queued
+/// data; `IP_MSFILTER` and `MCAST_MSFILTER` hold a source count (`imsf_numsrc`,
+/// `gf_numsrc`) by which the kernel sizes its write, beyond `optlen`. For such an
+/// option the caller must make those pointers and counts describe memory the kernel
+/// may write, exactly as in C. For plain-data options any buffer is sound.
 ///
 /// # Errors
 ///
@@ -393,33 +897,34 @@ pub fn setsockopt_raw(
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getsockopt.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-pub fn getsockopt_raw(
-    fd: impl AsFd,
+#[allow(unsafe_code)]
+#[inline]
+pub unsafe fn getsockopt_raw(
+    fd: &impl AsFd,
     level: impl Into<Level>,
     optname: c_int,
     optval: &mut [u8],
 ) -> Result<usize> {
     let level = level.into();
-    let ret = raw::getsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval);
-    match &ret {
-        Ok(len) => trace_line!(
-            "getsockopt({}, {level:?}, {optname}, <{len} bytes>, [{len}]) = 0",
-            fd_of(&fd)
-        ),
-        Err(e) => trace_line!(
-            "getsockopt({}, {level:?}, {optname}, ..., [{}]) = -1 {e}",
-            fd_of(&fd),
-            optval.len()
-        ),
-    }
+    // SAFETY: the caller vouches that the kernel writes nothing beyond `optval` (this
+    // function's own contract, passed on unchanged).
+    let ret = unsafe { raw::getsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval) };
+    trace!(trace_getsockopt_raw(fd_of(fd), level, optname, optval, ret));
     ret
 }
 
-/// An option value in the trace.
-struct TraceValue<'a, T>(&'a T);
-
-impl<T: OptValue> fmt::Display for TraceValue<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt_trace(f)
+#[cold]
+#[inline(never)]
+fn trace_getsockopt_raw(fd: RawFd, level: Level, name: c_int, value: &[u8], ret: Result<usize>) {
+    let opt = names::Opt(level.as_raw(), name);
+    match ret {
+        Ok(len) => trace::emit(format_args!(
+            "getsockopt({fd}, {level:?}, {opt}, {}, [{len}]) = 0",
+            Data(&value[..len.min(value.len())])
+        )),
+        Err(e) => trace::emit(format_args!(
+            "getsockopt({fd}, {level:?}, {opt}, ..., [{}]) = -1 {e}",
+            value.len()
+        )),
     }
 }

@@ -25,7 +25,7 @@ fn send_all(fd: impl AsFd, buf: &[u8]) {
         if sent == buf.len() {
             return;
         }
-        let n = send(fd.as_fd(), &buf[sent..], 0).unwrap();
+        let n = send(&fd, &buf[sent..], 0).unwrap();
         assert!(n > 0, "send returned 0");
         sent += n;
     }
@@ -43,7 +43,7 @@ fn recv_exact(fd: impl AsFd, len: usize) -> Vec<u8> {
         if got == len {
             return buf;
         }
-        let n = recv(fd.as_fd(), &mut buf[got..], 0).unwrap();
+        let n = recv(&fd, &mut buf[got..], 0).unwrap();
         assert!(n > 0, "end-of-file after {got} of {len} bytes");
         got += n;
     }
@@ -51,7 +51,7 @@ fn recv_exact(fd: impl AsFd, len: usize) -> Vec<u8> {
 }
 
 /// One `recv` into a buffer of `cap` bytes: the bytes it returned.
-fn recv_once(fd: impl AsFd, cap: usize) -> Vec<u8> {
+fn recv_once(fd: &impl AsFd, cap: usize) -> Vec<u8> {
     let mut buf = vec![0u8; cap];
     let n = recv(fd, &mut buf, 0).unwrap();
     buf.truncate(n);
@@ -653,17 +653,25 @@ fn fcntl_plain_integer_flags() {
 // impl AsFd: each kind of descriptor
 
 #[test]
-fn calls_take_socket_by_reference_and_value() {
+fn calls_borrow_the_socket_and_leave_it_open() {
     let (listener, addr) = listener(V4);
     let client = tcp_socket(V4);
     connect(&client, &addr).unwrap();
     let (server, _) = accept(&listener).unwrap();
     let client_addr = getsockname(&client).unwrap();
-    // By value: the socket is consumed (and closed) by the call.
-    assert_eq!(getpeername(server), Ok(client_addr));
+    // Borrowed: the call leaves the socket open, so the connection is still up.
+    assert_eq!(getpeername(&server), Ok(client_addr));
+    send(&server, b"up", 0).unwrap();
     let mut buf = [0u8; 4];
-    assert_eq!(recv(&client, &mut buf, 0), Ok(0));
-    assert_eq!(getsockname(listener), Ok(addr));
+    assert_eq!(recv(&client, &mut buf, 0), Ok(2));
+    // Generic code forwards the reference.
+    fn local(fd: &impl AsFd) -> SockAddr {
+        getsockname(fd).unwrap()
+    }
+    assert_eq!(local(&listener), addr);
+    // A reference to a reference works too.
+    let by_ref = &listener;
+    assert_eq!(getsockname(&by_ref), Ok(addr));
 }
 
 #[test]
@@ -673,14 +681,13 @@ fn calls_take_owned_and_borrowed_fd() {
     let b_borrowed: BorrowedFd<'_> = b.as_fd();
     send_all(&a, b"owned");
     let mut buf = [0u8; 5];
-    assert_eq!(recv(b_borrowed, &mut buf, 0).unwrap(), 5);
+    assert_eq!(recv(&b_borrowed, &mut buf, 0).unwrap(), 5);
     assert_eq!(&buf, b"owned");
     assert!(is_cloexec(&a));
-    assert!(getsockname(b_borrowed).unwrap().is_unnamed());
-    shutdown(a.as_fd(), SHUT_WR).unwrap();
-    assert_eq!(recv(b_borrowed, &mut buf, 0), Ok(0));
-    // By value too.
-    assert!(getsockname(a).unwrap().is_unnamed());
+    assert!(getsockname(&b_borrowed).unwrap().is_unnamed());
+    shutdown(&a, SHUT_WR).unwrap();
+    assert_eq!(recv(&b_borrowed, &mut buf, 0), Ok(0));
+    assert!(getsockname(&a).unwrap().is_unnamed());
 }
 
 #[test]

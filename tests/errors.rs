@@ -4,7 +4,6 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use sockapi::*;
@@ -519,7 +518,7 @@ fn calls_on_a_file_are_enotsock() {
     // fcntl is not a socket call: it works on any descriptor.
     assert!(fcntl(&file, F_GETFD).is_ok());
     // The file is still open and usable after all those failures.
-    assert_eq!(getsockname(file.as_fd()), Err(Errno::ENOTSOCK));
+    assert_eq!(getsockname(&file), Err(Errno::ENOTSOCK));
     assert_eq!(close(file), Ok(()));
 }
 
@@ -582,7 +581,7 @@ fn unknown_socket_option() {
     assert_raw_option_fails(&fd, SOL_SOCKET, 12345, Errno::ENOPROTOOPT);
     let mut buf = [0u8; 4];
     assert_eq!(
-        getsockopt_raw(&fd, IPPROTO_TCP, 12345, &mut buf),
+        unsafe { getsockopt_raw(&fd, IPPROTO_TCP, 12345, &mut buf) },
         Err(Errno::ENOPROTOOPT)
     );
     // A TCP option on a UDP socket.
@@ -598,7 +597,7 @@ fn setsockopt_bad_length() {
     let fd = timed(tcp_socket(V4));
     // SO_REUSEADDR needs an int; one byte is too short.
     assert_eq!(
-        setsockopt_raw(&fd, SOL_SOCKET, SO_REUSEADDR.as_raw(), &[1]),
+        unsafe { setsockopt_raw(&fd, SOL_SOCKET, SO_REUSEADDR.as_raw(), &[1]) },
         Err(Errno::EINVAL)
     );
 }
@@ -615,7 +614,10 @@ fn errno_display_and_name() {
     assert_eq!(Errno::ECONNREFUSED.name(), "ECONNREFUSED");
     assert_eq!(Errno::ECONNREFUSED.raw(), 111);
     assert_eq!(Errno::from_raw(111), Errno::ECONNREFUSED);
-    assert_eq!(format!("{:?}", Errno::ECONNREFUSED), "ECONNREFUSED");
+    assert_eq!(
+        format!("{:?}", Errno::ECONNREFUSED),
+        "ECONNREFUSED (Connection refused)"
+    );
     assert_eq!(
         Errno::EAGAIN.to_string(),
         "EAGAIN (Resource temporarily unavailable)"
@@ -650,10 +652,10 @@ fn errno_unknown_values() {
     assert_eq!(e.name(), "E?");
     assert_eq!(e.raw(), 4242);
     assert_eq!(e.to_string(), "E? 4242 (Unknown error 4242)");
-    assert_eq!(format!("{e:?}"), "Errno(4242)");
+    assert_eq!(format!("{e:?}"), "E? 4242 (Unknown error 4242)");
     assert_eq!(Errno::from_raw(-1).to_string(), "E? -1 (Unknown error -1)");
     assert_eq!(Errno::from_raw(0).name(), "E?");
-    assert_eq!(Errno::from_raw(0).to_string(), "E? 0 (Success)");
+    assert_eq!(Errno::from_raw(0).to_string(), "Success");
 }
 
 #[test]

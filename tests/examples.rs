@@ -281,18 +281,18 @@ fn tour_narrates_each_phase_and_traces_every_call() {
     let expected = vec![
         format!("socket(AF_INET, SOCK_STREAM, 0) = {l}"),
         format!("setsockopt({l}, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"),
-        format!("bind({l}, {{AF_INET, 127.0.0.1:0}}) = 0"),
+        format!("bind({l}, {{AF_INET, 127.0.0.1:0}}, 16) = 0"),
         format!("listen({l}, {SOMAXCONN}) = 0"),
         format!("getsockname({l}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
         format!("socket(AF_INET, SOCK_STREAM, 0) = {c}"),
-        format!("connect({c}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
+        format!("connect({c}, {{AF_INET, 127.0.0.1:{port}}}, 16) = 0"),
         format!("accept({l}, {{AF_INET, 127.0.0.1:{peer}}}) = {a}"),
-        format!("send({c}, 12, 0) = 12"),
-        format!("recv({a}, 64, 0) = 12"),
-        format!("send({a}, 12, 0) = 12"),
-        format!("recv({c}, 64, 0) = 12"),
+        format!("send({c}, \"Hello Server\", 12, 0) = 12"),
+        format!("recv({a}, \"Hello Server\", 64, 0) = 12"),
+        format!("send({a}, \"Hello Client\", 12, 0) = 12"),
+        format!("recv({c}, \"Hello Client\", 64, 0) = 12"),
         format!("shutdown({c}, SHUT_WR) = 0"),
-        format!("recv({a}, 64, 0) = 0"),
+        format!("recv({a}, \"\", 64, 0) = 0"),
         format!("close({a}) = 0"),
         format!("close({l}) = 0"),
         format!("close({c}) = 0"),
@@ -443,9 +443,9 @@ fn trace_is_on_with_sockapi_trace_1() {
     assert!(fd >= 3, "a new descriptor, got {fd}");
     let expected = vec![
         format!("socket(AF_INET, SOCK_STREAM, 0) = {fd}"),
-        format!("connect({fd}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
-        format!("send({fd}, 12, 0) = 12"),
-        format!("recv({fd}, 1024, 0) = 12"),
+        format!("connect({fd}, {{AF_INET, 127.0.0.1:{port}}}, 16) = 0"),
+        format!("send({fd}, \"Hello Server\", 12, 0) = 12"),
+        format!("recv({fd}, \"Hello Server\", 1024, 0) = 12"),
         format!("close({fd}) = 0"),
     ];
     assert_eq!(lines, expected, "stderr:\n{}", out.stderr);

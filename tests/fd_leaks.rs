@@ -153,11 +153,13 @@ fn error_paths() {
         let fd = tcp();
         // An int option given one byte.
         assert_eq!(
-            setsockopt_raw(&fd, SOL_SOCKET, SO_REUSEADDR.as_raw(), &[1]),
+            unsafe { setsockopt_raw(&fd, SOL_SOCKET, SO_REUSEADDR.as_raw(), &[1]) },
             Err(Errno::EINVAL)
         );
         // An option number no level of the kernel knows.
-        let bogus: SockOpt<i32, ReadWrite> = SockOpt::new(9999, "BOGUS");
+        let bogus: SockOpt<i32, ReadWrite> =
+        // SAFETY: an int option: the kernel reads and writes only its 4 bytes.
+        unsafe { SockOpt::new(9999, "BOGUS") };
         assert_eq!(
             setsockopt(&fd, SOL_SOCKET, bogus, &1),
             Err(Errno::ENOPROTOOPT)
@@ -165,7 +167,7 @@ fn error_paths() {
         assert_eq!(getsockopt(&fd, SOL_SOCKET, bogus), Err(Errno::ENOPROTOOPT));
         let mut optval = [0u8; 4];
         assert_eq!(
-            getsockopt_raw(&fd, SOL_SOCKET, 9999, &mut optval),
+            unsafe { getsockopt_raw(&fd, SOL_SOCKET, 9999, &mut optval) },
             Err(Errno::ENOPROTOOPT)
         );
         assert_eq!(getpeername(&fd).err(), Some(Errno::ENOTCONN));

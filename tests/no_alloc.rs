@@ -175,7 +175,7 @@ fn round(checks: &mut Checks, refusing: &SockAddr) {
     });
     assert_eq!(r.map(|tv| tv.tv_sec), Ok(5));
     let mut raw_value = [0u8; 4];
-    let r = checks.call("getsockopt_raw", || {
+    let r = checks.call("getsockopt_raw", || unsafe {
         getsockopt_raw(
             &listener,
             SOL_SOCKET,
@@ -185,7 +185,7 @@ fn round(checks: &mut Checks, refusing: &SockAddr) {
     });
     assert_eq!(r, Ok(4));
     assert_eq!(i32::from_ne_bytes(raw_value), 1);
-    let r = checks.call("setsockopt_raw", || {
+    let r = checks.call("setsockopt_raw", || unsafe {
         setsockopt_raw(
             &client,
             SOL_SOCKET,

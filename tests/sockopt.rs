@@ -655,19 +655,25 @@ fn raw_so_keepalive_round_trip_native_endian() {
     let fd = tcp_socket(V4);
     let name = SO_KEEPALIVE.as_raw();
 
-    setsockopt_raw(&fd, SOL_SOCKET, name, &1i32.to_ne_bytes()).unwrap();
+    unsafe { setsockopt_raw(&fd, SOL_SOCKET, name, &1i32.to_ne_bytes()) }.unwrap();
     assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(1));
     let mut buf = [0xAAu8; 4];
-    assert_eq!(getsockopt_raw(&fd, SOL_SOCKET, name, &mut buf), Ok(4));
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, name, &mut buf) },
+        Ok(4)
+    );
     assert_eq!(buf, 1i32.to_ne_bytes());
 
-    setsockopt_raw(&fd, SOL_SOCKET, name, &0i32.to_ne_bytes()).unwrap();
+    unsafe { setsockopt_raw(&fd, SOL_SOCKET, name, &0i32.to_ne_bytes()) }.unwrap();
     assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(0));
 
     // A larger buffer: the kernel writes and reports the int's 4 bytes only.
     setsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE, &1).unwrap();
     let mut big = [0xAAu8; 8];
-    assert_eq!(getsockopt_raw(&fd, SOL_SOCKET, name, &mut big), Ok(4));
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, name, &mut big) },
+        Ok(4)
+    );
     assert_eq!(big[..4], 1i32.to_ne_bytes());
     assert_eq!(big[4..], [0xAA; 4]);
 }
@@ -682,7 +688,7 @@ fn raw_so_linger_matches_the_typed_layout() {
         b[4..].copy_from_slice(&secs.to_ne_bytes());
         b
     };
-    setsockopt_raw(&fd, SOL_SOCKET, name, &bytes(1, 5)).unwrap();
+    unsafe { setsockopt_raw(&fd, SOL_SOCKET, name, &bytes(1, 5)) }.unwrap();
     assert_eq!(
         getsockopt(&fd, SOL_SOCKET, SO_LINGER).map(linger_pair),
         Ok((1, 5))
@@ -690,7 +696,10 @@ fn raw_so_linger_matches_the_typed_layout() {
     let typed = linger_of(1, 9);
     setsockopt(&fd, SOL_SOCKET, SO_LINGER, &typed).unwrap();
     let mut buf = [0u8; 8];
-    assert_eq!(getsockopt_raw(&fd, SOL_SOCKET, name, &mut buf), Ok(8));
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, name, &mut buf) },
+        Ok(8)
+    );
     assert_eq!(buf, bytes(1, 9));
 }
 
@@ -708,28 +717,28 @@ fn raw_get_with_a_short_buffer() {
 
     let mut buf = [0xAAu8; 4];
     assert_eq!(
-        getsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &mut buf[..2]),
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &mut buf[..2]) },
         Ok(2)
     );
     assert_eq!(buf, [one[0], one[1], 0xAA, 0xAA]);
 
     let mut buf = [0xAAu8; 4];
     assert_eq!(
-        getsockopt_raw(&fd, IPPROTO_TCP, TCP_NODELAY.as_raw(), &mut buf[..3]),
+        unsafe { getsockopt_raw(&fd, IPPROTO_TCP, TCP_NODELAY.as_raw(), &mut buf[..3]) },
         Ok(3)
     );
     assert_eq!(buf, [one[0], one[1], one[2], 0xAA]);
 
     let mut buf = [0xAAu8; 4];
     assert_eq!(
-        getsockopt_raw(&fd, IPPROTO_IP, IP_TTL.as_raw(), &mut buf[..3]),
+        unsafe { getsockopt_raw(&fd, IPPROTO_IP, IP_TTL.as_raw(), &mut buf[..3]) },
         Ok(1)
     );
     assert_eq!(buf, [200, 0xAA, 0xAA, 0xAA]);
 
     let mut buf = [0xAAu8; 4];
     assert_eq!(
-        getsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &mut buf[..0]),
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &mut buf[..0]) },
         Ok(0)
     );
     assert_eq!(buf, [0xAA; 4]);
@@ -741,21 +750,21 @@ fn raw_get_with_a_short_buffer() {
 fn raw_set_with_a_short_value() {
     let fd = tcp_socket(V4);
     assert_eq!(
-        setsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &[1, 0]),
+        unsafe { setsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &[1, 0]) },
         Err(Errno::EINVAL)
     );
     assert_eq!(
-        setsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &[]),
+        unsafe { setsockopt_raw(&fd, SOL_SOCKET, SO_KEEPALIVE.as_raw(), &[]) },
         Err(Errno::EINVAL)
     );
     assert_eq!(
-        setsockopt_raw(&fd, SOL_SOCKET, SO_LINGER.as_raw(), &1i32.to_ne_bytes()),
+        unsafe { setsockopt_raw(&fd, SOL_SOCKET, SO_LINGER.as_raw(), &1i32.to_ne_bytes()) },
         Err(Errno::EINVAL)
     );
     assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(0));
 
     assert_eq!(
-        setsockopt_raw(&fd, IPPROTO_IP, IP_TTL.as_raw(), &[9]),
+        unsafe { setsockopt_raw(&fd, IPPROTO_IP, IP_TTL.as_raw(), &[9]) },
         Ok(())
     );
     assert_eq!(getsockopt(&fd, IPPROTO_IP, IP_TTL), Ok(9));
@@ -767,7 +776,9 @@ fn unknown_option_is_enoprotoopt() {
     for level in [SOL_SOCKET, SOL_TCP] {
         assert_raw_option_fails(&fd, level, 9999, Errno::ENOPROTOOPT);
     }
-    let bogus: SockOpt<c_int, ReadWrite> = SockOpt::new(9999, "SO_BOGUS");
+    let bogus: SockOpt<c_int, ReadWrite> =
+        // SAFETY: an int option: the kernel reads and writes only its 4 bytes.
+        unsafe { SockOpt::new(9999, "SO_BOGUS") };
     assert_eq!(getsockopt(&fd, SOL_SOCKET, bogus), Err(Errno::ENOPROTOOPT));
     assert_eq!(
         setsockopt(&fd, SOL_SOCKET, bogus, &1),
@@ -808,7 +819,9 @@ fn option_constants_carry_their_c_number_and_name() {
 /// `SockOpt::new` reaches an option the crate does not type.
 #[test]
 fn sockopt_new_reaches_an_untyped_option() {
-    let so_priority: SockOpt<c_int, ReadWrite> = SockOpt::new(libc::SO_PRIORITY, "SO_PRIORITY");
+    let so_priority: SockOpt<c_int, ReadWrite> =
+        // SAFETY: an int option: the kernel reads and writes only its 4 bytes.
+        unsafe { SockOpt::new(libc::SO_PRIORITY, "SO_PRIORITY") };
     let fd = tcp_socket(V4);
     assert_eq!(getsockopt(&fd, SOL_SOCKET, so_priority), Ok(0));
     assert_int_steps(&fd, SOL_SOCKET, so_priority, &[(3, 3), (5, 5), (0, 0)]);
@@ -834,7 +847,7 @@ fn options_on_a_non_socket_are_enotsock() {
 fn options_through_borrowed_and_std_descriptors() {
     let fd = tcp_socket(V4);
     let borrowed = fd.as_fd();
-    setsockopt(borrowed, SOL_SOCKET, SO_KEEPALIVE, &1).unwrap();
+    setsockopt(&borrowed, SOL_SOCKET, SO_KEEPALIVE, &1).unwrap();
     assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(1));
 
     let std_udp = UdpSocket::bind(V4).unwrap();

@@ -545,31 +545,36 @@ fn sockopt_lines() {
         expect(format!(
             "setsockopt({fd}, SOL_IP, IP_TTL, [0], 4) = -1 EINVAL (Invalid argument)"
         ));
-        let bogus: SockOpt<c_int, ReadWrite> = SockOpt::new(9999, "SO_BOGUS");
+        let bogus: SockOpt<c_int, ReadWrite> =
+        // SAFETY: an int option: the kernel reads and writes only its 4 bytes.
+        unsafe { SockOpt::new(9999, "SO_BOGUS") };
         assert_eq!(getsockopt(&s, SOL_SOCKET, bogus), Err(Errno::ENOPROTOOPT));
         expect(format!(
             "getsockopt({fd}, SOL_SOCKET, SO_BOGUS, ..., [4]) = -1 ENOPROTOOPT (Protocol not available)"
         ));
 
         let keepalive = SO_KEEPALIVE.as_raw();
-        setsockopt_raw(&s, SOL_SOCKET, keepalive, &1i32.to_ne_bytes()).unwrap();
+        unsafe { setsockopt_raw(&s, SOL_SOCKET, keepalive, &1i32.to_ne_bytes()) }.unwrap();
         expect(format!(
             "setsockopt({fd}, SOL_SOCKET, {keepalive}, <4 bytes>, 4) = 0"
         ));
         let mut buf = [0u8; 8];
-        assert_eq!(getsockopt_raw(&s, SOL_SOCKET, keepalive, &mut buf), Ok(4));
+        assert_eq!(
+            unsafe { getsockopt_raw(&s, SOL_SOCKET, keepalive, &mut buf) },
+            Ok(4)
+        );
         expect(format!(
             "getsockopt({fd}, SOL_SOCKET, {keepalive}, <4 bytes>, [4]) = 0"
         ));
         assert_eq!(
-            getsockopt_raw(&s, SOL_SOCKET, 9999, &mut buf),
+            unsafe { getsockopt_raw(&s, SOL_SOCKET, 9999, &mut buf) },
             Err(Errno::ENOPROTOOPT)
         );
         expect(format!(
             "getsockopt({fd}, SOL_SOCKET, 9999, ..., [8]) = -1 ENOPROTOOPT (Protocol not available)"
         ));
         assert_eq!(
-            setsockopt_raw(&s, SOL_SOCKET, 9999, &[0; 4]),
+            unsafe { setsockopt_raw(&s, SOL_SOCKET, 9999, &[0; 4]) },
             Err(Errno::ENOPROTOOPT)
         );
         expect(format!(
@@ -928,7 +933,9 @@ fn long_line_is_cut_on_a_character_boundary() {
         };
         let c_name: &'static str =
             Box::leak(format!("SO_{pad}{}", "\u{e9}".repeat(300)).into_boxed_str());
-        let option: SockOpt<c_int, ReadWrite> = SockOpt::new(9999, c_name);
+        let option: SockOpt<c_int, ReadWrite> =
+        // SAFETY: an int option: the kernel reads and writes only its 4 bytes.
+        unsafe { SockOpt::new(9999, c_name) };
         assert_eq!(getsockopt(&s, SOL_SOCKET, option), Err(Errno::ENOPROTOOPT));
         let full = format!(
             "getsockopt({fd}, SOL_SOCKET, {c_name}, ..., [4]) = -1 ENOPROTOOPT (Protocol not available)"

@@ -20,6 +20,7 @@ pub mod sys_socket {
     /// Everywhere but Apple's systems: `MSG_NOSIGNAL`.
     #[cfg(not(target_vendor = "apple"))]
     pub use libc::MSG_NOSIGNAL;
+    pub use libc::SO_DEBUG;
     pub use libc::{
         accept, bind, connect, getpeername, getsockname, getsockopt, linger, listen, recv,
         sa_family_t, send, setsockopt, shutdown, sockaddr, sockaddr_storage, socket, socketpair,
@@ -43,6 +44,13 @@ pub mod sys_socket {
         target_os = "solaris"
     ))]
     pub use libc::{accept4, SOCK_CLOEXEC, SOCK_NONBLOCK};
+    /// Linux and Android: the socket-level options only they have, and `struct ucred`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{
+        ucred, SO_ATTACH_FILTER, SO_BINDTODEVICE, SO_BUSY_POLL, SO_DETACH_FILTER, SO_DOMAIN,
+        SO_INCOMING_CPU, SO_MARK, SO_NO_CHECK, SO_PASSCRED, SO_PEERCRED, SO_PRIORITY, SO_PROTOCOL,
+        SO_TIMESTAMP,
+    };
 }
 
 /// `<netinet/in.h>`: Internet addresses and the IP-level options.
@@ -52,6 +60,13 @@ pub mod netinet_in {
         INADDR_LOOPBACK, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_RAW,
         IPPROTO_TCP, IPPROTO_UDP, IPV6_UNICAST_HOPS, IPV6_V6ONLY, IP_TOS, IP_TTL,
     };
+    /// Linux and Android: the IP-level options only they have.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{
+        IPV6_RECVERR, IP_ADD_MEMBERSHIP, IP_ADD_SOURCE_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_FREEBIND,
+        IP_MSFILTER, IP_MTU, IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_PMTUDISC_DONT, IP_PMTUDISC_PROBE,
+        IP_PMTUDISC_WANT, IP_RECVERR, IP_TRANSPARENT, MCAST_MSFILTER,
+    };
 }
 
 /// `<netinet/tcp.h>`: TCP-level options.
@@ -60,6 +75,12 @@ pub mod netinet_tcp {
     /// `TCP_KEEPALIVE`).
     #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
     pub use libc::TCP_KEEPIDLE;
+    /// Linux and Android: the TCP options only they have.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{
+        TCP_CONGESTION, TCP_CORK, TCP_DEFER_ACCEPT, TCP_FASTOPEN, TCP_INFO, TCP_NOTSENT_LOWAT,
+        TCP_QUICKACK, TCP_SYNCNT, TCP_USER_TIMEOUT, TCP_ZEROCOPY_RECEIVE,
+    };
     pub use libc::{TCP_KEEPCNT, TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY};
 }
 

@@ -101,8 +101,8 @@ pub fn udp_socket(ip: SocketAddr) -> Socket {
 
 /// Sets `SO_RCVTIMEO` and `SO_SNDTIMEO` to [`TIMEOUT`].
 pub fn set_timeouts(fd: impl AsFd) {
-    setsockopt(fd.as_fd(), SOL_SOCKET, SO_RCVTIMEO, &TIMEOUT).unwrap();
-    setsockopt(fd.as_fd(), SOL_SOCKET, SO_SNDTIMEO, &TIMEOUT).unwrap();
+    setsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO, &TIMEOUT).unwrap();
+    setsockopt(&fd, SOL_SOCKET, SO_SNDTIMEO, &TIMEOUT).unwrap();
 }
 
 /// `fd` after [`set_timeouts`]: its blocking calls give up after [`TIMEOUT`].
@@ -155,11 +155,11 @@ pub fn not_a_socket() -> std::fs::File {
     std::fs::File::open("/dev/null").unwrap()
 }
 
-pub fn is_nonblocking(fd: impl AsFd) -> bool {
+pub fn is_nonblocking(fd: &impl AsFd) -> bool {
     fcntl(fd, F_GETFL).unwrap().contains(O_NONBLOCK)
 }
 
-pub fn is_cloexec(fd: impl AsFd) -> bool {
+pub fn is_cloexec(fd: &impl AsFd) -> bool {
     fcntl(fd, F_GETFD).unwrap().contains(FD_CLOEXEC)
 }
 
@@ -168,12 +168,12 @@ pub fn is_cloexec(fd: impl AsFd) -> bool {
 pub fn assert_raw_option_fails(fd: impl AsFd, level: Level, name: c_int, errno: Errno) {
     let mut buf = [0u8; 4];
     assert_eq!(
-        getsockopt_raw(fd.as_fd(), level, name, &mut buf),
+        unsafe { getsockopt_raw(&fd, level, name, &mut buf) },
         Err(errno),
         "getsockopt_raw({level:?}, {name})"
     );
     assert_eq!(
-        setsockopt_raw(fd.as_fd(), level, name, &1i32.to_ne_bytes()),
+        unsafe { setsockopt_raw(&fd, level, name, &1i32.to_ne_bytes()) },
         Err(errno),
         "setsockopt_raw({level:?}, {name})"
     );

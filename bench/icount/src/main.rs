@@ -1,0 +1,292 @@
+//! `icount <workload> <impl> <iterations>`: sets up one workload, then runs only its
+//! loop, `iterations` times, with sockapi (`sockapi`) or with the same raw libc calls
+//! written as a C programmer writes them (`libc`). Run under
+//! `valgrind --tool=callgrind`, twice (N and 2N iterations), the difference of the
+//! two totals divided by N is the user-space instruction count of one iteration:
+//! start-up, set-up and exit cancel out. `run` beside this file does that.
+//!
+//! Workloads (one iteration each):
+//! - `pair`: a 1-byte `send` on one end of an `AF_UNIX` stream socketpair, a `recv`
+//!   on the other.
+//! - `udp`: the same on two connected UDP sockets on 127.0.0.1.
+//! - `accept`: `socket`, `connect` to a listener on 127.0.0.1, `accept4`, then close
+//!   both: the client with an explicit close, the accepted socket by drop (C: `close`).
+//!
+//! Both sides check every call the way their language does: C tests `< 0`, Rust
+//! matches the `Result`; either way a failure panics (in a cold function, shared by
+//! both sides in shape). Both sides use the peer address `accept4` returns, which is
+//! why C passes a `sockaddr_storage` at all (`black_box(&peer)` on each side). Every
+//! set-up uses its own side's calls, so the `libc` variant is a pure C twin.
+//!
+//! Loopback only, ports chosen by the kernel (port 0, read back with `getsockname`),
+//! and every loop is bounded by `iterations`.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: icount <pair|udp|accept> <sockapi|libc> <iterations>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [workload, side, iterations] = args.as_slice() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let Ok(n) = iterations.parse::<u64>() else {
+        eprintln!("icount: bad iteration count {iterations:?}\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    // The count comes from the command line anyway; black_box keeps either loop from
+    // being shaped around a value the optimiser could see.
+    let n = black_box(n);
+    match (workload.as_str(), side.as_str()) {
+        ("pair", "sockapi") => with_sockapi::pair(n),
+        ("pair", "libc") => with_libc::pair(n),
+        ("udp", "sockapi") => with_sockapi::udp(n),
+        ("udp", "libc") => with_libc::udp(n),
+        ("accept", "sockapi") => with_sockapi::accept(n),
+        ("accept", "libc") => with_libc::accept(n),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// The program as a sockapi user writes it.
+mod with_sockapi {
+    use std::hint::black_box;
+    use std::net::{Ipv4Addr, SocketAddrV4};
+
+    use sockapi::{
+        accept4, bind, close, connect, getsockname, listen, recv, send, socket, socketpair, Errno,
+        SockAddr, AF_INET, AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, SOMAXCONN,
+    };
+
+    #[cold]
+    #[inline(never)]
+    fn fail(call: &str, e: Errno) -> ! {
+        panic!("{call}: {e}");
+    }
+
+    /// Set-up only; the measured loops match each `Result` themselves.
+    fn ok<T>(call: &str, ret: sockapi::Result<T>) -> T {
+        match ret {
+            Ok(value) => value,
+            Err(e) => fail(call, e),
+        }
+    }
+
+    fn loopback_any_port() -> SockAddr {
+        SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
+    }
+
+    pub fn pair(n: u64) {
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            match send(&a, &buf, 0) {
+                Ok(_) => {}
+                Err(e) => fail("send", e),
+            }
+            match recv(&b, &mut buf, 0) {
+                Ok(_) => {}
+                Err(e) => fail("recv", e),
+            }
+        }
+    }
+
+    pub fn udp(n: u64) {
+        let any = loopback_any_port();
+        let a = ok("socket", socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        let b = ok("socket", socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        ok("bind", bind(&a, &any));
+        ok("bind", bind(&b, &any));
+        let addr_a = ok("getsockname", getsockname(&a));
+        let addr_b = ok("getsockname", getsockname(&b));
+        ok("connect", connect(&a, &addr_b));
+        ok("connect", connect(&b, &addr_a));
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            match send(&a, &buf, 0) {
+                Ok(_) => {}
+                Err(e) => fail("send", e),
+            }
+            match recv(&b, &mut buf, 0) {
+                Ok(_) => {}
+                Err(e) => fail("recv", e),
+            }
+        }
+    }
+
+    pub fn accept(n: u64) {
+        let listener = ok("socket", socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        ok("bind", bind(&listener, &loopback_any_port()));
+        ok("listen", listen(&listener, SOMAXCONN));
+        let addr = ok("getsockname", getsockname(&listener));
+        for _ in 0..n {
+            let c = match socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0) {
+                Ok(c) => c,
+                Err(e) => fail("socket", e),
+            };
+            match connect(&c, &addr) {
+                Ok(_) => {}
+                Err(e) => fail("connect", e),
+            }
+            let (s, peer) = match accept4(&listener, SOCK_CLOEXEC) {
+                Ok(accepted) => accepted,
+                Err(e) => fail("accept4", e),
+            };
+            black_box(&peer);
+            match close(c) {
+                Ok(_) => {}
+                Err(e) => fail("close", e),
+            }
+            drop(s);
+        }
+    }
+}
+
+/// The C twin: the same calls on raw descriptors, as C writes them.
+mod with_libc {
+    use std::hint::black_box;
+    use std::mem::{self, MaybeUninit};
+
+    use libc::{c_int, sockaddr, sockaddr_in, sockaddr_storage, socklen_t};
+
+    #[cold]
+    #[inline(never)]
+    fn fail(call: &str) -> ! {
+        panic!("{call}: {}", std::io::Error::last_os_error());
+    }
+
+    const SIN_LEN: socklen_t = mem::size_of::<sockaddr_in>() as socklen_t;
+
+    /// `struct sockaddr_in sin = {0}; sin.sin_family = AF_INET;
+    /// sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);` (port 0).
+    fn loopback_any_port() -> sockaddr_in {
+        // SAFETY: all-zero bytes are a valid sockaddr_in (integers only).
+        let mut sin: sockaddr_in = unsafe { mem::zeroed() };
+        sin.sin_family = libc::AF_INET as libc::sa_family_t;
+        sin.sin_addr.s_addr = libc::INADDR_LOOPBACK.to_be();
+        sin
+    }
+
+    /// `socket` + `bind(127.0.0.1:0)` + `getsockname`: the descriptor and its address.
+    fn bound_socket(ty: c_int) -> (c_int, sockaddr_in) {
+        // SAFETY: integers only.
+        let fd = unsafe { libc::socket(libc::AF_INET, ty | libc::SOCK_CLOEXEC, 0) };
+        if fd < 0 {
+            fail("socket");
+        }
+        let mut sin = loopback_any_port();
+        // SAFETY: `sin` is a readable sockaddr_in of SIN_LEN bytes.
+        if unsafe { libc::bind(fd, (&sin as *const sockaddr_in).cast(), SIN_LEN) } < 0 {
+            fail("bind");
+        }
+        let mut len = SIN_LEN;
+        // SAFETY: `sin` is writable for `len` bytes, `len` is a writable socklen_t.
+        if unsafe { libc::getsockname(fd, (&mut sin as *mut sockaddr_in).cast(), &mut len) } < 0 {
+            fail("getsockname");
+        }
+        (fd, sin)
+    }
+
+    /// The measured loop of `pair` and `udp`: `send(a, buf, 1, 0)`, `recv(b, buf, 1, 0)`.
+    fn send_recv(a: c_int, b: c_int, n: u64) {
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            // SAFETY: `buf` is readable for `buf.len()` bytes.
+            if unsafe { libc::send(a, buf.as_ptr().cast(), buf.len(), 0) } < 0 {
+                fail("send");
+            }
+            // SAFETY: `buf` is writable for `buf.len()` bytes.
+            if unsafe { libc::recv(b, buf.as_mut_ptr().cast(), buf.len(), 0) } < 0 {
+                fail("recv");
+            }
+        }
+    }
+
+    pub fn pair(n: u64) {
+        let mut sv: [c_int; 2] = [-1, -1];
+        let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC;
+        // SAFETY: `sv` is a writable array of two ints.
+        if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+            fail("socketpair");
+        }
+        send_recv(sv[0], sv[1], n);
+        // SAFETY: the descriptors are ours and closed once.
+        unsafe {
+            libc::close(sv[0]);
+            libc::close(sv[1]);
+        }
+    }
+
+    pub fn udp(n: u64) {
+        let (a, addr_a) = bound_socket(libc::SOCK_DGRAM);
+        let (b, addr_b) = bound_socket(libc::SOCK_DGRAM);
+        // SAFETY: the addresses are readable sockaddr_in of SIN_LEN bytes.
+        unsafe {
+            if libc::connect(a, (&addr_b as *const sockaddr_in).cast(), SIN_LEN) < 0 {
+                fail("connect");
+            }
+            if libc::connect(b, (&addr_a as *const sockaddr_in).cast(), SIN_LEN) < 0 {
+                fail("connect");
+            }
+        }
+        send_recv(a, b, n);
+        // SAFETY: the descriptors are ours and closed once.
+        unsafe {
+            libc::close(a);
+            libc::close(b);
+        }
+    }
+
+    pub fn accept(n: u64) {
+        let (listener, addr) = bound_socket(libc::SOCK_STREAM);
+        // SAFETY: integers only.
+        if unsafe { libc::listen(listener, libc::SOMAXCONN) } < 0 {
+            fail("listen");
+        }
+        let addr_ptr: *const sockaddr = (&addr as *const sockaddr_in).cast();
+        for _ in 0..n {
+            // SAFETY: integers only.
+            let c =
+                unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
+            if c < 0 {
+                fail("socket");
+            }
+            // SAFETY: `addr_ptr` points to a readable sockaddr_in of SIN_LEN bytes.
+            if unsafe { libc::connect(c, addr_ptr, SIN_LEN) } < 0 {
+                fail("connect");
+            }
+            let mut peer = MaybeUninit::<sockaddr_storage>::uninit();
+            let mut len = mem::size_of::<sockaddr_storage>() as socklen_t;
+            // SAFETY: `peer` is writable for `len` bytes, `len` is a writable socklen_t.
+            let s = unsafe {
+                libc::accept4(
+                    listener,
+                    peer.as_mut_ptr().cast(),
+                    &mut len,
+                    libc::SOCK_CLOEXEC,
+                )
+            };
+            if s < 0 {
+                fail("accept4");
+            }
+            black_box(&peer);
+            // SAFETY: `c` is ours and closed once.
+            if unsafe { libc::close(c) } < 0 {
+                fail("close");
+            }
+            // SAFETY: `s` is ours and closed once; as a drop, the result is not looked at.
+            unsafe { libc::close(s) };
+        }
+        // SAFETY: as above.
+        unsafe { libc::close(listener) };
+    }
+}

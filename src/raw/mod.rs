@@ -1,0 +1,74 @@
+//! The only module with `unsafe`: one function per C call, named as the call, each
+//! `unsafe` block beside the one call it wraps with a `// SAFETY:` line.
+//!
+//! It takes and returns C types — integers, byte slices, an address [`Storage`] and
+//! its length, [`OwnedFd`] — so it needs nothing from the façade above it, with one
+//! exception named in `socket.rs` (`Drop for Socket`). Nothing here allocates,
+//! retries, traces or adds a syscall: each function is exactly its C call plus
+//! reading `errno` when it fails. One file per façade file, under the same names.
+#![allow(unsafe_code)]
+
+use std::os::fd::{FromRawFd, OwnedFd};
+
+use crate::sys::{self, c_int};
+use crate::{Errno, Result};
+
+mod addr;
+#[cfg(feature = "trace")]
+mod env;
+mod errno;
+mod fcntl;
+mod io;
+mod socket;
+mod sockopt;
+
+pub(crate) use self::addr::Storage;
+#[cfg(feature = "trace")]
+pub(crate) use self::env::getenv_with;
+pub(crate) use self::errno::strerror;
+pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
+pub(crate) use self::io::{recv, send};
+#[cfg(have_accept4)]
+pub(crate) use self::socket::accept4;
+pub(crate) use self::socket::{
+    accept, bind, close, close_on_drop, connect, getpeername, getsockname, listen, shutdown,
+    socket, socketpair,
+};
+pub(crate) use self::sockopt::{
+    getsockopt, getsockopt_bytes, getsockopt_name, setsockopt, setsockopt_bytes, setsockopt_name,
+    zeroed, Pod,
+};
+
+/// The last C call failed: its `errno`, read before anything else can change it.
+#[inline]
+fn last_errno() -> Errno {
+    Errno::from_raw(::errno::errno().0)
+}
+
+/// The one conversion helper: C's `-1` becomes the `errno` that came with it.
+#[inline]
+pub(crate) fn cvt(ret: c_int) -> Result<c_int> {
+    if ret == -1 {
+        Err(last_errno())
+    } else {
+        Ok(ret)
+    }
+}
+
+/// `cvt` for the calls that return `ssize_t`.
+#[inline]
+fn cvt_len(ret: sys::ssize_t) -> Result<usize> {
+    if ret < 0 {
+        Err(last_errno())
+    } else {
+        Ok(ret as usize)
+    }
+}
+
+/// Takes ownership of a descriptor the kernel just returned.
+#[inline]
+fn owned(fd: c_int) -> OwnedFd {
+    // SAFETY: `fd` was just returned by a successful call that creates a descriptor
+    // (so it is open and not -1); nothing else owns it.
+    unsafe { OwnedFd::from_raw_fd(fd) }
+}
