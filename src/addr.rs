@@ -70,24 +70,16 @@ impl SockAddr {
         }
     }
 
-    /// No address yet (length 0), for a call to fill.
+    /// The address a call returned.
     #[inline]
-    pub(crate) const fn empty() -> SockAddr {
-        SockAddr {
-            storage: Storage::empty(),
-        }
+    pub(crate) fn from_storage(storage: Storage) -> SockAddr {
+        SockAddr { storage }
     }
 
     /// The C storage and length, for the calls that read an address.
     #[inline]
     pub(crate) fn storage(&self) -> &Storage {
         &self.storage
-    }
-
-    /// The C storage and length, for the calls that let the kernel write one.
-    #[inline]
-    pub(crate) fn storage_mut(&mut self) -> &mut Storage {
-        &mut self.storage
     }
 
     /// The C bytes the length covers, family first: what the kernel reads or wrote.

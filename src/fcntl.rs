@@ -25,7 +25,7 @@ use crate::macros::c_flags;
 use crate::raw;
 use crate::socket::fd_of;
 use crate::sys::{self, c_int};
-use crate::trace::{self, trace};
+use crate::trace::{self, traced};
 use crate::Result;
 
 c_flags! {
@@ -99,7 +99,7 @@ mod sealed {
 /// An `fcntl` command with its argument; its `Output` is what the call returns.
 pub trait FcntlCmd: sealed::Command + Copy + fmt::Debug {
     /// What the call returns on success.
-    type Output;
+    type Output: Copy;
     #[doc(hidden)]
     fn run(self, fd: BorrowedFd<'_>) -> Result<Self::Output>;
     /// The successful value as the trace shows it.
@@ -152,11 +152,11 @@ impl FcntlCmd for F_SETFD {
 }
 
 /// A command's result in the trace.
-struct TraceRet<'a, C: FcntlCmd>(&'a Result<C::Output>);
+struct TraceRet<C: FcntlCmd>(Result<C::Output>);
 
-impl<C: FcntlCmd> fmt::Display for TraceRet<'_, C> {
+impl<C: FcntlCmd> fmt::Display for TraceRet<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
+        match &self.0 {
             Ok(output) => C::fmt_output(output, f),
             Err(e) => write!(f, "-1 {e}"),
         }
@@ -185,13 +185,12 @@ impl<C: FcntlCmd> fmt::Display for TraceRet<'_, C> {
 #[inline]
 pub fn fcntl<C: FcntlCmd>(fd: &impl AsFd, cmd: C) -> Result<C::Output> {
     let ret = cmd.run(fd.as_fd());
-    trace!(trace_fcntl::<C>(fd_of(fd), cmd, &ret));
-    ret
+    traced(ret, |&out| out, |ret| trace_fcntl::<C>(fd_of(fd), cmd, ret))
 }
 
 #[cold]
 #[inline(never)]
-fn trace_fcntl<C: FcntlCmd>(fd: RawFd, cmd: C, ret: &Result<C::Output>) {
+fn trace_fcntl<C: FcntlCmd>(fd: RawFd, cmd: C, ret: Result<C::Output>) {
     trace::emit(format_args!(
         "fcntl({fd}, {cmd:?}) = {}",
         TraceRet::<C>(ret)

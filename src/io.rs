@@ -6,7 +6,7 @@ use crate::macros::c_flags;
 use crate::raw;
 use crate::socket::fd_of;
 use crate::sys::{self, c_int};
-use crate::trace::{self, trace, Data, Ret};
+use crate::trace::{self, traced, Data, Ret};
 use crate::Result;
 
 c_flags! {
@@ -70,8 +70,7 @@ c_flags! {
 pub fn send(fd: &impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
     let ret = raw::send(fd.as_fd(), buf, flags.as_raw());
-    trace!(trace_send(fd_of(fd), buf, flags, ret));
-    ret
+    traced(ret, |&n| n, |ret| trace_send(fd_of(fd), buf, flags, ret))
 }
 
 #[cold]
@@ -115,8 +114,7 @@ fn trace_send(fd: RawFd, buf: &[u8], flags: MsgFlags, ret: Result<usize>) {
 pub fn recv(fd: &impl AsFd, buf: &mut [u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
     let ret = raw::recv(fd.as_fd(), buf, flags.as_raw());
-    trace!(trace_recv(fd_of(fd), buf, flags, ret));
-    ret
+    traced(ret, |&n| n, |ret| trace_recv(fd_of(fd), buf, flags, ret))
 }
 
 #[cold]

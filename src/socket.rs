@@ -8,10 +8,10 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawF
 
 use crate::addr::{SockAddr, ToSockAddr};
 use crate::macros::c_values;
-use crate::raw;
+use crate::raw::{self, Filled};
 use crate::sys::{self, c_int};
-use crate::trace::{self, trace, zero, Ret};
-use crate::Result;
+use crate::trace::{self, trace, traced, zero, Ret};
+use crate::{Errno, Result};
 
 c_values! {
     /// An address family, the `domain` argument of `socket` (`AF_INET`, …).
@@ -208,7 +208,7 @@ mod owned {
             // SAFETY: this `Socket` owns `fd`; the `ManuallyDrop` keeps the inner
             // `OwnedFd` from closing it a second time, and nothing uses it after `drop`.
             let ret = unsafe { raw::close_on_drop(fd) };
-            trace!(trace_close(fd, raw::cvt(ret).map(drop)));
+            trace!(trace_close(fd, ret));
         }
     }
 
@@ -314,11 +314,6 @@ pub(crate) fn fd_of(fd: &impl AsFd) -> RawFd {
     fd.as_fd().as_raw_fd()
 }
 
-/// A new descriptor's number for the trace, from a call's result.
-fn ret_fd(ret: &Result<OwnedFd>) -> Result<RawFd> {
-    ret.as_ref().map(|fd| fd.as_raw_fd()).map_err(|e| *e)
-}
-
 /// `socket(domain, type, protocol)`—Creates a socket.
 ///
 /// ```c
@@ -347,8 +342,11 @@ pub fn socket(
 ) -> Result<Socket> {
     let protocol = protocol.into();
     let ret = raw::socket(domain.as_raw(), ty.as_raw(), protocol.as_raw());
-    trace!(trace_socket(domain, ty, protocol, ret_fd(&ret)));
-    ret.map(Socket::from)
+    traced(
+        ret.map(Socket::from),
+        |fd| fd.as_raw_fd(),
+        |ret| trace_socket(domain, ty, protocol, ret),
+    )
 }
 
 #[cold]
@@ -386,15 +384,11 @@ pub fn socketpair(
 ) -> Result<(Socket, Socket)> {
     let protocol = protocol.into();
     let ret = raw::socketpair(domain.as_raw(), ty.as_raw(), protocol.as_raw());
-    trace!(trace_socketpair(
-        domain,
-        ty,
-        protocol,
-        ret.as_ref()
-            .map(|(a, b)| (a.as_raw_fd(), b.as_raw_fd()))
-            .map_err(|e| *e)
-    ));
-    ret.map(|(a, b)| (Socket::from(a), Socket::from(b)))
+    traced(
+        ret.map(|(a, b)| (Socket::from(a), Socket::from(b))),
+        |(a, b)| (a.as_raw_fd(), b.as_raw_fd()),
+        |ret| trace_socketpair(domain, ty, protocol, ret),
+    )
 }
 
 #[cold]
@@ -441,8 +435,11 @@ fn trace_socketpair(
 pub fn bind<A: ToSockAddr + ?Sized>(fd: &impl AsFd, addr: &A) -> Result<()> {
     let addr = addr.to_sock_addr();
     let ret = raw::bind(fd.as_fd(), addr.storage());
-    trace!(trace_addr_call("bind", fd_of(fd), &addr, ret));
-    ret
+    traced(
+        ret,
+        |_| (),
+        |ret| trace_addr_call("bind", fd_of(fd), &addr, ret),
+    )
 }
 
 /// `bind` and `connect`: `CALL(fd, {ADDR}, LEN) = RET`.
@@ -476,8 +473,7 @@ fn trace_addr_call(call: &str, fd: RawFd, addr: &SockAddr, ret: Result<()>) {
 #[inline]
 pub fn listen(fd: &impl AsFd, backlog: c_int) -> Result<()> {
     let ret = raw::listen(fd.as_fd(), backlog);
-    trace!(trace_listen(fd_of(fd), backlog, ret));
-    ret
+    traced(ret, |_| (), |ret| trace_listen(fd_of(fd), backlog, ret))
 }
 
 #[cold]
@@ -504,15 +500,12 @@ fn trace_listen(fd: RawFd, backlog: c_int, ret: Result<()>) {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/accept.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/accept.2.html)
-#[inline]
+#[inline(always)]
 pub fn accept(fd: &impl AsFd) -> Result<(Socket, SockAddr)> {
-    let mut peer = SockAddr::empty();
-    let ret = raw::accept(fd.as_fd(), peer.storage_mut());
-    trace!(trace_accept("accept", fd_of(fd), None, ret_fd(&ret), &peer));
-    match ret {
-        Ok(new) => Ok((Socket::from(new), peer)),
-        Err(e) => Err(e),
-    }
+    let ret = raw::accept(fd.as_fd(), |ret, peer| {
+        trace!(trace_accept("accept", fd_of(fd), None, ret, peer))
+    });
+    ret.map(|(new, peer)| (Socket::from(new), SockAddr::from_storage(peer)))
 }
 
 /// `accept4(sockfd, addr, addrlen, flags)`—`accept` that sets `SOCK_NONBLOCK` and
@@ -535,22 +528,13 @@ pub fn accept(fd: &impl AsFd) -> Result<(Socket, SockAddr)> {
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/accept4.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/accept4.2.html)
 #[cfg(have_accept4)]
-#[inline]
+#[inline(always)]
 pub fn accept4(fd: &impl AsFd, flags: impl Into<SockFlag>) -> Result<(Socket, SockAddr)> {
     let flags = flags.into();
-    let mut peer = SockAddr::empty();
-    let ret = raw::accept4(fd.as_fd(), peer.storage_mut(), flags.as_raw());
-    trace!(trace_accept(
-        "accept4",
-        fd_of(fd),
-        Some(flags),
-        ret_fd(&ret),
-        &peer
-    ));
-    match ret {
-        Ok(new) => Ok((Socket::from(new), peer)),
-        Err(e) => Err(e),
-    }
+    let ret = raw::accept4(fd.as_fd(), flags.as_raw(), |ret, peer| {
+        trace!(trace_accept("accept4", fd_of(fd), Some(flags), ret, peer))
+    });
+    ret.map(|(new, peer)| (Socket::from(new), SockAddr::from_storage(peer)))
 }
 
 #[cold]
@@ -559,12 +543,15 @@ fn trace_accept(
     call: &str,
     fd: RawFd,
     flags: Option<SockFlag>,
-    ret: Result<RawFd>,
-    peer: &SockAddr,
+    ret: Result<c_int>,
+    peer: Filled<'_>,
 ) {
     let flags = TraceFlags(flags);
     match ret {
-        Ok(new) => trace::emit(format_args!("{call}({fd}, {peer:?}{flags}) = {new}")),
+        Ok(new) => {
+            let peer = SockAddr::from_storage(peer.get());
+            trace::emit(format_args!("{call}({fd}, {peer:?}{flags}) = {new}"))
+        }
         Err(e) => trace::emit(format_args!("{call}({fd}, ...{flags}) = -1 {e}")),
     }
 }
@@ -617,8 +604,11 @@ impl fmt::Display for TraceProtocol {
 pub fn connect<A: ToSockAddr + ?Sized>(fd: &impl AsFd, addr: &A) -> Result<()> {
     let addr = addr.to_sock_addr();
     let ret = raw::connect(fd.as_fd(), addr.storage());
-    trace!(trace_addr_call("connect", fd_of(fd), &addr, ret));
-    ret
+    traced(
+        ret,
+        |_| (),
+        |ret| trace_addr_call("connect", fd_of(fd), &addr, ret),
+    )
 }
 
 /// `shutdown(sockfd, how)`—Ends sending, receiving or both on a connection.
@@ -641,8 +631,7 @@ pub fn connect<A: ToSockAddr + ?Sized>(fd: &impl AsFd, addr: &A) -> Result<()> {
 #[inline]
 pub fn shutdown(fd: &impl AsFd, how: ShutdownHow) -> Result<()> {
     let ret = raw::shutdown(fd.as_fd(), how.as_raw());
-    trace!(trace_shutdown(fd_of(fd), how, ret));
-    ret
+    traced(ret, |_| (), |ret| trace_shutdown(fd_of(fd), how, ret))
 }
 
 #[cold]
@@ -674,15 +663,38 @@ fn trace_shutdown(fd: RawFd, how: ShutdownHow, ret: Result<()>) {
 pub fn close(fd: impl Into<OwnedFd>) -> Result<()> {
     let fd: OwnedFd = fd.into();
     let raw_fd = fd.as_raw_fd();
-    let ret = raw::close(fd);
-    trace!(trace_close(raw_fd, ret));
-    ret
+    // As C tests it: one compare of the C value, and each outcome traced on its own
+    // path (so nothing is kept across the trace check).
+    match raw::cvt(raw::close(fd)) {
+        Ok(_) => {
+            trace!(trace_close_ok(raw_fd));
+            Ok(())
+        }
+        Err(e) => {
+            trace!(trace_close_err(raw_fd, e));
+            Err(e)
+        }
+    }
 }
 
 #[cold]
 #[inline(never)]
-fn trace_close(fd: RawFd, ret: Result<()>) {
+fn trace_close(fd: RawFd, ret: c_int) {
+    // `errno` is still the one `close` set: nothing ran in between.
+    let ret = raw::cvt(ret).map(drop);
     trace::emit(format_args!("close({fd}) = {}", Ret(zero(ret))));
+}
+
+#[cold]
+#[inline(never)]
+fn trace_close_ok(fd: RawFd) {
+    trace::emit(format_args!("close({fd}) = 0"));
+}
+
+#[cold]
+#[inline(never)]
+fn trace_close_err(fd: RawFd, e: Errno) {
+    trace::emit(format_args!("close({fd}) = -1 {e}"));
 }
 
 /// `getsockname(sockfd, addr, addrlen)`—The local address of a socket.
@@ -704,10 +716,10 @@ fn trace_close(fd: RawFd, ret: Result<()>) {
 /// - [Linux](https://man7.org/linux/man-pages/man2/getsockname.2.html)
 #[inline]
 pub fn getsockname(fd: &impl AsFd) -> Result<SockAddr> {
-    let mut addr = SockAddr::empty();
-    let ret = raw::getsockname(fd.as_fd(), addr.storage_mut());
-    trace!(trace_name("getsockname", fd_of(fd), ret, &addr));
-    ret.map(|()| addr)
+    let ret = raw::getsockname(fd.as_fd(), |ret, addr| {
+        trace!(trace_name("getsockname", fd_of(fd), ret, addr))
+    });
+    ret.map(SockAddr::from_storage)
 }
 
 /// `getpeername(sockfd, addr, addrlen)`—The address of the connected peer.
@@ -726,17 +738,18 @@ pub fn getsockname(fd: &impl AsFd) -> Result<SockAddr> {
 /// - [Linux](https://man7.org/linux/man-pages/man2/getpeername.2.html)
 #[inline]
 pub fn getpeername(fd: &impl AsFd) -> Result<SockAddr> {
-    let mut addr = SockAddr::empty();
-    let ret = raw::getpeername(fd.as_fd(), addr.storage_mut());
-    trace!(trace_name("getpeername", fd_of(fd), ret, &addr));
-    ret.map(|()| addr)
+    let ret = raw::getpeername(fd.as_fd(), |ret, addr| {
+        trace!(trace_name("getpeername", fd_of(fd), ret, addr))
+    });
+    ret.map(SockAddr::from_storage)
 }
 
 #[cold]
 #[inline(never)]
-fn trace_name(call: &str, fd: RawFd, ret: Result<()>, addr: &SockAddr) {
+fn trace_name(call: &str, fd: RawFd, ret: Result<c_int>, addr: Filled<'_>) {
+    let addr = SockAddr::from_storage(addr.get());
     match ret {
-        Ok(()) => trace::emit(format_args!("{call}({fd}, {addr:?}) = 0")),
+        Ok(_) => trace::emit(format_args!("{call}({fd}, {addr:?}) = 0")),
         Err(e) => trace::emit(format_args!("{call}({fd}, ...) = -1 {e}")),
     }
 }

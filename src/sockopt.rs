@@ -85,7 +85,7 @@ use crate::macros::c_values;
 use crate::raw::{self, Pod};
 use crate::socket::{fd_of, AddressFamily, Protocol, SockType};
 use crate::sys::{self, c_int, socklen_t};
-use crate::trace::{self, trace, zero, Data, Ret};
+use crate::trace::{self, traced, zero, Data, Ret};
 use crate::{Errno, Result};
 
 mod names;
@@ -182,7 +182,7 @@ impl Writable for WriteOnly {}
 /// Sealed: the kernel writes raw bytes into these types.
 pub trait OptValue: sealed::Value {
     /// What [`getsockopt`] returns: the value itself, or an [`OptName`] for a name.
-    type Out;
+    type Out: Copy;
     /// The `optlen` that `get` passes.
     #[doc(hidden)]
     const GET_LEN: usize;
@@ -325,8 +325,9 @@ const NAME_MAX: usize = 16;
 
 /// A name read by [`getsockopt`] for an option whose value is a name
 /// ([`SO_BINDTODEVICE`], [`TCP_CONGESTION`]): the bytes up to the first NUL, on the
-/// stack. It derefs to `&[u8]`; `Debug` shows it quoted, odd bytes escaped.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+/// stack. It derefs to `&[u8]`; `Debug` shows it quoted, odd bytes escaped; `==` and
+/// `Hash` look at the name only.
+#[derive(Clone, Copy)]
 pub struct OptName {
     buf: [u8; NAME_MAX],
     len: u8,
@@ -355,6 +356,20 @@ impl AsRef<[u8]> for OptName {
 impl fmt::Debug for OptName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?}", self.as_bytes().escape_ascii().to_string())
+    }
+}
+
+impl PartialEq for OptName {
+    fn eq(&self, other: &OptName) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for OptName {}
+
+impl core::hash::Hash for OptName {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
     }
 }
 
@@ -430,8 +445,12 @@ impl OptValue for [u8] {
 pub struct SockOpt<T: ?Sized, A> {
     name: c_int,
     c_name: &'static str,
-    _type: PhantomData<(fn(&T), fn() -> A)>,
+    _type: PhantomData<Marker<T, A>>,
 }
+
+/// The value type and access of a [`SockOpt`], as a type that is `Send`, `Sync` and
+/// `Copy` whatever they are (the option holds neither).
+type Marker<T, A> = (fn(&T), fn() -> A);
 
 impl<T: ?Sized, A> SockOpt<T, A> {
     /// The constructor of the vetted constants below: each is plain data (see the
@@ -593,15 +612,17 @@ options! {
     #[cfg(have_linux_sockopts)]
     SO_PRIORITY: c_int, ReadWrite = sys::SO_PRIORITY;
     /// `SOL_SOCKET`: the firewall mark of the socket's packets. Setting it needs
-    /// `CAP_NET_ADMIN` (`EPERM` without). Linux.
+    /// `CAP_NET_ADMIN` (or, since Linux 5.17, `CAP_NET_RAW`); `EPERM` without. Linux.
     #[cfg(have_linux_sockopts)]
     SO_MARK: c_int, ReadWrite = sys::SO_MARK;
     /// `SOL_SOCKET`: the credentials of a Unix-domain socket's peer, as they were at
-    /// `connect` or `socketpair`. Read-only. Linux.
+    /// `connect` or `socketpair`. Read-only. Linux. On a socket with no such peer (TCP,
+    /// an unconnected Unix socket) it does not fail: it reads pid 0 and uid and gid
+    /// `u32::MAX` (C's `-1`).
     #[cfg(have_linux_sockopts)]
     SO_PEERCRED: ucred, ReadOnly = sys::SO_PEERCRED;
-    /// `SOL_SOCKET`: microseconds to busy-poll for data on a blocking receive; above
-    /// `net.core.busy_read` it needs `CAP_NET_ADMIN`. Linux.
+    /// `SOL_SOCKET`: microseconds to busy-poll for data on a blocking receive (older
+    /// kernels want `CAP_NET_ADMIN` to raise it above `net.core.busy_read`). Linux.
     #[cfg(have_linux_sockopts)]
     SO_BUSY_POLL: c_int, ReadWrite = sys::SO_BUSY_POLL;
     /// `SOL_SOCKET`: the CPU the socket's packets are processed on (`-1` before any);
@@ -609,8 +630,9 @@ options! {
     #[cfg(have_linux_sockopts)]
     SO_INCOMING_CPU: c_int, ReadWrite = sys::SO_INCOMING_CPU;
     /// `SOL_SOCKET`: the device the socket is bound to, by name (`b"lo"`; empty
-    /// unbinds). Setting it needs `CAP_NET_RAW`. Reads back as an [`OptName`],
-    /// empty when unbound. Linux.
+    /// unbinds). Since Linux 5.7 the first binding needs no privilege; changing or
+    /// removing one needs `CAP_NET_RAW` (`EPERM`). An unknown name fails with
+    /// `ENODEV`. Reads back as an [`OptName`], empty when unbound. Linux.
     #[cfg(have_linux_sockopts)]
     SO_BINDTODEVICE: [u8], ReadWrite = sys::SO_BINDTODEVICE;
     /// `IPPROTO_TCP`: milliseconds that sent data may stay unacknowledged before the
@@ -718,14 +740,11 @@ pub fn setsockopt<T: OptValue + ?Sized, A: Writable>(
 ) -> Result<()> {
     let level = level.into();
     let ret = T::set(fd.as_fd(), level.as_raw(), option.as_raw(), value);
-    trace!(trace_setsockopt(
-        fd_of(fd),
-        level,
-        option.as_raw(),
-        value,
-        ret
-    ));
-    ret
+    traced(
+        ret,
+        |_| (),
+        |ret| trace_setsockopt(fd_of(fd), level, option.as_raw(), value, ret),
+    )
 }
 
 #[cold]
@@ -773,16 +792,12 @@ pub fn getsockopt<T: OptValue + ?Sized, A: Readable>(
 ) -> Result<T::Out> {
     let level = level.into();
     let ret = T::get(fd.as_fd(), level.as_raw(), option.as_raw());
-    trace!(trace_getsockopt::<T>(
-        fd_of(fd),
-        level,
-        option.as_raw(),
-        &ret
-    ));
-    match ret {
-        Ok((value, _len)) => Ok(value),
-        Err(e) => Err(e),
-    }
+    traced(
+        ret,
+        |&out| out,
+        |ret| trace_getsockopt::<T>(fd_of(fd), level, option.as_raw(), ret),
+    )
+    .map(|(value, _len)| value)
 }
 
 #[cold]
@@ -791,13 +806,13 @@ fn trace_getsockopt<T: OptValue + ?Sized>(
     fd: RawFd,
     level: Level,
     name: c_int,
-    ret: &Result<(T::Out, socklen_t)>,
+    ret: Result<(T::Out, socklen_t)>,
 ) {
     let opt = names::Opt(level.as_raw(), name);
     match ret {
         Ok((value, len)) => trace::emit(format_args!(
             "getsockopt({fd}, {level:?}, {opt}, {}, [{len}]) = 0",
-            FmtWith(|f| T::fmt_out(value, *len, level.as_raw(), name, f)),
+            FmtWith(|f| T::fmt_out(&value, len, level.as_raw(), name, f)),
         )),
         Err(e) => trace::emit(format_args!(
             "getsockopt({fd}, {level:?}, {opt}, ..., [{}]) = -1 {e}",
@@ -849,15 +864,24 @@ pub unsafe fn setsockopt_raw(
     // SAFETY: the caller vouches that the kernel follows nothing in `optval` (this
     // function's own contract, passed on unchanged).
     let ret = unsafe { raw::setsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval) };
-    trace!(trace_setsockopt_raw(fd_of(fd), level, optname, optval, ret));
-    ret
+    traced(
+        ret,
+        |_| (),
+        |ret| trace_setsockopt_raw(fd_of(fd), level, optname, optval, ret),
+    )
 }
 
 #[cold]
 #[inline(never)]
 fn trace_setsockopt_raw(fd: RawFd, level: Level, name: c_int, value: &[u8], ret: Result<()>) {
+    // A value longer than the kernel's signed `optlen` was refused before the call.
+    let not_made = if c_int::try_from(value.len()).is_err() {
+        " (not called: optlen above INT_MAX)"
+    } else {
+        ""
+    };
     trace::emit(format_args!(
-        "setsockopt({fd}, {level:?}, {}, {}, {}) = {}",
+        "setsockopt({fd}, {level:?}, {}, {}, {}) = {}{not_made}",
         names::Opt(level.as_raw(), name),
         Data(value),
         value.len(),
@@ -885,9 +909,13 @@ fn trace_setsockopt_raw(fd: RawFd, level: Level, name: c_int, value: &[u8], ret:
 /// options' values hold pointers or counts that the kernel follows:
 /// `TCP_ZEROCOPY_RECEIVE` holds `copybuf_address`, to which the kernel copies queued
 /// data; `IP_MSFILTER` and `MCAST_MSFILTER` hold a source count (`imsf_numsrc`,
-/// `gf_numsrc`) by which the kernel sizes its write, beyond `optlen`. For such an
-/// option the caller must make those pointers and counts describe memory the kernel
-/// may write, exactly as in C. For plain-data options any buffer is sound.
+/// `gf_numsrc`) by which the kernel sizes its write, beyond `optlen`. Others read
+/// `optlen` itself as something other than bytes: `SO_GET_FILTER` (the number of
+/// `SO_ATTACH_FILTER` at get time) takes it as a count of 8-byte filter instructions
+/// and writes 8 bytes for each, so a 2-byte buffer gets 16 bytes written (and the
+/// value returned is that count, not a length). For such an option the caller must
+/// make those pointers and counts describe memory the kernel may write, exactly as in
+/// C. For plain-data options any buffer is sound.
 ///
 /// # Errors
 ///
@@ -909,8 +937,11 @@ pub unsafe fn getsockopt_raw(
     // SAFETY: the caller vouches that the kernel writes nothing beyond `optval` (this
     // function's own contract, passed on unchanged).
     let ret = unsafe { raw::getsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval) };
-    trace!(trace_getsockopt_raw(fd_of(fd), level, optname, optval, ret));
-    ret
+    traced(
+        ret,
+        |&n| n,
+        |ret| trace_getsockopt_raw(fd_of(fd), level, optname, optval, ret),
+    )
 }
 
 #[cold]

@@ -70,8 +70,17 @@ static STATE: AtomicU8 = AtomicU8::new(UNREAD);
 /// How many bytes of data a line shows, when not changed.
 pub const DEFAULT_STRSIZE: usize = 32;
 
+/// `STRSIZE` before anything set it: the default applies.
 #[cfg(feature = "trace")]
-static STRSIZE: AtomicUsize = AtomicUsize::new(DEFAULT_STRSIZE);
+const STRSIZE_UNSET: usize = usize::MAX;
+
+#[cfg(feature = "trace")]
+static STRSIZE: AtomicUsize = AtomicUsize::new(STRSIZE_UNSET);
+
+/// Whether the environment has been read (at load on ELF targets; elsewhere at the
+/// first traced call, even when [`enable`] came first).
+#[cfg(feature = "trace")]
+static ENV_READ: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
 
 /// Whether calls print trace lines now.
 ///
@@ -127,7 +136,10 @@ pub fn disable() {
 pub fn strsize() -> usize {
     #[cfg(feature = "trace")]
     {
-        STRSIZE.load(Relaxed)
+        match STRSIZE.load(Relaxed) {
+            STRSIZE_UNSET => DEFAULT_STRSIZE,
+            n => n,
+        }
     }
     #[cfg(not(feature = "trace"))]
     {
@@ -135,18 +147,18 @@ pub fn strsize() -> usize {
     }
 }
 
-/// Sets how many bytes of data a line shows (`0` shows `""...` for any data). A line
-/// still stops at 512 bytes.
+/// Sets how many bytes of data a line shows (`0` shows `""...` for any non-empty
+/// data), whatever `SOCKAPI_TRACE_STRSIZE` says. A line still stops at 512 bytes.
 pub fn set_strsize(n: usize) {
     #[cfg(feature = "trace")]
-    STRSIZE.store(n, Relaxed);
+    STRSIZE.store(n.min(STRSIZE_UNSET - 1), Relaxed);
     #[cfg(not(feature = "trace"))]
     let _ = n;
 }
 
 /// Reads `SOCKAPI_TRACE` and `SOCKAPI_TRACE_STRSIZE`. Runs as the program loads where
 /// the target allows it (see `raw::env`), else at the first call; in that case an
-/// `enable` or `disable` made before the first call wins.
+/// `enable`, `disable` or `set_strsize` made before the first call wins.
 #[cfg(feature = "trace")]
 #[cold]
 pub(crate) fn read_environment() -> bool {
@@ -159,9 +171,11 @@ pub(crate) fn read_environment() -> bool {
             .and_then(|v| core::str::from_utf8(v).ok())
             .and_then(|v| v.parse::<usize>().ok())
         {
-            STRSIZE.store(n, Relaxed);
+            let _ =
+                STRSIZE.compare_exchange(STRSIZE_UNSET, n.min(STRSIZE_UNSET - 1), Relaxed, Relaxed);
         }
     });
+    ENV_READ.store(true, Relaxed);
     let state = if on { ON } else { OFF };
     match STATE.compare_exchange(UNREAD, state, Relaxed, Relaxed) {
         Ok(_) => on,
@@ -182,15 +196,50 @@ macro_rules! trace {
 }
 pub(crate) use trace;
 
+/// Returns `ret`, first running the cold trace call `cold` when the trace may be on,
+/// with the success value seen through `view` (a plain value: a descriptor number, a
+/// count). Success and failure each get their own check, so that the caller's own
+/// `match` on the result is settled on each path and nothing is stored for the
+/// trace: off, each path pays one load, one compare and one branch.
+#[inline(always)]
+pub(crate) fn traced<T, U>(
+    ret: crate::Result<T>,
+    view: impl FnOnce(&T) -> U,
+    cold: impl FnOnce(crate::Result<U>),
+) -> crate::Result<T> {
+    match ret {
+        Ok(value) => {
+            if maybe_on() {
+                cold(Ok(view(&value)));
+            }
+            Ok(value)
+        }
+        Err(e) => {
+            if maybe_on() {
+                cold(Err(e));
+            }
+            Err(e)
+        }
+    }
+}
+
 /// Formats `args` on the stack and writes it, with a newline, in one `write`, if the
 /// trace is on (the cold functions call this after [`maybe_on`] said "maybe").
 #[cold]
 #[inline(never)]
 pub(crate) fn emit(args: fmt::Arguments<'_>) {
     use std::io::Write as _;
+    #[cfg(feature = "trace")]
+    if !ENV_READ.load(Relaxed) {
+        read_environment();
+    }
     if !enabled() {
         return;
     }
+    // The trace must not change what the program sees: writing to stderr can set
+    // `errno` (a closed or full stderr), so it is put back as it was.
+    let saved = errno::errno();
+    let _restore = RestoreErrno(saved);
     let mut line = Line {
         buf: [0; 512],
         len: 0,
@@ -201,6 +250,15 @@ pub(crate) fn emit(args: fmt::Arguments<'_>) {
     line.push(b"\n");
     // A failing stderr must not fail the call being traced.
     let _ = std::io::stderr().lock().write_all(&line.buf[..line.len]);
+}
+
+/// Sets `errno` back when dropped.
+struct RestoreErrno(errno::Errno);
+
+impl Drop for RestoreErrno {
+    fn drop(&mut self) {
+        errno::set_errno(self.0);
+    }
 }
 
 struct Line {

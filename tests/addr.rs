@@ -14,7 +14,7 @@ use std::path::Path;
 use sockapi::*;
 
 mod common;
-use common::{family_of, listener_on, tcp_socket, unique_name, TempDir, V4, V6};
+use common::{family_of, listener_on, port_of, tcp_socket, unique_name, TempDir, V4, V6};
 
 /// The prefix of this binary's temp dirs and abstract names.
 const BIN: &str = "addr";
@@ -400,6 +400,142 @@ fn std_unix_addr_unnamed_and_other_families() {
 }
 
 // ---------------------------------------------------------------------------------
+// Display and Debug of names a peer chose
+
+/// No control character reaches the output: nothing below U+0020, and nothing in
+/// U+007F..=U+009F (DEL and the C1 controls, which terminals also obey).
+fn assert_no_control(shown: &str) {
+    for c in shown.chars() {
+        assert!(
+            c >= ' ' && !('\u{7f}'..='\u{9f}').contains(&c),
+            "{c:?} in {shown:?}"
+        );
+    }
+}
+
+/// `Display` and `Debug` of `addr` are `display` and `debug`, both free of control
+/// characters.
+fn assert_shown(addr: &SockAddr, display: &str, debug: &str) {
+    let (shown, debugged) = (addr.to_string(), format!("{addr:?}"));
+    assert_no_control(&shown);
+    assert_no_control(&debugged);
+    assert_eq!(shown, display);
+    assert_eq!(debugged, debug);
+}
+
+fn unix_bytes(path: &[u8]) -> SockAddr {
+    SockAddr::unix(OsStr::from_bytes(path)).unwrap()
+}
+
+/// A newline and a terminal escape sequence (clear screen) in a path are shown as
+/// `\xNN`, never passed through.
+#[test]
+fn unix_path_control_bytes_are_escaped() {
+    let addr = SockAddr::unix("/tmp/x\n\x1b[2J").unwrap();
+    assert_eq!(addr.as_unix_path(), Some(Path::new("/tmp/x\n\x1b[2J")));
+    assert_shown(
+        &addr,
+        r"/tmp/x\x0a\x1b[2J",
+        r#"{AF_UNIX, "/tmp/x\x0a\x1b[2J"}"#,
+    );
+    assert_shown(
+        &SockAddr::unix("/tmp/\t\r\x7f").unwrap(),
+        r"/tmp/\x09\x0d\x7f",
+        r#"{AF_UNIX, "/tmp/\x09\x0d\x7f"}"#,
+    );
+}
+
+/// A C1 control is valid UTF-8 of two bytes: U+0085 (NEL) shows as both of them,
+/// `\xc2\x85`, so it never reads like the lone byte 0x85 (not UTF-8), shown `\x85`.
+#[test]
+fn c1_controls_show_their_utf8_bytes_unlike_a_lone_byte() {
+    let nel = SockAddr::unix("/tmp/a\u{85}b").unwrap();
+    assert_shown(&nel, r"/tmp/a\xc2\x85b", r#"{AF_UNIX, "/tmp/a\xc2\x85b"}"#);
+    let lone = unix_bytes(b"/tmp/a\x85b");
+    assert_shown(&lone, r"/tmp/a\x85b", r#"{AF_UNIX, "/tmp/a\x85b"}"#);
+    assert_ne!(nel.to_string(), lone.to_string());
+
+    // CSI, the C1 form of ESC [.
+    assert_shown(
+        &SockAddr::unix("/tmp/\u{9b}2J").unwrap(),
+        r"/tmp/\xc2\x9b2J",
+        r#"{AF_UNIX, "/tmp/\xc2\x9b2J"}"#,
+    );
+}
+
+/// `\` is doubled, so a path that spells an escape (`\x41`) cannot pass for the
+/// byte it spells; `"` is escaped where the name is quoted.
+#[test]
+fn backslash_and_quote_are_escaped() {
+    assert_shown(
+        &SockAddr::unix("/tmp/a\\b").unwrap(),
+        r"/tmp/a\\b",
+        r#"{AF_UNIX, "/tmp/a\\b"}"#,
+    );
+    let spelled = SockAddr::unix(r"/tmp/\x41").unwrap();
+    assert_shown(&spelled, r"/tmp/\\x41", r#"{AF_UNIX, "/tmp/\\x41"}"#);
+    assert_ne!(
+        spelled.to_string(),
+        SockAddr::unix("/tmp/A").unwrap().to_string()
+    );
+    // Display of a path is not quoted, so `"` needs no escape there.
+    assert_shown(
+        &SockAddr::unix("/tmp/a\"b").unwrap(),
+        r#"/tmp/a"b"#,
+        r#"{AF_UNIX, "/tmp/a\"b"}"#,
+    );
+}
+
+/// Abstract names are bytes and always quoted: control bytes (a terminal title
+/// sequence here), `"`, `\` and DEL are escaped.
+#[test]
+fn abstract_name_control_bytes_are_escaped() {
+    let addr = SockAddr::abstract_name(b"\x1b]0;owned\x07x").unwrap();
+    assert_shown(
+        &addr,
+        r#"@"\x1b]0;owned\x07x""#,
+        r#"{AF_UNIX, @"\x1b]0;owned\x07x"}"#,
+    );
+    assert_shown(
+        &SockAddr::abstract_name(b"q\"\\\x7f").unwrap(),
+        r#"@"q\"\\\x7f""#,
+        r#"{AF_UNIX, @"q\"\\\x7f"}"#,
+    );
+    assert_shown(
+        &SockAddr::abstract_name("n\u{85}\u{202e}".as_bytes()).unwrap(),
+        r#"@"n\xc2\x85\xe2\x80\xae""#,
+        r#"{AF_UNIX, @"n\xc2\x85\xe2\x80\xae"}"#,
+    );
+}
+
+/// The characters that reorder or hide text show as their UTF-8 bytes: U+202E
+/// (right-to-left override) would make `/tmp/\u{202e}gpj.exe` read `/tmp/exe.jpg`.
+/// Other non-ASCII text is shown as it is.
+#[test]
+fn bidi_and_invisible_characters_are_escaped() {
+    assert_shown(
+        &SockAddr::unix("/tmp/\u{202e}gpj.exe").unwrap(),
+        r"/tmp/\xe2\x80\xaegpj.exe",
+        r#"{AF_UNIX, "/tmp/\xe2\x80\xaegpj.exe"}"#,
+    );
+    for (c, bytes) in [
+        ('\u{200b}', r"\xe2\x80\x8b"), // zero-width space
+        ('\u{200f}', r"\xe2\x80\x8f"), // right-to-left mark
+        ('\u{2028}', r"\xe2\x80\xa8"), // line separator
+        ('\u{2066}', r"\xe2\x81\xa6"), // left-to-right isolate
+        ('\u{feff}', r"\xef\xbb\xbf"), // byte-order mark
+    ] {
+        let addr = SockAddr::unix(format!("/tmp/{c}")).unwrap();
+        assert_eq!(addr.to_string(), format!("/tmp/{bytes}"), "{c:?}");
+    }
+    assert_shown(
+        &SockAddr::unix("/tmp/café-日本").unwrap(),
+        "/tmp/café-日本",
+        r#"{AF_UNIX, "/tmp/café-日本"}"#,
+    );
+}
+
+// ---------------------------------------------------------------------------------
 // Equality and hashing
 
 #[test]
@@ -493,4 +629,128 @@ fn from_bytes_unix_without_nul() {
     assert_eq!(cut.as_unix_path(), Some(Path::new("/tmp/abc")));
     let shorter = SockAddr::from_bytes(&bytes[..bytes.len() - 2]).unwrap();
     assert_eq!(shorter.as_unix_path(), Some(Path::new("/tmp/ab")));
+}
+
+/// RFC 2133's `sockaddr_in6` ends before `sin6_scope_id`: 24 bytes, which Linux
+/// still takes. It reads as IPv6 with scope id 0; 23 bytes are too few.
+#[test]
+fn inet6_rfc2133_24_byte_form() {
+    let full = SockAddr::from(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 80, 0xabcd, 5));
+    let bytes = full.as_bytes();
+    let short = SockAddr::from_bytes(&bytes[..24]).unwrap();
+    assert_eq!(short.len(), 24);
+    assert_eq!(short.family(), AF_INET6);
+    let expect = SocketAddrV6::new(Ipv6Addr::LOCALHOST, 80, 0xabcd, 0);
+    assert_eq!(short.as_socket_ipv6(), Some(expect));
+    assert_eq!(short.as_socket(), Some(SocketAddr::V6(expect)));
+    assert_eq!(SocketAddrV6::try_from(short), Ok(expect));
+    assert_eq!(short.to_string(), "[::1]:80");
+    assert_eq!(format!("{short:?}"), "{AF_INET6, [::1]:80}");
+    // Shorter than the 28-byte form, so not equal to it.
+    assert_ne!(short, full);
+
+    let cut = SockAddr::from_bytes(&bytes[..23]).unwrap();
+    assert_eq!(cut.family(), AF_INET6);
+    assert_eq!(cut.as_socket_ipv6(), None);
+    assert_eq!(cut.as_socket(), None);
+    assert_eq!(SocketAddrV6::try_from(cut), Err(Errno::EAFNOSUPPORT));
+    assert_eq!(cut.to_string(), "(AF_INET6, 23 bytes)");
+    assert_eq!(format!("{cut:?}"), "{AF_INET6, 23 bytes}");
+
+    // The kernel agrees: it binds the 24-byte form and reports the 28-byte one.
+    let any_port = SockAddr::from(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 0, 0, 0));
+    let fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    let cut_any = SockAddr::from_bytes(&any_port.as_bytes()[..23]).unwrap();
+    assert_eq!(bind(&fd, &cut_any), Err(Errno::EINVAL));
+    bind(
+        &fd,
+        &SockAddr::from_bytes(&any_port.as_bytes()[..24]).unwrap(),
+    )
+    .unwrap();
+    let local = getsockname(&fd).unwrap();
+    assert_eq!(local.len(), 28);
+    assert_eq!(
+        local.as_socket_ipv6().map(|a| *a.ip()),
+        Some(Ipv6Addr::LOCALHOST)
+    );
+    assert_ne!(port_of(&local), 0);
+}
+
+/// An address too short for its family shows the family and the byte count; under
+/// the 2 bytes of the family field, the family is `AF_UNSPEC`. "1 byte", singular.
+#[test]
+fn from_bytes_too_short_display_and_debug() {
+    let v4 = SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 9));
+    let bytes = v4.as_bytes();
+    for (n, display, debug) in [
+        (3, "(AF_INET, 3 bytes)", "{AF_INET, 3 bytes}"),
+        (2, "(AF_INET, 2 bytes)", "{AF_INET, 2 bytes}"),
+        (15, "(AF_INET, 15 bytes)", "{AF_INET, 15 bytes}"),
+        (1, "(AF_UNSPEC, 1 byte)", "{AF_UNSPEC, 1 byte}"),
+        (0, "(AF_UNSPEC, 0 bytes)", "{AF_UNSPEC, 0 bytes}"),
+    ] {
+        let addr = SockAddr::from_bytes(&bytes[..n]).unwrap();
+        assert_eq!(addr.len() as usize, n);
+        assert_eq!(addr.as_socket(), None, "{n} bytes");
+        assert_eq!(addr.to_string(), display);
+        assert_eq!(format!("{addr:?}"), debug);
+    }
+
+    // A family this crate does not name shows as its number.
+    let mut odd = [0u8; 16];
+    odd[..2].copy_from_slice(&9999u16.to_ne_bytes());
+    let addr = SockAddr::from_bytes(&odd).unwrap();
+    assert_eq!(addr.family(), AddressFamily::from_raw(9999));
+    assert_eq!(addr.to_string(), "(9999, 16 bytes)");
+    assert_eq!(format!("{addr:?}"), "{9999, 16 bytes}");
+}
+
+/// Equality and hashing look at the bytes the length covers, wherever they came
+/// from: two addresses made from separate buffers of equal bytes are equal and hash
+/// alike; one byte or one length apart, they differ.
+#[test]
+fn from_bytes_equal_bytes_are_equal_and_hash_alike() {
+    let mut first = [0u8; 40];
+    first[..2].copy_from_slice(&9999u16.to_ne_bytes());
+    for (i, b) in first.iter_mut().enumerate().skip(2) {
+        *b = i as u8;
+    }
+    let second = first;
+    let a = SockAddr::from_bytes(&first).unwrap();
+    let b = SockAddr::from_bytes(&second).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(hash_of(&a), hash_of(&b));
+    assert_eq!(a.as_bytes(), &first[..]);
+
+    let mut other = first;
+    other[39] ^= 1;
+    assert_ne!(a, SockAddr::from_bytes(&other).unwrap());
+    assert_ne!(a, SockAddr::from_bytes(&first[..39]).unwrap());
+
+    // Bytes past the length do not count: the same 16 bytes, whatever follows.
+    let v4 = SockAddr::from(SocketAddrV4::new(Ipv4Addr::new(10, 1, 2, 3), 4567));
+    let mut longer = [0xEEu8; 32];
+    longer[..16].copy_from_slice(v4.as_bytes());
+    let again = SockAddr::from_bytes(&longer[..16]).unwrap();
+    assert_eq!(again, v4);
+    assert_eq!(hash_of(&again), hash_of(&v4));
+}
+
+/// What the kernel writes (`accept`'s peer, `getsockname`, `getpeername`) equals the
+/// same address built from std's `SocketAddr`, and hashes alike.
+#[test]
+fn kernel_addresses_equal_std_built_ones() {
+    for ip in [V4, V6] {
+        let (l, local) = listener_on(family_of(&ip), &ip);
+        let client = std::net::TcpStream::connect(local.as_socket().unwrap()).unwrap();
+        let (conn, peer) = accept(&l).unwrap();
+        let client_local = SockAddr::from(client.local_addr().unwrap());
+        let client_peer = SockAddr::from(client.peer_addr().unwrap());
+        assert_eq!(peer, client_local);
+        assert_eq!(hash_of(&peer), hash_of(&client_local));
+        assert_eq!(getpeername(&conn).unwrap(), client_local);
+        assert_eq!(getsockname(&conn).unwrap(), client_peer);
+        assert_eq!(hash_of(&getsockname(&l).unwrap()), hash_of(&client_peer));
+        assert_eq!(local, client_peer);
+    }
 }

@@ -770,6 +770,352 @@ fn raw_set_with_a_short_value() {
     assert_eq!(getsockopt(&fd, IPPROTO_IP, IP_TTL), Ok(9));
 }
 
+/// Setting: an int option takes no less than an int at the socket and TCP levels
+/// (an empty or one-byte value is `EINVAL`), and at the IP level a single byte but
+/// not an empty value. A name option takes the empty value: `SO_BINDTODEVICE` reads
+/// it as "unbind" (which needs `CAP_NET_RAW` on a bound socket), `TCP_CONGESTION`
+/// refuses it with `EINVAL`.
+#[test]
+fn raw_set_with_empty_and_one_byte_values() {
+    let fd = tcp_socket(V4);
+    // SAFETY (each call below): int or name options, which the kernel reads only up
+    // to the length given and follows nothing in.
+    for (level, name) in [
+        (SOL_SOCKET, SO_KEEPALIVE.as_raw()),
+        (SOL_SOCKET, SO_REUSEADDR.as_raw()),
+        (SOL_TCP, TCP_NODELAY.as_raw()),
+        (SOL_TCP, TCP_KEEPCNT.as_raw()),
+    ] {
+        for value in [&[][..], &[1][..]] {
+            assert_eq!(
+                unsafe { setsockopt_raw(&fd, level, name, value) },
+                Err(Errno::EINVAL),
+                "{level:?} {name} {value:?}"
+            );
+        }
+    }
+    assert_eq!(getsockopt(&fd, SOL_TCP, TCP_NODELAY), Ok(0));
+    assert_eq!(
+        unsafe { setsockopt_raw(&fd, SOL_IP, IP_TTL.as_raw(), &[]) },
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        unsafe { setsockopt_raw(&fd, SOL_IP, IP_TTL.as_raw(), &[33]) },
+        Ok(())
+    );
+    assert_eq!(getsockopt(&fd, SOL_IP, IP_TTL), Ok(33));
+
+    let unbind = || unsafe { setsockopt_raw(&fd, SOL_SOCKET, SO_BINDTODEVICE.as_raw(), &[]) };
+    assert_eq!(unbind(), Ok(()), "unbinding an unbound socket");
+    setsockopt(&fd, SOL_SOCKET, SO_BINDTODEVICE, b"lo").unwrap();
+    // Changing a binding needs CAP_NET_RAW: without it, EPERM (and not root).
+    // SAFETY: geteuid takes nothing and cannot fail.
+    match unbind() {
+        Err(e) if e == Errno::EPERM && unsafe { libc::geteuid() } != 0 => {}
+        ret => {
+            assert_eq!(ret, Ok(()));
+            assert!(getsockopt(&fd, SOL_SOCKET, SO_BINDTODEVICE)
+                .unwrap()
+                .is_empty());
+        }
+    }
+    assert_eq!(
+        unsafe { setsockopt_raw(&fd, SOL_TCP, TCP_CONGESTION.as_raw(), &[]) },
+        Err(Errno::EINVAL)
+    );
+}
+
+/// An empty buffer: the options succeed and report 0 (nothing written), except
+/// `SO_BINDTODEVICE` on a bound socket, which refuses any buffer shorter than
+/// `IFNAMSIZ` (16) with `EINVAL`. Unbound, it reports 0 whatever the buffer.
+#[test]
+fn raw_get_with_an_empty_buffer() {
+    let fd = tcp_socket(V4);
+    // SAFETY (each call below): int and name options, which the kernel writes only
+    // up to the length given.
+    for (level, name) in [
+        (SOL_SOCKET, SO_TYPE.as_raw()),
+        (SOL_SOCKET, SO_LINGER.as_raw()),
+        (SOL_SOCKET, SO_BINDTODEVICE.as_raw()),
+        (SOL_TCP, TCP_NODELAY.as_raw()),
+        (SOL_TCP, TCP_CONGESTION.as_raw()),
+        (SOL_IP, IP_TTL.as_raw()),
+    ] {
+        assert_eq!(
+            unsafe { getsockopt_raw(&fd, level, name, &mut []) },
+            Ok(0),
+            "{level:?} {name}"
+        );
+    }
+    let bindtodevice = SO_BINDTODEVICE.as_raw();
+    let mut buf = [0xAAu8; 16];
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, bindtodevice, &mut buf[..1]) },
+        Ok(0)
+    );
+    setsockopt(&fd, SOL_SOCKET, SO_BINDTODEVICE, b"lo").unwrap();
+    for short in [0, 1, 15] {
+        assert_eq!(
+            unsafe { getsockopt_raw(&fd, SOL_SOCKET, bindtodevice, &mut buf[..short]) },
+            Err(Errno::EINVAL),
+            "{short} bytes"
+        );
+    }
+    assert_eq!(buf, [0xAA; 16]);
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, bindtodevice, &mut buf) },
+        Ok(3)
+    );
+    assert_eq!(buf[..4], *b"lo\0\xAA");
+}
+
+/// The ordinary case: the kernel reports what it wrote, and `getsockopt_raw` passes
+/// that on unchanged. `TCP_CONGESTION` writes and reports `min(len, 16)`, NULs
+/// included; `SO_BINDTODEVICE` the name and its NUL.
+#[test]
+fn raw_get_reports_what_the_kernel_wrote() {
+    let fd = tcp_socket(V4);
+    setsockopt(&fd, SOL_TCP, TCP_CONGESTION, b"reno").unwrap();
+    let name = TCP_CONGESTION.as_raw();
+    // SAFETY (each call below): name options, which the kernel writes only up to the
+    // length given.
+    let mut buf = [0xAAu8; 24];
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_TCP, name, &mut buf[..4]) },
+        Ok(4)
+    );
+    assert_eq!(buf[..5], *b"reno\xAA");
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_TCP, name, &mut buf[..2]) },
+        Ok(2)
+    );
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_TCP, name, &mut buf) },
+        Ok(16)
+    );
+    assert_eq!(buf[..16], *b"reno\0\0\0\0\0\0\0\0\0\0\0\0");
+    assert_eq!(buf[16..], [0xAA; 8]);
+
+    setsockopt(&fd, SOL_SOCKET, SO_BINDTODEVICE, b"lo").unwrap();
+    let mut buf = [0xAAu8; 20];
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, SO_BINDTODEVICE.as_raw(), &mut buf) },
+        Ok(3)
+    );
+    assert_eq!(buf[..4], *b"lo\0\xAA");
+}
+
+const SOL_NETLINK: c_int = 270;
+const NETLINK_ADD_MEMBERSHIP: c_int = 1;
+const NETLINK_LIST_MEMBERSHIPS: c_int = 9;
+const RTNLGRP_LINK: c_int = 1;
+const RTNLGRP_IPV4_IFADDR: c_int = 5;
+
+/// An option that reports more than the buffer it wrote: netlink's
+/// `NETLINK_LIST_MEMBERSHIPS` fills as many 32-bit words of the group bitmap as fit
+/// and reports the bitmap's whole size. `getsockopt_raw` returns that size, larger
+/// than the buffer, as C sees it.
+#[test]
+fn raw_get_reports_a_length_longer_than_the_buffer() {
+    let nl = socket(
+        AddressFamily::from_raw(libc::AF_NETLINK),
+        SOCK_RAW | SOCK_CLOEXEC,
+        0, // NETLINK_ROUTE
+    )
+    .unwrap();
+    let mut buf = [0xAAu8; 4];
+    // SAFETY (each call below): the membership bitmap is plain bytes, written only
+    // in whole words that fit the length given; the set takes an int.
+    assert_eq!(
+        unsafe { getsockopt_raw(&nl, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, &mut buf) },
+        Ok(0),
+        "no group joined yet"
+    );
+    assert_eq!(buf, [0xAA; 4]);
+    for group in [RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR] {
+        unsafe {
+            setsockopt_raw(
+                &nl,
+                SOL_NETLINK,
+                NETLINK_ADD_MEMBERSHIP,
+                &group.to_ne_bytes(),
+            )
+        }
+        .unwrap();
+    }
+    let bits = (1u32 << (RTNLGRP_LINK - 1) | 1u32 << (RTNLGRP_IPV4_IFADDR - 1)).to_ne_bytes();
+
+    let reported =
+        unsafe { getsockopt_raw(&nl, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, &mut buf) }.unwrap();
+    assert!(
+        reported > buf.len() && reported % 4 == 0 && reported <= 64,
+        "reported {reported}"
+    );
+    assert_eq!(buf, bits);
+
+    // With room for all of it, the same length, and zeros after the first word.
+    let mut big = [0xAAu8; 64];
+    assert_eq!(
+        unsafe { getsockopt_raw(&nl, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, &mut big) },
+        Ok(reported)
+    );
+    assert_eq!(big[..4], bits);
+    assert!(big[4..reported].iter().all(|&b| b == 0), "{big:?}");
+    assert!(big[reported..].iter().all(|&b| b == 0xAA), "{big:?}");
+}
+
+/// `SO_GET_FILTER` (the number of `SO_ATTACH_FILTER`) counts in 8-byte BPF
+/// instructions, not bytes: an empty buffer asks for the count, which the kernel
+/// reports without writing anything; a buffer with room for the program gets it and
+/// the count again. (A buffer of 2..=15 bytes would make the kernel write all 16
+/// bytes: one reason the raw form is `unsafe`.)
+#[test]
+fn raw_get_filter_reports_a_count_of_instructions() {
+    const BPF_RET_K: u16 = 0x06;
+    let program = [
+        libc::sock_filter {
+            code: BPF_RET_K,
+            jt: 0,
+            jf: 0,
+            k: u32::MAX,
+        },
+        libc::sock_filter {
+            code: BPF_RET_K,
+            jt: 0,
+            jf: 0,
+            k: 0x1234_5678,
+        },
+    ];
+    let mut fprog = [0u8; std::mem::size_of::<libc::sock_fprog>()];
+    let len_at = std::mem::offset_of!(libc::sock_fprog, len);
+    let ptr_at = std::mem::offset_of!(libc::sock_fprog, filter);
+    fprog[len_at..len_at + 2].copy_from_slice(&(program.len() as u16).to_ne_bytes());
+    fprog[ptr_at..ptr_at + std::mem::size_of::<usize>()]
+        .copy_from_slice(&(program.as_ptr() as usize).to_ne_bytes());
+
+    let fd = udp_socket(V4);
+    let so_attach_filter = libc::SO_ATTACH_FILTER;
+    // SAFETY: `fprog` is a `sock_fprog` whose `filter` points to `program`'s two
+    // instructions, which the kernel reads (and copies) during the call.
+    unsafe { setsockopt_raw(&fd, SOL_SOCKET, so_attach_filter, &fprog) }.unwrap();
+
+    let mut buf = [0xAAu8; 16];
+    // SAFETY: an optlen of 0 only asks for the count: the kernel writes nothing.
+    let count = unsafe { getsockopt_raw(&fd, SOL_SOCKET, so_attach_filter, &mut buf[..0]) };
+    assert_eq!(count, Ok(2));
+    // SAFETY: 1 is fewer instructions than the program has: `EINVAL`, nothing written.
+    let short = unsafe { getsockopt_raw(&fd, SOL_SOCKET, so_attach_filter, &mut buf[..1]) };
+    assert_eq!(short, Err(Errno::EINVAL));
+    assert_eq!(buf, [0xAA; 16]);
+    // SAFETY: the kernel writes 8 bytes per instruction, 16 in all: exactly `buf`.
+    let whole = unsafe { getsockopt_raw(&fd, SOL_SOCKET, so_attach_filter, &mut buf) };
+    assert_eq!(whole, Ok(2));
+    let mut expect = Vec::new();
+    for insn in &program {
+        expect.extend_from_slice(&insn.code.to_ne_bytes());
+        expect.extend_from_slice(&[insn.jt, insn.jf]);
+        expect.extend_from_slice(&insn.k.to_ne_bytes());
+    }
+    assert_eq!(buf[..], expect[..]);
+}
+
+/// Anonymous memory that the kernel backs only where it is touched: a slice longer
+/// than `c_int::MAX` costs address space, not memory.
+struct Reserved {
+    ptr: *mut u8,
+    len: usize,
+}
+
+impl Reserved {
+    fn new(len: usize) -> Option<Reserved> {
+        // SAFETY: a fresh private anonymous mapping; nothing else is affected.
+        let ptr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        if ptr == libc::MAP_FAILED {
+            println!("skipped: mmap of {len} bytes: {}", Errno::last());
+            return None;
+        }
+        Some(Reserved {
+            ptr: ptr.cast(),
+            len,
+        })
+    }
+
+    fn bytes(&mut self) -> &mut [u8] {
+        // SAFETY: the mapping is `len` readable and writable bytes, zero-filled on
+        // first touch, and owned by `self` for the borrow's lifetime.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+}
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        // SAFETY: the mapping made in `new`, unmapped once.
+        unsafe { libc::munmap(self.ptr.cast(), self.len) };
+    }
+}
+
+/// Lengths at the `c_int::MAX` edge, over reserved (untouched) memory. The kernel
+/// takes `optlen` as an `int`. `setsockopt_raw` passes a value of exactly
+/// `c_int::MAX` bytes (an int option reads its first 4) and refuses one byte more
+/// with `EINVAL` before any call: on a non-socket the kernel would say `ENOTSOCK`.
+/// `getsockopt_raw` offers a longer buffer as `c_int::MAX` bytes; without that cap the
+/// kernel would see a negative length and answer `EINVAL`.
+#[test]
+fn raw_lengths_beyond_c_int_max() {
+    let max = c_int::MAX as usize;
+    let Some(mut mem) = Reserved::new(max + 1 + 4096) else {
+        return;
+    };
+    let fd = tcp_socket(V4);
+    let file = not_a_socket();
+    let keepalive = SO_KEEPALIVE.as_raw();
+    let bytes = mem.bytes();
+    bytes[..4].copy_from_slice(&1i32.to_ne_bytes());
+
+    // SAFETY (each call below): SO_KEEPALIVE is an int option: the kernel reads or
+    // writes only its first 4 bytes, and follows nothing.
+    assert_eq!(
+        unsafe { setsockopt_raw(&fd, SOL_SOCKET, keepalive, &bytes[..max]) },
+        Ok(())
+    );
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(1));
+    assert_eq!(
+        unsafe { setsockopt_raw(&file, SOL_SOCKET, keepalive, &bytes[..max]) },
+        Err(Errno::ENOTSOCK)
+    );
+    assert_eq!(
+        unsafe { setsockopt_raw(&file, SOL_SOCKET, keepalive, &bytes[..max + 1]) },
+        Err(Errno::EINVAL)
+    );
+    assert_eq!(
+        unsafe { setsockopt_raw(&fd, SOL_SOCKET, keepalive, &bytes[..max + 1]) },
+        Err(Errno::EINVAL)
+    );
+
+    setsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE, &0).unwrap();
+    bytes[..8].fill(0xAA);
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, keepalive, &mut bytes[..max + 1]) },
+        Ok(4)
+    );
+    assert_eq!(bytes[..8], [0, 0, 0, 0, 0xAA, 0xAA, 0xAA, 0xAA]);
+    setsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE, &1).unwrap();
+    assert_eq!(
+        unsafe { getsockopt_raw(&fd, SOL_SOCKET, keepalive, &mut bytes[..]) },
+        Ok(4)
+    );
+    assert_eq!(bytes[..4], 1i32.to_ne_bytes());
+}
+
 #[test]
 fn unknown_option_is_enoprotoopt() {
     let fd = tcp_socket(V4);
@@ -805,6 +1151,32 @@ fn protocol_converts_to_level() {
     assert_eq!(format!("{:?}", Level::from(IPPROTO_TCP)), "SOL_TCP");
     assert_eq!(format!("{SOL_SOCKET:?}"), "SOL_SOCKET");
     assert_eq!(SOL_SOCKET.as_raw(), libc::SOL_SOCKET);
+}
+
+/// A plain `c_int` is a level too, as C passes `SOL_SOCKET` or a number; the
+/// conversion keeps the number, named or not.
+#[test]
+fn plain_integer_converts_to_level() {
+    let fd = tcp_socket(V4);
+    setsockopt(&fd, libc::SOL_SOCKET, SO_KEEPALIVE, &1).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(1));
+    assert_eq!(getsockopt(&fd, libc::SOL_SOCKET, SO_KEEPALIVE), Ok(1));
+    setsockopt(&fd, libc::IPPROTO_TCP, TCP_NODELAY, &1).unwrap();
+    assert_eq!(getsockopt(&fd, 6, TCP_NODELAY), Ok(1));
+    setsockopt(&fd, 6, TCP_NODELAY, &0).unwrap();
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_NODELAY), Ok(0));
+
+    assert_eq!(Level::from(libc::SOL_SOCKET), SOL_SOCKET);
+    assert_eq!(Level::from(libc::IPPROTO_TCP), SOL_TCP);
+    assert_eq!(Level::from(libc::IPPROTO_IPV6), SOL_IPV6);
+    assert_eq!(Level::from(libc::SOL_PACKET).as_raw(), 263);
+    assert_eq!(format!("{:?}", Level::from(libc::SOL_SOCKET)), "SOL_SOCKET");
+
+    // A level the socket does not have is the kernel's to refuse.
+    assert_eq!(
+        setsockopt(&fd, libc::SOL_PACKET, SO_KEEPALIVE, &1),
+        Err(Errno::ENOPROTOOPT)
+    );
 }
 
 #[test]

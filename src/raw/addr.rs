@@ -16,9 +16,13 @@ pub(crate) const STORAGE_LEN: socklen_t = mem::size_of::<sys::sockaddr_storage>(
 /// `len <= STORAGE_LEN`, and the first `len` bytes of `bytes` are initialised. The
 /// bytes beyond `len` may be uninitialised and are never read, so the kernel's
 /// `accept`, `getsockname` and `getpeername` fill an unzeroed storage, as in C.
+///
+/// The one place the invariant is broken is inside those raw calls, between the
+/// kernel's write and the cut of the length it reported; there the storage is seen
+/// only through [`Filled`], which cuts the length itself.
 #[derive(Clone, Copy)]
 pub(crate) struct Storage {
-    bytes: MaybeUninit<sys::sockaddr_storage>,
+    pub(super) bytes: MaybeUninit<sys::sockaddr_storage>,
     pub(super) len: socklen_t,
 }
 
@@ -43,7 +47,7 @@ const fn fits<T>() -> bool {
 impl Storage {
     /// No address: length 0, every byte uninitialised.
     #[inline]
-    pub(crate) const fn empty() -> Storage {
+    const fn empty() -> Storage {
         Storage {
             bytes: MaybeUninit::uninit(),
             len: 0,
@@ -93,8 +97,8 @@ impl Storage {
     /// The bytes the length covers: what the kernel reads or wrote.
     #[inline]
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        // SAFETY: by the invariant, the first `len` bytes are initialised and within
-        // the storage; `u8` has no alignment needs.
+        // SAFETY: by the invariant, the first `len <= STORAGE_LEN` bytes are
+        // initialised and within the storage; `u8` has no alignment needs.
         unsafe { core::slice::from_raw_parts(self.bytes.as_ptr().cast::<u8>(), self.len as usize) }
     }
 
@@ -108,12 +112,6 @@ impl Storage {
     #[inline]
     pub(crate) fn as_ptr(&self) -> *const sys::sockaddr {
         self.bytes.as_ptr().cast()
-    }
-
-    /// `(struct sockaddr *)&storage`, for the calls that let the kernel write one.
-    #[inline]
-    pub(super) fn as_mut_ptr(&mut self) -> *mut sys::sockaddr {
-        self.bytes.as_mut_ptr().cast()
     }
 
     /// The storage seen as `T`: the bytes the length covers, then zeros up to
@@ -135,5 +133,20 @@ impl Storage {
             );
         }
         value
+    }
+}
+
+/// A storage the kernel has just written, with the length it reported, which may
+/// exceed the storage: what the trace sees of it before the call returns.
+#[derive(Clone, Copy)]
+pub(crate) struct Filled<'a>(pub(super) &'a Storage);
+
+impl Filled<'_> {
+    /// The address, its length cut to the storage (the kernel wrote only what fits).
+    pub(crate) fn get(self) -> Storage {
+        Storage {
+            bytes: self.0.bytes,
+            len: self.0.len.min(STORAGE_LEN),
+        }
     }
 }

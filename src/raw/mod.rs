@@ -22,7 +22,7 @@ mod io;
 mod socket;
 mod sockopt;
 
-pub(crate) use self::addr::Storage;
+pub(crate) use self::addr::{Filled, Storage};
 #[cfg(feature = "trace")]
 pub(crate) use self::env::getenv_with;
 pub(crate) use self::errno::strerror;

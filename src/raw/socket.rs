@@ -1,8 +1,9 @@
 //! The calls that make, name, connect and end sockets.
 
+use core::mem::MaybeUninit;
 use std::os::fd::{AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 
-use super::addr::{Storage, STORAGE_LEN};
+use super::addr::{Filled, Storage, STORAGE_LEN};
 use super::{cvt, owned};
 use crate::sys::{self, c_int, socklen_t};
 use crate::Result;
@@ -34,40 +35,76 @@ pub(crate) fn listen(fd: BorrowedFd<'_>, backlog: c_int) -> Result<()> {
     cvt(unsafe { sys::listen(fd.as_raw_fd(), backlog) }).map(drop)
 }
 
-/// Runs `call(storage, &len)` for a call that lets the kernel write an address, with
-/// `len` the whole storage; on success the storage's length becomes what the kernel
-/// reported, cut to the storage (a truncated address reports its full length, but
-/// the kernel wrote only what fits).
+/// Runs `call(storage, &len)` for a call that lets the kernel write an address into
+/// an uninitialised storage, with `len` the whole storage, as C does; on success the
+/// address is the storage with the length the kernel reported, cut to the storage (a
+/// truncated address reports its full length, but the kernel wrote only what fits).
+///
+/// `after` sees the result and the storage where the kernel wrote it, before the
+/// storage is moved out and before the length is cut (it cuts it itself, through
+/// [`Filled`]): the trace reads it there, so that neither the copy nor the cut is on
+/// the call's path when the trace is off and the address is not used.
 #[inline(always)]
 fn fill(
-    storage: &mut Storage,
     call: impl FnOnce(*mut sys::sockaddr, *mut socklen_t) -> c_int,
-) -> Result<c_int> {
-    let mut len = STORAGE_LEN;
-    let ret = cvt(call(storage.as_mut_ptr(), &mut len))?;
-    // The kernel wrote `min(len in, len out)` bytes: the first `len` (after the cut)
-    // are initialised, which is `Storage`'s invariant.
-    storage.len = len.min(STORAGE_LEN);
-    Ok(ret)
+    after: impl FnOnce(Result<c_int>, Filled<'_>),
+) -> Result<(c_int, Storage)> {
+    // `len` is the storage's size while the kernel writes (C's `len = sizeof ss`), so
+    // `Storage`'s invariant does not hold until the length is cut below; until then
+    // the storage is seen only through `Filled`. (Built with a non-zero `len`, the
+    // value is also not a constant that the compiler would write out as zeroes.)
+    let mut storage = Storage {
+        bytes: MaybeUninit::uninit(),
+        len: STORAGE_LEN,
+    };
+    let ret = call(storage.bytes.as_mut_ptr().cast(), &mut storage.len);
+    match cvt(ret) {
+        Ok(ret) => {
+            after(Ok(ret), Filled(&storage));
+            // The kernel wrote `min(len in, len out)` bytes and reported `len out`:
+            // cut to the storage, the first `len` are initialised.
+            storage.len = storage.len.min(STORAGE_LEN);
+            Ok((ret, storage))
+        }
+        Err(e) => {
+            storage.len = 0;
+            after(Err(e), Filled(&storage));
+            Err(e)
+        }
+    }
 }
 
-#[inline]
-pub(crate) fn accept(fd: BorrowedFd<'_>, peer: &mut Storage) -> Result<OwnedFd> {
-    let new = fill(peer, |addr, len| {
-        // SAFETY: `addr` is writable for `*len` bytes and `len` is a writable socklen_t.
-        unsafe { sys::accept(fd.as_raw_fd(), addr, len) }
-    })?;
-    Ok(owned(new))
+#[inline(always)]
+pub(crate) fn accept(
+    fd: BorrowedFd<'_>,
+    after: impl FnOnce(Result<c_int>, Filled<'_>),
+) -> Result<(OwnedFd, Storage)> {
+    let (new, peer) = fill(
+        |addr, len| {
+            // SAFETY: `addr` is writable for `*len` bytes and `len` is a writable
+            // socklen_t.
+            unsafe { sys::accept(fd.as_raw_fd(), addr, len) }
+        },
+        after,
+    )?;
+    Ok((owned(new), peer))
 }
 
 #[cfg(have_accept4)]
-#[inline]
-pub(crate) fn accept4(fd: BorrowedFd<'_>, peer: &mut Storage, flags: c_int) -> Result<OwnedFd> {
-    let new = fill(peer, |addr, len| {
-        // SAFETY: as in `accept`.
-        unsafe { sys::accept4(fd.as_raw_fd(), addr, len, flags) }
-    })?;
-    Ok(owned(new))
+#[inline(always)]
+pub(crate) fn accept4(
+    fd: BorrowedFd<'_>,
+    flags: c_int,
+    after: impl FnOnce(Result<c_int>, Filled<'_>),
+) -> Result<(OwnedFd, Storage)> {
+    let (new, peer) = fill(
+        |addr, len| {
+            // SAFETY: as in `accept`.
+            unsafe { sys::accept4(fd.as_raw_fd(), addr, len, flags) }
+        },
+        after,
+    )?;
+    Ok((owned(new), peer))
 }
 
 #[inline]
@@ -83,12 +120,16 @@ pub(crate) fn shutdown(fd: BorrowedFd<'_>, how: c_int) -> Result<()> {
 }
 
 /// `close(2)` on a descriptor the caller gives up; it is released even on error.
+///
+/// Returns C's value (`0` or `-1` with `errno` set), for the caller to convert with
+/// [`cvt`](super::cvt) after tracing it: converting first would leave the result
+/// for the compiler to test twice.
 #[inline]
-pub(crate) fn close(fd: OwnedFd) -> Result<()> {
+pub(crate) fn close(fd: OwnedFd) -> c_int {
     let raw = fd.into_raw_fd();
     // SAFETY: `raw` came from an `OwnedFd` that gave up ownership, so this is the one
     // close of it.
-    cvt(unsafe { sys::close(raw) }).map(drop)
+    unsafe { sys::close(raw) }
 }
 
 /// `close(2)` for `Drop for Socket`, which owns `fd` and never uses it again: the C
@@ -103,20 +144,33 @@ pub(crate) unsafe fn close_on_drop(fd: RawFd) -> c_int {
     unsafe { sys::close(fd) }
 }
 
-#[inline]
-pub(crate) fn getsockname(fd: BorrowedFd<'_>, addr: &mut Storage) -> Result<()> {
-    fill(addr, |sa, len| {
-        // SAFETY: `sa` is writable for `*len` bytes and `len` is a writable socklen_t.
-        unsafe { sys::getsockname(fd.as_raw_fd(), sa, len) }
-    })
-    .map(drop)
+#[inline(always)]
+pub(crate) fn getsockname(
+    fd: BorrowedFd<'_>,
+    after: impl FnOnce(Result<c_int>, Filled<'_>),
+) -> Result<Storage> {
+    fill(
+        |sa, len| {
+            // SAFETY: `sa` is writable for `*len` bytes and `len` is a writable
+            // socklen_t.
+            unsafe { sys::getsockname(fd.as_raw_fd(), sa, len) }
+        },
+        after,
+    )
+    .map(|(_, addr)| addr)
 }
 
-#[inline]
-pub(crate) fn getpeername(fd: BorrowedFd<'_>, addr: &mut Storage) -> Result<()> {
-    fill(addr, |sa, len| {
-        // SAFETY: as in `getsockname`.
-        unsafe { sys::getpeername(fd.as_raw_fd(), sa, len) }
-    })
-    .map(drop)
+#[inline(always)]
+pub(crate) fn getpeername(
+    fd: BorrowedFd<'_>,
+    after: impl FnOnce(Result<c_int>, Filled<'_>),
+) -> Result<Storage> {
+    fill(
+        |sa, len| {
+            // SAFETY: as in `getsockname`.
+            unsafe { sys::getpeername(fd.as_raw_fd(), sa, len) }
+        },
+        after,
+    )
+    .map(|(_, addr)| addr)
 }

@@ -11,12 +11,15 @@
 //! - `udp`: the same on two connected UDP sockets on 127.0.0.1.
 //! - `accept`: `socket`, `connect` to a listener on 127.0.0.1, `accept4`, then close
 //!   both: the client with an explicit close, the accepted socket by drop (C: `close`).
+//!   The peer address is not used, as in a C server that does not look at it (the
+//!   kernel still writes it into the storage both sides pass).
+//! - `accept_peer`: the same, and the peer address is used (`black_box(&peer)` on
+//!   each side), as in a server that logs it.
 //!
 //! Both sides check every call the way their language does: C tests `< 0`, Rust
 //! matches the `Result`; either way a failure panics (in a cold function, shared by
-//! both sides in shape). Both sides use the peer address `accept4` returns, which is
-//! why C passes a `sockaddr_storage` at all (`black_box(&peer)` on each side). Every
-//! set-up uses its own side's calls, so the `libc` variant is a pure C twin.
+//! both sides in shape). Every set-up uses its own side's calls, so the `libc` variant
+//! is a pure C twin.
 //!
 //! Loopback only, ports chosen by the kernel (port 0, read back with `getsockname`),
 //! and every loop is bounded by `iterations`.
@@ -24,7 +27,7 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: icount <pair|udp|accept> <sockapi|libc> <iterations>";
+const USAGE: &str = "usage: icount <pair|udp|accept|accept_peer> <sockapi|libc> <iterations>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,8 +47,10 @@ fn main() -> ExitCode {
         ("pair", "libc") => with_libc::pair(n),
         ("udp", "sockapi") => with_sockapi::udp(n),
         ("udp", "libc") => with_libc::udp(n),
-        ("accept", "sockapi") => with_sockapi::accept(n),
-        ("accept", "libc") => with_libc::accept(n),
+        ("accept", "sockapi") => with_sockapi::accept::<false>(n),
+        ("accept", "libc") => with_libc::accept::<false>(n),
+        ("accept_peer", "sockapi") => with_sockapi::accept::<true>(n),
+        ("accept_peer", "libc") => with_libc::accept::<true>(n),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -123,7 +128,7 @@ mod with_sockapi {
         }
     }
 
-    pub fn accept(n: u64) {
+    pub fn accept<const USE_PEER: bool>(n: u64) {
         let listener = ok("socket", socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
         ok("bind", bind(&listener, &loopback_any_port()));
         ok("listen", listen(&listener, SOMAXCONN));
@@ -141,7 +146,9 @@ mod with_sockapi {
                 Ok(accepted) => accepted,
                 Err(e) => fail("accept4", e),
             };
-            black_box(&peer);
+            if USE_PEER {
+                black_box(&peer);
+            }
             match close(c) {
                 Ok(_) => {}
                 Err(e) => fail("close", e),
@@ -246,7 +253,7 @@ mod with_libc {
         }
     }
 
-    pub fn accept(n: u64) {
+    pub fn accept<const USE_PEER: bool>(n: u64) {
         let (listener, addr) = bound_socket(libc::SOCK_STREAM);
         // SAFETY: integers only.
         if unsafe { libc::listen(listener, libc::SOMAXCONN) } < 0 {
@@ -278,7 +285,9 @@ mod with_libc {
             if s < 0 {
                 fail("accept4");
             }
-            black_box(&peer);
+            if USE_PEER {
+                black_box(&peer);
+            }
             // SAFETY: `c` is ours and closed once.
             if unsafe { libc::close(c) } < 0 {
                 fail("close");
