@@ -1036,3 +1036,13 @@ fn echo_1mib_unix() {
     assert_eq!(server.join().unwrap(), MIB);
     assert!(echoed == data, "echoed bytes differ");
 }
+
+/// `printf("fd %d\n", fd)` ports as `println!("fd {fd}")`: `Display` is the number.
+#[test]
+fn socket_displays_as_its_descriptor_number() {
+    let fd = tcp_socket(V4);
+    let raw = std::os::fd::AsRawFd::as_raw_fd(&fd);
+    assert_eq!(format!("fd {fd}"), format!("fd {raw}"));
+    assert_eq!(format!("{fd:>5}"), format!("{raw:>5}"));
+    assert_eq!(format!("{fd:?}"), format!("Socket {{ fd: {raw} }}"));
+}

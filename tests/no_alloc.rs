@@ -238,6 +238,38 @@ fn round(checks: &mut Checks, refusing: &SockAddr) {
     checks.call("drop (close)", || drop(listener));
 }
 
+/// Points fd 2 at /dev/null until dropped, then puts the old stderr back.
+#[cfg(feature = "trace")]
+struct StderrToDevNull(std::os::fd::OwnedFd);
+
+#[cfg(feature = "trace")]
+impl StderrToDevNull {
+    fn new() -> StderrToDevNull {
+        use std::os::fd::{AsRawFd, FromRawFd};
+        let null = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/null")
+            .expect("/dev/null");
+        // SAFETY: `dup` and `dup2` take integers; the saved descriptor is new and owned
+        // here, and fd 2 stays open throughout (dup2 replaces it atomically).
+        unsafe {
+            let saved = libc::dup(2);
+            assert!(saved >= 0, "dup(2)");
+            assert!(libc::dup2(null.as_raw_fd(), 2) == 2, "dup2");
+            StderrToDevNull(std::os::fd::OwnedFd::from_raw_fd(saved))
+        }
+    }
+}
+
+#[cfg(feature = "trace")]
+impl Drop for StderrToDevNull {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: integers only; `self.0` is open until after the call.
+        unsafe { libc::dup2(self.0.as_raw_fd(), 2) };
+    }
+}
+
 fn main() {
     // The default state is under test: the trace compiled in, off at run time.
     if std::env::var_os("SOCKAPI_TRACE").is_some() {
@@ -277,6 +309,8 @@ fn main() {
     // With the trace on, the line is formatted on the stack (the errno text too).
     #[cfg(feature = "trace")]
     {
+        // The lines go to /dev/null for the while: they are measured, not shown.
+        let quiet = StderrToDevNull::new();
         trace::enable();
         let fd = checks.call("socket (trace on)", || {
             socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket")
@@ -292,6 +326,7 @@ fn main() {
         let r = checks.call("close (trace on)", || close(fd));
         assert_eq!(r, Ok(()));
         trace::disable();
+        drop(quiet);
     }
 
     let mut passed = 0;

@@ -115,6 +115,10 @@ fn types_and_fields_match_c() {
         size_t,
         ssize_t,
     ];
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    table.extend(layouts![ucred]);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    table.extend(fields![ucred { pid, uid, gid }]);
     table.extend(signedness![
         socklen_t,
         sa_family_t,
@@ -180,6 +184,13 @@ fn constants_match_c() {
         .extend(consts!["const", sockapi_sys; TCP_KEEPCNT, TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY]);
     #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
     table.extend(consts!["const", sockapi_sys; TCP_KEEPIDLE]);
+    table.extend(consts!["const", sockapi_sys; SO_DEBUG]);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    table.extend(consts!["const", sockapi_sys;
+        SO_ATTACH_FILTER, SO_BINDTODEVICE, SO_BUSY_POLL, SO_DETACH_FILTER, SO_DOMAIN, SO_INCOMING_CPU, SO_MARK, SO_NO_CHECK, SO_PASSCRED, SO_PEERCRED, SO_PRIORITY, SO_PROTOCOL, SO_TIMESTAMP,
+        IPV6_RECVERR, IP_ADD_MEMBERSHIP, IP_ADD_SOURCE_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_FREEBIND, IP_MSFILTER, IP_MTU, IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_PMTUDISC_DONT, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, IP_RECVERR, IP_TRANSPARENT, MCAST_MSFILTER,
+        TCP_CONGESTION, TCP_CORK, TCP_DEFER_ACCEPT, TCP_FASTOPEN, TCP_INFO, TCP_NOTSENT_LOWAT, TCP_QUICKACK, TCP_SYNCNT, TCP_USER_TIMEOUT, TCP_ZEROCOPY_RECEIVE,
+    ]);
     // <fcntl.h>
     table.extend(consts!["const", sockapi_sys;
         FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL,

@@ -15,6 +15,7 @@
  * one of them on a platform where Rust exports it fails to compile here instead of
  * going unchecked.
  */
+#define _GNU_SOURCE /* struct ucred */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -56,6 +57,9 @@ static void types(void) {
     LAYOUT("sockaddr_storage", struct sockaddr_storage);
     LAYOUT("linger", struct linger);
     LAYOUT("timeval", struct timeval);
+#if defined(__linux__)
+    LAYOUT("ucred", struct ucred);
+#endif
     LAYOUT("in_addr", struct in_addr);
     LAYOUT("in6_addr", struct in6_addr);
 
@@ -106,6 +110,12 @@ static void fields(void) {
 
     FIELD("timeval", struct timeval, tv_sec);
     FIELD("timeval", struct timeval, tv_usec);
+
+#if defined(__linux__)
+    FIELD("ucred", struct ucred, pid);
+    FIELD("ucred", struct ucred, uid);
+    FIELD("ucred", struct ucred, gid);
+#endif
 
     FIELD("in_addr", struct in_addr, s_addr);
     FIELD("in6_addr", struct in6_addr, s6_addr);
@@ -186,6 +196,49 @@ static void constants(void) {
     /* lib.rs: any(linux, android, freebsd) */
 #if defined(__linux__) || defined(__FreeBSD__)
     CONST(TCP_KEEPIDLE);
+#endif
+
+    /* lib.rs: any(linux, android): Linux's own options, and SO_DEBUG everywhere. */
+    CONST(SO_DEBUG);
+#if defined(__linux__)
+    CONST(SO_ATTACH_FILTER);
+    CONST(SO_BINDTODEVICE);
+    CONST(SO_BUSY_POLL);
+    CONST(SO_DETACH_FILTER);
+    CONST(SO_DOMAIN);
+    CONST(SO_INCOMING_CPU);
+    CONST(SO_MARK);
+    CONST(SO_NO_CHECK);
+    CONST(SO_PASSCRED);
+    CONST(SO_PEERCRED);
+    CONST(SO_PRIORITY);
+    CONST(SO_PROTOCOL);
+    CONST(SO_TIMESTAMP);
+    CONST(IPV6_RECVERR);
+    CONST(IP_ADD_MEMBERSHIP);
+    CONST(IP_ADD_SOURCE_MEMBERSHIP);
+    CONST(IP_DROP_MEMBERSHIP);
+    CONST(IP_FREEBIND);
+    CONST(IP_MSFILTER);
+    CONST(IP_MTU);
+    CONST(IP_MTU_DISCOVER);
+    CONST(IP_PMTUDISC_DO);
+    CONST(IP_PMTUDISC_DONT);
+    CONST(IP_PMTUDISC_PROBE);
+    CONST(IP_PMTUDISC_WANT);
+    CONST(IP_RECVERR);
+    CONST(IP_TRANSPARENT);
+    CONST(MCAST_MSFILTER);
+    CONST(TCP_CONGESTION);
+    CONST(TCP_CORK);
+    CONST(TCP_DEFER_ACCEPT);
+    CONST(TCP_FASTOPEN);
+    CONST(TCP_INFO);
+    CONST(TCP_NOTSENT_LOWAT);
+    CONST(TCP_QUICKACK);
+    CONST(TCP_SYNCNT);
+    CONST(TCP_USER_TIMEOUT);
+    CONST(TCP_ZEROCOPY_RECEIVE);
 #endif
 
     /* <fcntl.h> */

@@ -178,3 +178,25 @@ pub fn assert_raw_option_fails(fd: impl AsFd, level: Level, name: c_int, errno: 
         "setsockopt_raw({level:?}, {name})"
     );
 }
+
+/// Whether `tool` (which `.ci/run` installs) can run here: `tool version_arg` starts
+/// and exits 0. If it cannot, for any reason (not installed, permission denied, …),
+/// the test that asked passes without running: this prints one line naming the tool
+/// and how to install it, and returns `false`. With `CI` set in the environment (as
+/// `.ci/run` runs), it panics instead, so CI never skips.
+pub fn tool_runs(tool: &str, version_arg: &str, install: &str) -> bool {
+    let why = match std::process::Command::new(tool)
+        .arg(version_arg)
+        .stdin(std::process::Stdio::null())
+        .output()
+    {
+        Ok(out) if out.status.success() => return true,
+        Ok(out) => format!("`{tool} {version_arg}` failed ({})", out.status),
+        Err(e) => format!("`{tool}` cannot run ({e})"),
+    };
+    if std::env::var_os("CI").is_some() {
+        panic!("{why}; CI is set, so this test does not skip: {install}");
+    }
+    println!("skipped: {why}; to run this test, {install}");
+    false
+}
