@@ -502,10 +502,11 @@ fn trace_listen(fd: RawFd, backlog: c_int, ret: Result<()>) {
 /// - [Linux](https://man7.org/linux/man-pages/man2/accept.2.html)
 #[inline(always)]
 pub fn accept(fd: &impl AsFd) -> Result<(Socket, SockAddr)> {
-    let ret = raw::accept(fd.as_fd(), |ret, peer| {
-        trace!(trace_accept("accept", fd_of(fd), None, ret, peer))
-    });
-    ret.map(|(new, peer)| (Socket::from(new), SockAddr::from_storage(peer)))
+    raw::accept(
+        fd.as_fd(),
+        |ret, peer| trace!(trace_accept("accept", fd_of(fd), None, ret, peer)),
+        |new, peer| (Socket::from(new), SockAddr::from_storage(peer)),
+    )
 }
 
 /// `accept4(sockfd, addr, addrlen, flags)`—`accept` that sets `SOCK_NONBLOCK` and
@@ -531,10 +532,12 @@ pub fn accept(fd: &impl AsFd) -> Result<(Socket, SockAddr)> {
 #[inline(always)]
 pub fn accept4(fd: &impl AsFd, flags: impl Into<SockFlag>) -> Result<(Socket, SockAddr)> {
     let flags = flags.into();
-    let ret = raw::accept4(fd.as_fd(), flags.as_raw(), |ret, peer| {
-        trace!(trace_accept("accept4", fd_of(fd), Some(flags), ret, peer))
-    });
-    ret.map(|(new, peer)| (Socket::from(new), SockAddr::from_storage(peer)))
+    raw::accept4(
+        fd.as_fd(),
+        flags.as_raw(),
+        |ret, peer| trace!(trace_accept("accept4", fd_of(fd), Some(flags), ret, peer)),
+        |new, peer| (Socket::from(new), SockAddr::from_storage(peer)),
+    )
 }
 
 #[cold]

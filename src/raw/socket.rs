@@ -45,10 +45,11 @@ pub(crate) fn listen(fd: BorrowedFd<'_>, backlog: c_int) -> Result<()> {
 /// [`Filled`]): the trace reads it there, so that neither the copy nor the cut is on
 /// the call's path when the trace is off and the address is not used.
 #[inline(always)]
-fn fill(
+fn fill<R>(
     call: impl FnOnce(*mut sys::sockaddr, *mut socklen_t) -> c_int,
     after: impl FnOnce(Result<c_int>, Filled<'_>),
-) -> Result<(c_int, Storage)> {
+    done: impl FnOnce(c_int, Storage) -> R,
+) -> Result<R> {
     // `len` is the storage's size while the kernel writes (C's `len = sizeof ss`), so
     // `Storage`'s invariant does not hold until the length is cut below; until then
     // the storage is seen only through `Filled`. (Built with a non-zero `len`, the
@@ -64,7 +65,7 @@ fn fill(
             // The kernel wrote `min(len in, len out)` bytes and reported `len out`:
             // cut to the storage, the first `len` are initialised.
             storage.len = storage.len.min(STORAGE_LEN);
-            Ok((ret, storage))
+            Ok(done(ret, storage))
         }
         Err(e) => {
             storage.len = 0;
@@ -75,36 +76,38 @@ fn fill(
 }
 
 #[inline(always)]
-pub(crate) fn accept(
+pub(crate) fn accept<R>(
     fd: BorrowedFd<'_>,
     after: impl FnOnce(Result<c_int>, Filled<'_>),
-) -> Result<(OwnedFd, Storage)> {
-    let (new, peer) = fill(
+    done: impl FnOnce(OwnedFd, Storage) -> R,
+) -> Result<R> {
+    fill(
         |addr, len| {
             // SAFETY: `addr` is writable for `*len` bytes and `len` is a writable
             // socklen_t.
             unsafe { sys::accept(fd.as_raw_fd(), addr, len) }
         },
         after,
-    )?;
-    Ok((owned(new), peer))
+        |new, peer| done(owned(new), peer),
+    )
 }
 
 #[cfg(have_accept4)]
 #[inline(always)]
-pub(crate) fn accept4(
+pub(crate) fn accept4<R>(
     fd: BorrowedFd<'_>,
     flags: c_int,
     after: impl FnOnce(Result<c_int>, Filled<'_>),
-) -> Result<(OwnedFd, Storage)> {
-    let (new, peer) = fill(
+    done: impl FnOnce(OwnedFd, Storage) -> R,
+) -> Result<R> {
+    fill(
         |addr, len| {
             // SAFETY: as in `accept`.
             unsafe { sys::accept4(fd.as_raw_fd(), addr, len, flags) }
         },
         after,
-    )?;
-    Ok((owned(new), peer))
+        |new, peer| done(owned(new), peer),
+    )
 }
 
 #[inline]
@@ -156,8 +159,8 @@ pub(crate) fn getsockname(
             unsafe { sys::getsockname(fd.as_raw_fd(), sa, len) }
         },
         after,
+        |_, addr| addr,
     )
-    .map(|(_, addr)| addr)
 }
 
 #[inline(always)]
@@ -171,6 +174,6 @@ pub(crate) fn getpeername(
             unsafe { sys::getpeername(fd.as_raw_fd(), sa, len) }
         },
         after,
+        |_, addr| addr,
     )
-    .map(|(_, addr)| addr)
 }

@@ -197,6 +197,11 @@ pub fn tool_runs(tool: &str, version_arg: &str, install: &str) -> bool {
     if std::env::var_os("CI").is_some() {
         panic!("{why}; CI is set, so this test does not skip: {install}");
     }
-    println!("skipped: {why}; to run this test, {install}");
+    // Straight to stderr, past libtest's capture, so the line shows in a passing run.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {why}; to run this test, {install}"
+    );
     false
 }
