@@ -18,35 +18,9 @@ use sockapi::*;
 
 mod common;
 use common::{
-    assert_raw_option_fails, closed_port, listener, not_a_socket, tcp_pair, tcp_socket, udp_socket,
-    V4, V6,
+    assert_int_rejected, assert_int_steps, assert_raw_option_fails, closed_port, listener,
+    not_a_socket, proc_int, tcp_pair, tcp_socket, udp_socket, V4, V6,
 };
-
-fn proc_int(path: &str) -> c_int {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("read {path}: {e}"))
-        .trim()
-        .parse()
-        .unwrap_or_else(|e| panic!("parse {path}: {e}"))
-}
-
-/// Sets each value and asserts what the kernel reports back.
-fn assert_int_steps<L: Into<Level> + Copy>(
-    fd: &Socket,
-    level: L,
-    option: SockOpt<c_int, ReadWrite>,
-    steps: &[(c_int, c_int)],
-) {
-    for &(set, expect) in steps {
-        setsockopt(fd, level, option, &set)
-            .unwrap_or_else(|e| panic!("setsockopt({option:?}, {set}): {e}"));
-        assert_eq!(
-            getsockopt(fd, level, option),
-            Ok(expect),
-            "{option:?} after setting {set}"
-        );
-    }
-}
 
 /// An on/off option: off by default, then set on, off and on again.
 fn assert_off_on_off_on<L: Into<Level> + Copy>(
@@ -56,22 +30,6 @@ fn assert_off_on_off_on<L: Into<Level> + Copy>(
 ) {
     assert_eq!(getsockopt(fd, level, option), Ok(0), "{option:?} default");
     assert_int_steps(fd, level, option, &[(1, 1), (0, 0), (1, 1)]);
-}
-
-/// Each value is refused with `EINVAL`.
-fn assert_int_rejected<L: Into<Level> + Copy>(
-    fd: &Socket,
-    level: L,
-    option: SockOpt<c_int, ReadWrite>,
-    bad: &[c_int],
-) {
-    for value in bad {
-        assert_eq!(
-            setsockopt(fd, level, option, value),
-            Err(Errno::EINVAL),
-            "{option:?} {value}"
-        );
-    }
 }
 
 fn tv(sec: i64, usec: i64) -> timeval {

@@ -14,70 +14,19 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use sockapi::*;
 
 mod common;
-use common::{abstract_name, listener, listener_on, tcp_pair, tcp_socket, udp_socket, V4, V6};
+use common::{
+    abstract_name, assert_int_rejected, assert_int_steps, is_root, listener, listener_on, proc_int,
+    proc_string, tcp_pair, tcp_socket, udp_socket, V4, V6,
+};
 
 /// The prefix of this binary's abstract names.
 const BIN: &str = "sockopt_linux";
-
-fn proc_string(path: &str) -> String {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("read {path}: {e}"))
-        .trim()
-        .to_owned()
-}
-
-fn proc_int(path: &str) -> c_int {
-    let text = proc_string(path);
-    text.parse()
-        .unwrap_or_else(|e| panic!("parse {path} ({text:?}): {e}"))
-}
-
-fn is_root() -> bool {
-    // SAFETY: geteuid takes nothing and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
-/// Sets each value and asserts what the kernel reports back.
-fn assert_int_steps<L: Into<Level> + Copy>(
-    fd: &Socket,
-    level: L,
-    option: SockOpt<c_int, ReadWrite>,
-    steps: &[(c_int, c_int)],
-) {
-    for &(set, expect) in steps {
-        setsockopt(fd, level, option, &set)
-            .unwrap_or_else(|e| panic!("setsockopt({option:?}, {set}): {e}"));
-        assert_eq!(
-            getsockopt(fd, level, option),
-            Ok(expect),
-            "{option:?} after setting {set}"
-        );
-    }
-}
 
 /// An on/off option: off by default, then on, off and on again; a non-zero value
 /// other than 1 reads back as 1.
 fn assert_boolean<L: Into<Level> + Copy>(fd: &Socket, level: L, option: SockOpt<c_int, ReadWrite>) {
     assert_eq!(getsockopt(fd, level, option), Ok(0), "{option:?} default");
     assert_int_steps(fd, level, option, &[(1, 1), (0, 0), (5, 1), (0, 0)]);
-}
-
-/// Each value is refused with `EINVAL`, and the value before stays.
-fn assert_int_rejected<L: Into<Level> + Copy>(
-    fd: &Socket,
-    level: L,
-    option: SockOpt<c_int, ReadWrite>,
-    bad: &[c_int],
-) {
-    let before = getsockopt(fd, level, option);
-    for value in bad {
-        assert_eq!(
-            setsockopt(fd, level, option, value),
-            Err(Errno::EINVAL),
-            "{option:?} {value}"
-        );
-    }
-    assert_eq!(getsockopt(fd, level, option), before, "{option:?} after");
 }
 
 /// `setsockopt` of a value that may need a capability: `true` once set. `false` only

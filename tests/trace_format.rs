@@ -283,6 +283,21 @@ fn drop_traced(sock: Socket) {
     expect(format!("close({fd}) = 0"));
 }
 
+/// The most a trace line holds before it is cut with `...`: 512 bytes, less the
+/// `...` and the newline.
+const LINE_ROOM: usize = 508;
+
+/// Exactly two lines of the run were cut, each right at [`LINE_ROOM`].
+fn assert_two_lines_cut_at_room(run: &ChildRun) {
+    let cut: Vec<&str> = run
+        .trace_lines()
+        .into_iter()
+        .filter(|l| l.ends_with("..."))
+        .collect();
+    assert_eq!(cut.len(), 2, "{cut:?}");
+    assert!(cut.iter().all(|l| l.len() == LINE_ROOM + 3), "{cut:?}");
+}
+
 /// In the child started for test `name`: runs `scenario`, marks it done and returns
 /// `None`. In the parent: runs that child, `SOCKAPI_TRACE` as `env` says and
 /// `SOCKAPI_TRACE_STRSIZE` unset, and returns its output.
@@ -1017,7 +1032,7 @@ fn ipv6_address_lines() {
 #[test]
 fn long_line_is_cut_with_an_ellipsis() {
     const NAME: &str = "long_line_is_cut_with_an_ellipsis";
-    const ROOM: usize = 508;
+    const ROOM: usize = LINE_ROOM;
     let Some(run) = run_scenario(NAME, TraceEnv::Set("1"), || {
         // An IPv4 socket given a Unix address: the kernel says EAFNOSUPPORT.
         let (s, fd) = traced_tcp();
@@ -1079,13 +1094,7 @@ fn long_line_is_cut_with_an_ellipsis() {
     };
     run.assert_trace_is_expected();
     // Checked on the parent side too, against the buffer size rather than the child.
-    let cut: Vec<&str> = run
-        .trace_lines()
-        .into_iter()
-        .filter(|l| l.ends_with("..."))
-        .collect();
-    assert_eq!(cut.len(), 2, "{cut:?}");
-    assert!(cut.iter().all(|l| l.len() == ROOM + 3));
+    assert_two_lines_cut_at_room(&run);
 }
 
 /// A peer-chosen name reaches the trace as UTF-8: printable characters as they are,
@@ -1393,7 +1402,7 @@ fn env_strsize_set_from_inside_the_program_is_ignored() {
 #[test]
 fn long_data_line_is_cut_with_an_ellipsis() {
     const NAME: &str = "long_data_line_is_cut_with_an_ellipsis";
-    const ROOM: usize = 508;
+    const ROOM: usize = LINE_ROOM;
     let Some(run) = run_scenario(NAME, TraceEnv::Set("1"), || {
         let (a, afd, b, bfd) = traced_pair(SOCK_STREAM);
         trace::set_strsize(1000);
@@ -1411,13 +1420,7 @@ fn long_data_line_is_cut_with_an_ellipsis() {
         return;
     };
     run.assert_trace_is_expected();
-    let cut: Vec<&str> = run
-        .trace_lines()
-        .into_iter()
-        .filter(|l| l.ends_with("..."))
-        .collect();
-    assert_eq!(cut.len(), 2, "{cut:?}");
-    assert!(cut.iter().all(|l| l.len() == ROOM + 3));
+    assert_two_lines_cut_at_room(&run);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -205,3 +205,59 @@ pub fn tool_runs(tool: &str, version_arg: &str, install: &str) -> bool {
     );
     false
 }
+
+// Socket-option helpers, shared by the option tests.
+
+pub fn proc_string(path: &str) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("read {path}: {e}"))
+        .trim()
+        .to_owned()
+}
+
+pub fn proc_int(path: &str) -> c_int {
+    let text = proc_string(path);
+    text.parse()
+        .unwrap_or_else(|e| panic!("parse {path} ({text:?}): {e}"))
+}
+
+pub fn is_root() -> bool {
+    // SAFETY: geteuid takes nothing and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Sets each value and asserts what the kernel reports back.
+pub fn assert_int_steps<L: Into<Level> + Copy>(
+    fd: &Socket,
+    level: L,
+    option: SockOpt<c_int, ReadWrite>,
+    steps: &[(c_int, c_int)],
+) {
+    for &(set, expect) in steps {
+        setsockopt(fd, level, option, &set)
+            .unwrap_or_else(|e| panic!("setsockopt({option:?}, {set}): {e}"));
+        assert_eq!(
+            getsockopt(fd, level, option),
+            Ok(expect),
+            "{option:?} after setting {set}"
+        );
+    }
+}
+
+/// Each value is refused with `EINVAL`, and the value before stays.
+pub fn assert_int_rejected<L: Into<Level> + Copy>(
+    fd: &Socket,
+    level: L,
+    option: SockOpt<c_int, ReadWrite>,
+    bad: &[c_int],
+) {
+    let before = getsockopt(fd, level, option);
+    for value in bad {
+        assert_eq!(
+            setsockopt(fd, level, option, value),
+            Err(Errno::EINVAL),
+            "{option:?} {value}"
+        );
+    }
+    assert_eq!(getsockopt(fd, level, option), before, "{option:?} after");
+}
