@@ -89,6 +89,10 @@ impl fmt::Debug for F_SETFD {
 }
 
 mod sealed {
+    /// The first argument of `FcntlCmd::run`, which nothing outside this crate can
+    /// make: commands run only through [`fcntl`](super::fcntl).
+    pub struct Token(pub(super) ());
+
     pub trait Command {}
     impl Command for super::F_GETFL {}
     impl Command for super::F_SETFL {}
@@ -101,7 +105,7 @@ pub trait FcntlCmd: sealed::Command + Copy + fmt::Debug {
     /// What the call returns on success.
     type Output: Copy;
     #[doc(hidden)]
-    fn run(self, fd: BorrowedFd<'_>) -> Result<Self::Output>;
+    fn run(self, token: sealed::Token, fd: BorrowedFd<'_>) -> Result<Self::Output>;
     /// The successful value as the trace shows it.
     #[doc(hidden)]
     fn fmt_output(output: &Self::Output, f: &mut fmt::Formatter<'_>) -> fmt::Result;
@@ -110,7 +114,7 @@ pub trait FcntlCmd: sealed::Command + Copy + fmt::Debug {
 impl FcntlCmd for F_GETFL {
     type Output = OFlags;
     #[inline]
-    fn run(self, fd: BorrowedFd<'_>) -> Result<OFlags> {
+    fn run(self, _: sealed::Token, fd: BorrowedFd<'_>) -> Result<OFlags> {
         raw::fcntl_get(fd, sys::F_GETFL).map(OFlags::from_raw)
     }
     fn fmt_output(flags: &OFlags, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -121,7 +125,7 @@ impl FcntlCmd for F_GETFL {
 impl FcntlCmd for F_SETFL {
     type Output = ();
     #[inline]
-    fn run(self, fd: BorrowedFd<'_>) -> Result<()> {
+    fn run(self, _: sealed::Token, fd: BorrowedFd<'_>) -> Result<()> {
         raw::fcntl_set(fd, sys::F_SETFL, self.0.as_raw())
     }
     fn fmt_output(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -132,7 +136,7 @@ impl FcntlCmd for F_SETFL {
 impl FcntlCmd for F_GETFD {
     type Output = FdFlags;
     #[inline]
-    fn run(self, fd: BorrowedFd<'_>) -> Result<FdFlags> {
+    fn run(self, _: sealed::Token, fd: BorrowedFd<'_>) -> Result<FdFlags> {
         raw::fcntl_get(fd, sys::F_GETFD).map(FdFlags::from_raw)
     }
     fn fmt_output(flags: &FdFlags, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -143,7 +147,7 @@ impl FcntlCmd for F_GETFD {
 impl FcntlCmd for F_SETFD {
     type Output = ();
     #[inline]
-    fn run(self, fd: BorrowedFd<'_>) -> Result<()> {
+    fn run(self, _: sealed::Token, fd: BorrowedFd<'_>) -> Result<()> {
         raw::fcntl_set(fd, sys::F_SETFD, self.0.as_raw())
     }
     fn fmt_output(_: &(), f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -184,7 +188,7 @@ impl<C: FcntlCmd> fmt::Display for TraceRet<C> {
 /// - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 #[inline]
 pub fn fcntl<C: FcntlCmd>(fd: &impl AsFd, cmd: C) -> Result<C::Output> {
-    let ret = cmd.run(fd.as_fd());
+    let ret = cmd.run(sealed::Token(()), fd.as_fd());
     traced(ret, |&out| out, |ret| trace_fcntl::<C>(fd_of(fd), cmd, ret))
 }
 

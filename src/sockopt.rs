@@ -33,10 +33,17 @@
 //! # Ok(()) }
 //! ```
 //!
-//! The level is passed as in C and not checked against the option: the kernel decides,
-//! as it does for C, and the trace names the option the kernel applies at the level
-//! passed (`setsockopt(&fd, SOL_SOCKET, TCP_NODELAY, &1)` sets `SO_DEBUG`, which has
-//! the same number, and the trace says `SO_DEBUG`).
+//! The level is passed as in C, and any level compiles. Each of the crate's options
+//! belongs to one level, though, and the safe calls pass it only there: at another
+//! level the same number is another option (`TCP_NODELAY` is 1, and option 1 of
+//! `SOL_SOCKET` is `SO_DEBUG`), which may not be plain data, so
+//! `setsockopt(&fd, SOL_SOCKET, TCP_NODELAY, &1)`, which in C silently sets
+//! `SO_DEBUG`, returns `ENOPROTOOPT` here without a call, and the trace says why:
+//! `setsockopt(3, SOL_SOCKET, SO_DEBUG, ...) = -1 ENOPROTOOPT (Protocol not available)
+//! (not called: TCP_NODELAY is not an option of SOL_SOCKET)`. `IPPROTO_TCP` and
+//! `SOL_TCP` (and the like) are the same number, so either works. To reach an
+//! option at another level, use [`setsockopt_raw`] and [`getsockopt_raw`], whose
+//! trace lines name the option the kernel applies.
 //!
 //! # What makes an option safe to type
 //!
@@ -45,11 +52,12 @@
 //! count by which the kernel sizes its write (past the `optlen` it was given), and
 //! `SO_ATTACH_FILTER` a pointer the kernel reads through. Through a safe function such
 //! an option would let safe code make the kernel write anywhere. So an option becomes
-//! a constant here only if it is **plain data**: the kernel reads at most `optlen`
-//! bytes of the value and writes at most `optlen` bytes back, follows no pointer and
-//! no count inside them, and every bit pattern it writes is a valid `T`. Each
-//! constant below was checked against the Linux sources for this, and its docs say
-//! so. For any other option, [`setsockopt_raw`] and [`getsockopt_raw`] take bytes and
+//! a constant here only if it is **plain data** at its level: the kernel reads at
+//! most `optlen` bytes of the value and writes at most `optlen` bytes back, follows no
+//! pointer and no count inside them (nor reads `optlen` as anything but a byte count),
+//! and every bit pattern it writes is a valid `T`. Each constant below was checked
+//! against the Linux sources for this, and its docs say so. The claim holds at the
+//! option's own level only, which is why the safe calls refuse it at any other. For any other option, [`setsockopt_raw`] and [`getsockopt_raw`] take bytes and
 //! are `unsafe`; [`SockOpt::new`] mints a typed option from a number and is `unsafe`
 //! for the same reason: its type is a claim about what the kernel does.
 //!
@@ -70,6 +78,17 @@
 //! # Ok(()) }
 //! ```
 //!
+//! The typed values' own plumbing cannot be called from outside either (it would take
+//! any level and number):
+//!
+//! ```compile_fail,E0603
+//! use sockapi::*;
+//! # fn main() -> sockapi::Result<()> {
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;
+//! let token = sockapi::sockopt::sealed::Token(()); // private
+//! # Ok(()) }
+//! ```
+//!
 //! ```compile_fail,E0133
 //! use sockapi::*;
 //! // Minting a typed option is a claim about the kernel: it needs `unsafe { }`.
@@ -85,7 +104,7 @@ use crate::macros::c_values;
 use crate::raw::{self, Pod};
 use crate::socket::{fd_of, AddressFamily, Protocol, SockType};
 use crate::sys::{self, c_int, socklen_t};
-use crate::trace::{self, traced, zero, Data, Ret};
+use crate::trace::{self, trace, traced, zero, Data, Ret};
 use crate::{Errno, Result};
 
 mod names;
@@ -162,6 +181,11 @@ mod sealed {
     impl Access for super::WriteOnly {}
 
     pub trait Value {}
+
+    /// The first argument of `OptValue`'s hidden methods. Nothing outside this crate
+    /// can name or make one, so those methods (which take any level and number, and so
+    /// would be a safe `setsockopt_raw`) cannot be called from outside.
+    pub struct Token(pub(super) ());
 }
 
 /// An access that allows [`getsockopt`]: [`ReadWrite`] and [`ReadOnly`].
@@ -187,9 +211,20 @@ pub trait OptValue: sealed::Value {
     #[doc(hidden)]
     const GET_LEN: usize;
     #[doc(hidden)]
-    fn set(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &Self) -> Result<()>;
+    fn set(
+        token: sealed::Token,
+        fd: BorrowedFd<'_>,
+        level: c_int,
+        name: c_int,
+        value: &Self,
+    ) -> Result<()>;
     #[doc(hidden)]
-    fn get(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<(Self::Out, socklen_t)>;
+    fn get(
+        token: sealed::Token,
+        fd: BorrowedFd<'_>,
+        level: c_int,
+        name: c_int,
+    ) -> Result<(Self::Out, socklen_t)>;
     /// The `optlen` that `set` passes.
     #[doc(hidden)]
     fn len(value: &Self) -> usize;
@@ -224,11 +259,22 @@ impl<T: PlainValue> OptValue for T {
     type Out = T;
     const GET_LEN: usize = core::mem::size_of::<T>();
     #[inline]
-    fn set(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &T) -> Result<()> {
+    fn set(
+        _: sealed::Token,
+        fd: BorrowedFd<'_>,
+        level: c_int,
+        name: c_int,
+        value: &T,
+    ) -> Result<()> {
         raw::setsockopt(fd, level, name, value)
     }
     #[inline]
-    fn get(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<(T, socklen_t)> {
+    fn get(
+        _: sealed::Token,
+        fd: BorrowedFd<'_>,
+        level: c_int,
+        name: c_int,
+    ) -> Result<(T, socklen_t)> {
         raw::getsockopt(fd, level, name)
     }
     #[inline]
@@ -296,11 +342,11 @@ macro_rules! int_values {
             type Out = $t;
             const GET_LEN: usize = core::mem::size_of::<c_int>();
             #[inline]
-            fn set(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &$t) -> Result<()> {
+            fn set(_: sealed::Token, fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &$t) -> Result<()> {
                 raw::setsockopt(fd, level, name, &value.as_raw())
             }
             #[inline]
-            fn get(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<($t, socklen_t)> {
+            fn get(_: sealed::Token, fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<($t, socklen_t)> {
                 raw::getsockopt::<c_int>(fd, level, name).map(|(v, len)| (<$t>::from_raw(v), len))
             }
             #[inline]
@@ -398,11 +444,22 @@ impl OptValue for [u8] {
     type Out = OptName;
     const GET_LEN: usize = NAME_MAX;
     #[inline]
-    fn set(fd: BorrowedFd<'_>, level: c_int, name: c_int, value: &[u8]) -> Result<()> {
+    fn set(
+        _: sealed::Token,
+        fd: BorrowedFd<'_>,
+        level: c_int,
+        name: c_int,
+        value: &[u8],
+    ) -> Result<()> {
         raw::setsockopt_name(fd, level, name, value)
     }
     #[inline]
-    fn get(fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<(OptName, socklen_t)> {
+    fn get(
+        _: sealed::Token,
+        fd: BorrowedFd<'_>,
+        level: c_int,
+        name: c_int,
+    ) -> Result<(OptName, socklen_t)> {
         let mut buf = [0u8; NAME_MAX];
         let len = raw::getsockopt_name(fd, level, name, &mut buf)?;
         let written = len.min(NAME_MAX);
@@ -443,6 +500,9 @@ impl OptValue for [u8] {
 /// The constants (`SO_REUSEADDR`, `TCP_NODELAY`, …) are the values of this type; a
 /// harness can build one for another option with [`SockOpt::new`], which is `unsafe`.
 pub struct SockOpt<T: ?Sized, A> {
+    /// The level the option belongs to, for the vetted constants; `None` for one
+    /// minted with [`SockOpt::new`], whose caller vouched for every level.
+    level: Option<c_int>,
     name: c_int,
     c_name: &'static str,
     _type: PhantomData<Marker<T, A>>,
@@ -453,13 +513,27 @@ pub struct SockOpt<T: ?Sized, A> {
 type Marker<T, A> = (fn(&T), fn() -> A);
 
 impl<T: ?Sized, A> SockOpt<T, A> {
-    /// The constructor of the vetted constants below: each is plain data (see the
-    /// module docs).
-    const fn vetted(name: c_int, c_name: &'static str) -> Self {
+    /// The constructor of the vetted constants below: each is plain data at `level`
+    /// (see the module docs).
+    const fn vetted(level: c_int, name: c_int, c_name: &'static str) -> Self {
         SockOpt {
+            level: Some(level),
             name,
             c_name,
             _type: PhantomData,
+        }
+    }
+
+    /// `ENOPROTOOPT` if the safe calls must refuse this option at `level`: a vetted
+    /// option is plain data at its own level only, and at another the same number is
+    /// another option, which may not be (the kernel reads `SO_GET_FILTER`'s `optlen`
+    /// as a count of 8-byte instructions, for one). The compiler settles this when
+    /// both are constants, as they are in C-shaped code.
+    #[inline(always)]
+    fn refuse_at(&self, level: Level) -> Option<crate::Errno> {
+        match self.level {
+            Some(own) if own != level.as_raw() => Some(crate::Errno::ENOPROTOOPT),
+            _ => None,
         }
     }
 
@@ -477,9 +551,28 @@ impl<T: ?Sized, A> SockOpt<T, A> {
     /// the kernel reads through) break it; so does any `T` the kernel can fill with a
     /// bit pattern `T` does not allow. The kernel still judges the call: a wrong
     /// number only fails with `ENOPROTOOPT` or `EINVAL`.
+    ///
+    /// Unlike the crate's constants, such an option is not tied to a level: the safe
+    /// calls pass it at whatever level they are given, so the claim above must hold
+    /// at each of them.
     #[allow(unsafe_code)]
     pub const unsafe fn new(name: c_int, c_name: &'static str) -> Self {
-        Self::vetted(name, c_name)
+        SockOpt {
+            level: None,
+            name,
+            c_name,
+            _type: PhantomData,
+        }
+    }
+
+    /// The level this option belongs to (`SOL_SOCKET`, `IPPROTO_TCP`, …), at which
+    /// alone [`setsockopt`] and [`getsockopt`] pass it; `None` for one minted with
+    /// [`SockOpt::new`].
+    pub const fn level(&self) -> Option<Level> {
+        match self.level {
+            Some(level) => Some(Level::from_raw(level)),
+            None => None,
+        }
     }
 
     /// The C option number.
@@ -510,15 +603,17 @@ impl<T: ?Sized, A> fmt::Debug for SockOpt<T, A> {
 /// Declares option constants: `NAME: value type, access = C value;`. Each is plain
 /// data (see the module docs), which its docs say.
 macro_rules! options {
-    ($( $(#[doc = $doc:literal])* $(#[cfg($cfg:meta)])? $name:ident: $t:ty, $a:ty = $value:expr; )*) => {$(
+    ($( $(#[doc = $doc:literal])* $(#[cfg($cfg:meta)])? $name:ident: $t:ty, $a:ty = $level:ident, $value:expr; )*) => {$(
         $(#[doc = $doc])*
         #[doc = ""]
         #[doc = concat!(
-            "Plain data (`", stringify!($t), "`): the kernel reads and writes only the value's own bytes ",
-            "and follows nothing inside them, so the safe calls take it."
+            "Plain data (`", stringify!($t), "`) at `", stringify!($level), "`: there the kernel ",
+            "reads and writes only the value's own bytes and follows nothing inside them, so the ",
+            "safe calls take it. At any other level they refuse it with `ENOPROTOOPT`, without ",
+            "a call, since there the same number is another option."
         )]
         $(#[cfg($cfg)])?
-        pub const $name: SockOpt<$t, $a> = SockOpt::vetted($value, stringify!($name));
+        pub const $name: SockOpt<$t, $a> = SockOpt::vetted(sys::$level, $value, stringify!($name));
     )*};
 }
 
@@ -534,162 +629,162 @@ impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for FmtWith<F> 
 options! {
     /// `SOL_SOCKET`: allow `bind` to an address still in `TIME_WAIT` (servers set it
     /// before `bind` so a restart does not fail with `EADDRINUSE`).
-    SO_REUSEADDR: c_int, ReadWrite = sys::SO_REUSEADDR;
+    SO_REUSEADDR: c_int, ReadWrite = SOL_SOCKET, sys::SO_REUSEADDR;
     /// `SOL_SOCKET`: let several sockets bind the same address and port (Linux
     /// balances connections among them).
-    SO_REUSEPORT: c_int, ReadWrite = sys::SO_REUSEPORT;
+    SO_REUSEPORT: c_int, ReadWrite = SOL_SOCKET, sys::SO_REUSEPORT;
     /// `SOL_SOCKET`: send keepalive probes on an idle connection.
-    SO_KEEPALIVE: c_int, ReadWrite = sys::SO_KEEPALIVE;
+    SO_KEEPALIVE: c_int, ReadWrite = SOL_SOCKET, sys::SO_KEEPALIVE;
     /// `SOL_SOCKET`: how `close` treats unsent data. `l_onoff = 1, l_linger = 0` makes
     /// `close` reset the connection (RST) instead of the FIN handshake.
-    SO_LINGER: linger, ReadWrite = sys::SO_LINGER;
+    SO_LINGER: linger, ReadWrite = SOL_SOCKET, sys::SO_LINGER;
     /// `SOL_SOCKET`: receive buffer size. Linux doubles the value set (for its
     /// bookkeeping) and reports the doubled value.
-    SO_RCVBUF: c_int, ReadWrite = sys::SO_RCVBUF;
+    SO_RCVBUF: c_int, ReadWrite = SOL_SOCKET, sys::SO_RCVBUF;
     /// `SOL_SOCKET`: send buffer size. Linux doubles the value set and reports the
     /// doubled value.
-    SO_SNDBUF: c_int, ReadWrite = sys::SO_SNDBUF;
+    SO_SNDBUF: c_int, ReadWrite = SOL_SOCKET, sys::SO_SNDBUF;
     /// `SOL_SOCKET`: receive timeout; a blocking `recv` that waits longer fails with
     /// `EAGAIN`. Zero waits forever. Linux rounds up to its clock tick.
-    SO_RCVTIMEO: timeval, ReadWrite = sys::SO_RCVTIMEO;
+    SO_RCVTIMEO: timeval, ReadWrite = SOL_SOCKET, sys::SO_RCVTIMEO;
     /// `SOL_SOCKET`: send timeout, as `SO_RCVTIMEO` for sending.
-    SO_SNDTIMEO: timeval, ReadWrite = sys::SO_SNDTIMEO;
+    SO_SNDTIMEO: timeval, ReadWrite = SOL_SOCKET, sys::SO_SNDTIMEO;
     /// `SOL_SOCKET`: the pending error, cleared by reading it (`0` for none; see
     /// [`Errno::from_raw`](crate::Errno::from_raw)). After a non-blocking `connect`
     /// becomes writable, this says whether it succeeded. Read-only.
-    SO_ERROR: c_int, ReadOnly = sys::SO_ERROR;
+    SO_ERROR: c_int, ReadOnly = SOL_SOCKET, sys::SO_ERROR;
     /// `SOL_SOCKET`: the socket type (`SOCK_STREAM`, …). Read-only.
-    SO_TYPE: SockType, ReadOnly = sys::SO_TYPE;
+    SO_TYPE: SockType, ReadOnly = SOL_SOCKET, sys::SO_TYPE;
     /// `SOL_SOCKET`: the send low-water mark. Read-only on Linux, where it is always 1
     /// and setting it fails with `ENOPROTOOPT`.
     #[cfg(have_linux_sockopts)]
-    SO_SNDLOWAT: c_int, ReadOnly = sys::SO_SNDLOWAT;
+    SO_SNDLOWAT: c_int, ReadOnly = SOL_SOCKET, sys::SO_SNDLOWAT;
     /// `SOL_SOCKET`: the send low-water mark.
     #[cfg(not(have_linux_sockopts))]
-    SO_SNDLOWAT: c_int, ReadWrite = sys::SO_SNDLOWAT;
+    SO_SNDLOWAT: c_int, ReadWrite = SOL_SOCKET, sys::SO_SNDLOWAT;
     /// `SOL_SOCKET`: `1` if the socket is listening. Read-only.
-    SO_ACCEPTCONN: c_int, ReadOnly = sys::SO_ACCEPTCONN;
+    SO_ACCEPTCONN: c_int, ReadOnly = SOL_SOCKET, sys::SO_ACCEPTCONN;
     /// `SOL_SOCKET`: allow datagrams to broadcast addresses.
-    SO_BROADCAST: c_int, ReadWrite = sys::SO_BROADCAST;
+    SO_BROADCAST: c_int, ReadWrite = SOL_SOCKET, sys::SO_BROADCAST;
     /// `SOL_SOCKET`: receive out-of-band data inline.
-    SO_OOBINLINE: c_int, ReadWrite = sys::SO_OOBINLINE;
+    SO_OOBINLINE: c_int, ReadWrite = SOL_SOCKET, sys::SO_OOBINLINE;
     /// `SOL_SOCKET`: bypass routing, as `MSG_DONTROUTE` on every send.
-    SO_DONTROUTE: c_int, ReadWrite = sys::SO_DONTROUTE;
+    SO_DONTROUTE: c_int, ReadWrite = SOL_SOCKET, sys::SO_DONTROUTE;
     /// `SOL_SOCKET`: the least number of bytes `recv` waits for.
-    SO_RCVLOWAT: c_int, ReadWrite = sys::SO_RCVLOWAT;
+    SO_RCVLOWAT: c_int, ReadWrite = SOL_SOCKET, sys::SO_RCVLOWAT;
     /// `IPPROTO_TCP`: send small segments at once (turn Nagle's algorithm off).
-    TCP_NODELAY: c_int, ReadWrite = sys::TCP_NODELAY;
+    TCP_NODELAY: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_NODELAY;
     /// `IPPROTO_TCP`: the maximum segment size.
-    TCP_MAXSEG: c_int, ReadWrite = sys::TCP_MAXSEG;
+    TCP_MAXSEG: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_MAXSEG;
     /// `IPPROTO_TCP`: keepalive probes before the connection is dropped.
-    TCP_KEEPCNT: c_int, ReadWrite = sys::TCP_KEEPCNT;
+    TCP_KEEPCNT: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_KEEPCNT;
     /// `IPPROTO_TCP`: seconds between keepalive probes.
-    TCP_KEEPINTVL: c_int, ReadWrite = sys::TCP_KEEPINTVL;
+    TCP_KEEPINTVL: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_KEEPINTVL;
     /// `IPPROTO_IP`: the time-to-live of outgoing packets.
-    IP_TTL: c_int, ReadWrite = sys::IP_TTL;
+    IP_TTL: c_int, ReadWrite = IPPROTO_IP, sys::IP_TTL;
     /// `IPPROTO_IP`: the type-of-service byte of outgoing packets.
-    IP_TOS: c_int, ReadWrite = sys::IP_TOS;
+    IP_TOS: c_int, ReadWrite = IPPROTO_IP, sys::IP_TOS;
     /// `IPPROTO_IPV6`: `1` restricts an IPv6 socket to IPv6; `0` also takes IPv4 as
     /// mapped addresses (`::ffff:a.b.c.d`). Set before `bind`.
-    IPV6_V6ONLY: c_int, ReadWrite = sys::IPV6_V6ONLY;
+    IPV6_V6ONLY: c_int, ReadWrite = IPPROTO_IPV6, sys::IPV6_V6ONLY;
     /// `IPPROTO_IPV6`: the hop limit of outgoing unicast packets.
-    IPV6_UNICAST_HOPS: c_int, ReadWrite = sys::IPV6_UNICAST_HOPS;
+    IPV6_UNICAST_HOPS: c_int, ReadWrite = IPPROTO_IPV6, sys::IPV6_UNICAST_HOPS;
     /// `IPPROTO_TCP`: seconds of idle before the first keepalive probe (Linux, Android,
     /// FreeBSD).
     #[cfg(have_tcp_keepidle)]
-    TCP_KEEPIDLE: c_int, ReadWrite = sys::TCP_KEEPIDLE;
+    TCP_KEEPIDLE: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_KEEPIDLE;
 
     // Linux's own options, for test harnesses.
 
     /// `SOL_SOCKET`: the socket's address family (`AF_INET`, …). Read-only. Linux.
     #[cfg(have_linux_sockopts)]
-    SO_DOMAIN: AddressFamily, ReadOnly = sys::SO_DOMAIN;
+    SO_DOMAIN: AddressFamily, ReadOnly = SOL_SOCKET, sys::SO_DOMAIN;
     /// `SOL_SOCKET`: the socket's protocol (`IPPROTO_TCP`, …). Read-only. Linux.
     #[cfg(have_linux_sockopts)]
-    SO_PROTOCOL: Protocol, ReadOnly = sys::SO_PROTOCOL;
+    SO_PROTOCOL: Protocol, ReadOnly = SOL_SOCKET, sys::SO_PROTOCOL;
     /// `SOL_SOCKET`: the priority of the socket's packets (0 to 6 without
     /// `CAP_NET_ADMIN`). Linux.
     #[cfg(have_linux_sockopts)]
-    SO_PRIORITY: c_int, ReadWrite = sys::SO_PRIORITY;
+    SO_PRIORITY: c_int, ReadWrite = SOL_SOCKET, sys::SO_PRIORITY;
     /// `SOL_SOCKET`: the firewall mark of the socket's packets. Setting it needs
     /// `CAP_NET_ADMIN` (or, since Linux 5.17, `CAP_NET_RAW`); `EPERM` without. Linux.
     #[cfg(have_linux_sockopts)]
-    SO_MARK: c_int, ReadWrite = sys::SO_MARK;
+    SO_MARK: c_int, ReadWrite = SOL_SOCKET, sys::SO_MARK;
     /// `SOL_SOCKET`: the credentials of a Unix-domain socket's peer, as they were at
     /// `connect` or `socketpair`. Read-only. Linux. On a socket with no such peer (TCP,
     /// an unconnected Unix socket) it does not fail: it reads pid 0 and uid and gid
     /// `u32::MAX` (C's `-1`).
     #[cfg(have_linux_sockopts)]
-    SO_PEERCRED: ucred, ReadOnly = sys::SO_PEERCRED;
+    SO_PEERCRED: ucred, ReadOnly = SOL_SOCKET, sys::SO_PEERCRED;
     /// `SOL_SOCKET`: microseconds to busy-poll for data on a blocking receive (older
     /// kernels want `CAP_NET_ADMIN` to raise it above `net.core.busy_read`). Linux.
     #[cfg(have_linux_sockopts)]
-    SO_BUSY_POLL: c_int, ReadWrite = sys::SO_BUSY_POLL;
+    SO_BUSY_POLL: c_int, ReadWrite = SOL_SOCKET, sys::SO_BUSY_POLL;
     /// `SOL_SOCKET`: the CPU the socket's packets are processed on (`-1` before any);
     /// setting it steers a `SO_REUSEPORT` group. Linux.
     #[cfg(have_linux_sockopts)]
-    SO_INCOMING_CPU: c_int, ReadWrite = sys::SO_INCOMING_CPU;
+    SO_INCOMING_CPU: c_int, ReadWrite = SOL_SOCKET, sys::SO_INCOMING_CPU;
     /// `SOL_SOCKET`: the device the socket is bound to, by name (`b"lo"`; empty
     /// unbinds). Since Linux 5.7 the first binding needs no privilege; changing or
     /// removing one needs `CAP_NET_RAW` (`EPERM`). An unknown name fails with
     /// `ENODEV`. Reads back as an [`OptName`], empty when unbound. Linux.
     #[cfg(have_linux_sockopts)]
-    SO_BINDTODEVICE: [u8], ReadWrite = sys::SO_BINDTODEVICE;
+    SO_BINDTODEVICE: [u8], ReadWrite = SOL_SOCKET, sys::SO_BINDTODEVICE;
     /// `IPPROTO_TCP`: milliseconds that sent data may stay unacknowledged before the
     /// connection is dropped with `ETIMEDOUT` (0: the system default). Linux.
     #[cfg(have_linux_sockopts)]
-    TCP_USER_TIMEOUT: c_int, ReadWrite = sys::TCP_USER_TIMEOUT;
+    TCP_USER_TIMEOUT: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_USER_TIMEOUT;
     /// `IPPROTO_TCP`: send ACKs at once instead of delaying them; the kernel may turn it
     /// off again by itself, so a read shows only the current mode. Linux.
     #[cfg(have_linux_sockopts)]
-    TCP_QUICKACK: c_int, ReadWrite = sys::TCP_QUICKACK;
+    TCP_QUICKACK: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_QUICKACK;
     /// `IPPROTO_TCP`: hold back partial segments until the option is cleared (or 200 ms
     /// pass). Linux.
     #[cfg(have_linux_sockopts)]
-    TCP_CORK: c_int, ReadWrite = sys::TCP_CORK;
+    TCP_CORK: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_CORK;
     /// `IPPROTO_TCP`: seconds a listener waits for data before it wakes `accept`. The
     /// kernel keeps it as a number of SYN-ACK retransmissions and reads back the
     /// seconds that number covers, rounded up: set 5, read 7. Linux.
     #[cfg(have_linux_sockopts)]
-    TCP_DEFER_ACCEPT: c_int, ReadWrite = sys::TCP_DEFER_ACCEPT;
+    TCP_DEFER_ACCEPT: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_DEFER_ACCEPT;
     /// `IPPROTO_TCP`: on a listener, the queue length of TCP Fast Open requests
     /// (0 turns it off). Linux.
     #[cfg(have_linux_sockopts)]
-    TCP_FASTOPEN: c_int, ReadWrite = sys::TCP_FASTOPEN;
+    TCP_FASTOPEN: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_FASTOPEN;
     /// `IPPROTO_TCP`: SYN retransmissions before `connect` gives up (1 to 127). Linux.
     #[cfg(have_linux_sockopts)]
-    TCP_SYNCNT: c_int, ReadWrite = sys::TCP_SYNCNT;
+    TCP_SYNCNT: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_SYNCNT;
     /// `IPPROTO_TCP`: bytes of unsent data above which the socket stops being
     /// writable for `poll`. Linux.
     #[cfg(have_linux_sockopts)]
-    TCP_NOTSENT_LOWAT: c_int, ReadWrite = sys::TCP_NOTSENT_LOWAT;
+    TCP_NOTSENT_LOWAT: c_int, ReadWrite = IPPROTO_TCP, sys::TCP_NOTSENT_LOWAT;
     /// `IPPROTO_TCP`: the congestion-control algorithm, by name (`b"reno"`,
     /// `b"cubic"`). The kernel returns it NUL-padded; it reads back as an [`OptName`]
     /// up to the first NUL. Linux.
     #[cfg(have_linux_sockopts)]
-    TCP_CONGESTION: [u8], ReadWrite = sys::TCP_CONGESTION;
+    TCP_CONGESTION: [u8], ReadWrite = IPPROTO_TCP, sys::TCP_CONGESTION;
     /// `IPPROTO_IP`: allow `bind` to an address that is not (yet) local. Linux.
     #[cfg(have_linux_sockopts)]
-    IP_FREEBIND: c_int, ReadWrite = sys::IP_FREEBIND;
+    IP_FREEBIND: c_int, ReadWrite = IPPROTO_IP, sys::IP_FREEBIND;
     /// `IPPROTO_IP`: allow a transparent proxy to bind and send from foreign
     /// addresses. Setting it needs `CAP_NET_ADMIN` or `CAP_NET_RAW`. Linux.
     #[cfg(have_linux_sockopts)]
-    IP_TRANSPARENT: c_int, ReadWrite = sys::IP_TRANSPARENT;
+    IP_TRANSPARENT: c_int, ReadWrite = IPPROTO_IP, sys::IP_TRANSPARENT;
     /// `IPPROTO_IP`: queue extended errors (ICMP) for `recvmsg(MSG_ERRQUEUE)`. Linux.
     #[cfg(have_linux_sockopts)]
-    IP_RECVERR: c_int, ReadWrite = sys::IP_RECVERR;
+    IP_RECVERR: c_int, ReadWrite = IPPROTO_IP, sys::IP_RECVERR;
     /// `IPPROTO_IP`: path-MTU discovery: [`IP_PMTUDISC_DONT`], [`IP_PMTUDISC_WANT`],
     /// [`IP_PMTUDISC_DO`], [`IP_PMTUDISC_PROBE`]. Linux.
     #[cfg(have_linux_sockopts)]
-    IP_MTU_DISCOVER: c_int, ReadWrite = sys::IP_MTU_DISCOVER;
+    IP_MTU_DISCOVER: c_int, ReadWrite = IPPROTO_IP, sys::IP_MTU_DISCOVER;
     /// `IPPROTO_IP`: the path MTU the kernel knows. Read-only, and only on a connected
     /// socket (`ENOTCONN` otherwise). Linux.
     #[cfg(have_linux_sockopts)]
-    IP_MTU: c_int, ReadOnly = sys::IP_MTU;
+    IP_MTU: c_int, ReadOnly = IPPROTO_IP, sys::IP_MTU;
     /// `IPPROTO_IPV6`: queue extended errors (ICMPv6) for `recvmsg(MSG_ERRQUEUE)`.
     /// Linux.
     #[cfg(have_linux_sockopts)]
-    IPV6_RECVERR: c_int, ReadWrite = sys::IPV6_RECVERR;
+    IPV6_RECVERR: c_int, ReadWrite = IPPROTO_IPV6, sys::IPV6_RECVERR;
 }
 
 /// [`IP_MTU_DISCOVER`]: never set the Don't-Fragment flag.
@@ -739,7 +834,23 @@ pub fn setsockopt<T: OptValue + ?Sized, A: Writable>(
     value: &T,
 ) -> Result<()> {
     let level = level.into();
-    let ret = T::set(fd.as_fd(), level.as_raw(), option.as_raw(), value);
+    if let Some(refused) = option.refuse_at(level) {
+        trace!(trace_refused(
+            "setsockopt",
+            fd_of(fd),
+            level,
+            option.as_raw(),
+            option.name()
+        ));
+        return Err(refused);
+    }
+    let ret = T::set(
+        sealed::Token(()),
+        fd.as_fd(),
+        level.as_raw(),
+        option.as_raw(),
+        value,
+    );
     traced(
         ret,
         |_| (),
@@ -762,6 +873,17 @@ fn trace_setsockopt<T: OptValue + ?Sized>(
         FmtWith(|f| T::fmt_value(value, level.as_raw(), name, f)),
         T::len(value),
         Ret(zero(ret))
+    ));
+}
+
+/// A typed call refused before it was made: the option at a level not its own.
+#[cold]
+#[inline(never)]
+fn trace_refused(call: &str, fd: RawFd, level: Level, name: c_int, c_name: &str) {
+    trace::emit(format_args!(
+        "{call}({fd}, {level:?}, {}, ...) = -1 {} (not called: {c_name} is not an option of {level:?})",
+        names::Opt(level.as_raw(), name),
+        crate::Errno::ENOPROTOOPT
     ));
 }
 
@@ -791,7 +913,22 @@ pub fn getsockopt<T: OptValue + ?Sized, A: Readable>(
     option: SockOpt<T, A>,
 ) -> Result<T::Out> {
     let level = level.into();
-    let ret = T::get(fd.as_fd(), level.as_raw(), option.as_raw());
+    if let Some(refused) = option.refuse_at(level) {
+        trace!(trace_refused(
+            "getsockopt",
+            fd_of(fd),
+            level,
+            option.as_raw(),
+            option.name()
+        ));
+        return Err(refused);
+    }
+    let ret = T::get(
+        sealed::Token(()),
+        fd.as_fd(),
+        level.as_raw(),
+        option.as_raw(),
+    );
     traced(
         ret,
         |&out| out,
@@ -837,8 +974,10 @@ fn trace_getsockopt<T: OptValue + ?Sized>(
 /// values hold pointers or counts that the kernel follows: `SO_ATTACH_FILTER` and
 /// `SO_ATTACH_REUSEPORT_CBPF` hold a `sock_fprog` whose `filter` pointer the kernel
 /// reads `len` instructions through; `IP_MSFILTER` and `MCAST_MSFILTER` carry a
-/// source count. For such an option the caller must make those pointers and counts
-/// describe memory the kernel may read, exactly as in C. For plain-data options
+/// source count; `XDP_UMEM_REG` (at `SOL_XDP`) registers the memory its `addr` and
+/// `len` describe, into which the kernel later writes packets; `PACKET_FANOUT_DATA`
+/// holds a filter pointer. For such an option the caller must make those pointers and
+/// counts describe memory the kernel may read (or later write), exactly as in C. For plain-data options
 /// (integers, structs of integers, names) any bytes are sound, and the kernel judges
 /// them.
 ///
@@ -913,9 +1052,12 @@ fn trace_setsockopt_raw(fd: RawFd, level: Level, name: c_int, value: &[u8], ret:
 /// `optlen` itself as something other than bytes: `SO_GET_FILTER` (the number of
 /// `SO_ATTACH_FILTER` at get time) takes it as a count of 8-byte filter instructions
 /// and writes 8 bytes for each, so a 2-byte buffer gets 16 bytes written (and the
-/// value returned is that count, not a length). For such an option the caller must
-/// make those pointers and counts describe memory the kernel may write, exactly as in
-/// C. For plain-data options any buffer is sound.
+/// value returned is that count, not a length); AX.25's `SO_BINDTODEVICE` writes the
+/// whole device name whatever `optlen` says; `MPTCP_FULL_INFO` and `RDS_GET_MR` hold
+/// user addresses. For such an option the caller must make those pointers and counts
+/// describe memory the kernel may write, exactly as in C. For plain-data options any
+/// buffer is sound. (Some options also create a descriptor, such as `SO_PEERPIDFD`:
+/// the number lands in the bytes, and the caller owns it, as in C.)
 ///
 /// # Errors
 ///

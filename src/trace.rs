@@ -15,9 +15,10 @@
 //! decoded and followed by their length, data as a C string (`\n`, `\t`, `\"`, `\\`,
 //! other unprintable bytes in octal) of at most [`strsize`] bytes (32 unless changed),
 //! with `...` after the closing quote when there was more. A socket option is named
-//! as the kernel applies it at the level passed: `setsockopt(fd, SOL_SOCKET,
-//! TCP_NODELAY, …)` sets option 1 of `SOL_SOCKET`, which is `SO_DEBUG`, and the line
-//! says so; a pair this crate does not know shows its number. `SO_ERROR`'s value is
+//! as the kernel applies it at the level passed, from the level and the number, as
+//! strace does: option 1 of `SOL_SOCKET` reads `SO_DEBUG` whichever constant the
+//! program named (`TCP_NODELAY` is 1 too; the typed calls refuse it there, and the
+//! line says so); a pair this crate does not know shows its number. `SO_ERROR`'s value is
 //! shown by its errno name. Where a failed call returned nothing through a pointer
 //! argument (`accept`'s peer address, `recv`'s buffer, `getsockopt`'s value), the
 //! line shows `...` there.

@@ -1186,3 +1186,43 @@ fn options_through_borrowed_and_std_descriptors() {
     std_udp.set_ttl(33).unwrap();
     assert_eq!(getsockopt(&std_udp, IPPROTO_IP, IP_TTL), Ok(33));
 }
+
+/// The typed calls pass an option at its own level only. At another level the number
+/// is another option (`SO_GET_FILTER`, 26 at `SOL_SOCKET`, reads `optlen` as a count of
+/// 8-byte instructions and would write past `IPV6_V6ONLY`'s 4 bytes), so it is refused
+/// with `ENOPROTOOPT` before any call: on a descriptor that is not a socket, the
+/// kernel would have said `ENOTSOCK`.
+#[test]
+fn typed_options_are_refused_at_another_level_without_a_call() {
+    let file = not_a_socket();
+    assert_eq!(IPV6_V6ONLY.as_raw(), libc::SO_ATTACH_FILTER);
+    assert_eq!(
+        getsockopt(&file, SOL_SOCKET, IPV6_V6ONLY),
+        Err(Errno::ENOPROTOOPT)
+    );
+    assert_eq!(
+        setsockopt(&file, SOL_SOCKET, TCP_NODELAY, &1),
+        Err(Errno::ENOPROTOOPT)
+    );
+    assert_eq!(
+        getsockopt(&file, IPPROTO_TCP, SO_TYPE),
+        Err(Errno::ENOPROTOOPT)
+    );
+    // At its own level the call is made, and the kernel answers.
+    assert_eq!(
+        getsockopt(&file, IPPROTO_IPV6, IPV6_V6ONLY),
+        Err(Errno::ENOTSOCK)
+    );
+    // The level's other spellings are the same number and pass.
+    let fd = tcp_socket(V4);
+    setsockopt(&fd, SOL_TCP, TCP_NODELAY, &1).unwrap();
+    assert_eq!(getsockopt(&fd, IPPROTO_TCP, TCP_NODELAY), Ok(1));
+    assert_eq!(getsockopt(&fd, libc::IPPROTO_TCP, TCP_NODELAY), Ok(1));
+    assert_eq!(TCP_NODELAY.level(), Some(SOL_TCP));
+    // An option minted with `SockOpt::new` has no level: the caller vouched for all.
+    // SAFETY: an int option: the kernel reads and writes only its 4 bytes.
+    let minted: SockOpt<c_int, ReadWrite> = unsafe { SockOpt::new(libc::SO_KEEPALIVE, "KA") };
+    assert_eq!(minted.level(), None);
+    setsockopt(&fd, SOL_SOCKET, minted, &1).unwrap();
+    assert_eq!(getsockopt(&fd, SOL_SOCKET, SO_KEEPALIVE), Ok(1));
+}

@@ -20,6 +20,11 @@ pub(crate) const STORAGE_LEN: socklen_t = mem::size_of::<sys::sockaddr_storage>(
 /// The one place the invariant is broken is inside those raw calls, between the
 /// kernel's write and the cut of the length it reported; there the storage is seen
 /// only through [`Filled`], which cuts the length itself.
+///
+/// What this leans on: a call that fills an address writes `min(len in, len out)`
+/// bytes and reports `len out`, as POSIX says and Linux does (the kernel never reports
+/// more than 128 for a socket it knows). A C library or an `LD_PRELOAD` shim that
+/// reported a length it did not write would break C programs the same way.
 #[derive(Clone, Copy)]
 pub(crate) struct Storage {
     pub(super) bytes: MaybeUninit<sys::sockaddr_storage>,
@@ -30,8 +35,11 @@ pub(crate) struct Storage {
 ///
 /// # Safety
 ///
-/// `T` must be `Pod` and fit in `sockaddr_storage` in size (checked at compile time in
-/// [`Storage::read`] and [`Storage::from_struct`]).
+/// `T` must be `Pod`, have no padding bytes (so that every byte of a `T` is
+/// initialised, whoever made it: [`Storage::from_struct`] copies them all into bytes
+/// that [`Storage::as_bytes`] later shows), and fit in `sockaddr_storage` in size
+/// (checked at compile time in [`Storage::read`] and [`Storage::from_struct`]; the
+/// padding, by `NO_PADDING` below).
 pub(crate) unsafe trait SockaddrKind: Pod {}
 // SAFETY: a `repr(C)` aggregate of integers, 16 bytes.
 unsafe impl SockaddrKind for sys::sockaddr_in {}
@@ -39,6 +47,26 @@ unsafe impl SockaddrKind for sys::sockaddr_in {}
 unsafe impl SockaddrKind for sys::sockaddr_in6 {}
 // SAFETY: a `repr(C)` aggregate of integers and `c_char`s, 110 bytes on Linux.
 unsafe impl SockaddrKind for sys::sockaddr_un {}
+
+/// The address structs have no padding: each field starts where the one before it
+/// ends, and the last ends the struct. (`sockaddr_un` is a family and a `char` array,
+/// 110 bytes on Linux, at the family's alignment of 2; the `sys` layout test checks
+/// its fields against the C headers.)
+const NO_PADDING: () = {
+    use core::mem::{offset_of, size_of};
+    let family = size_of::<sys::sa_family_t>() + if cfg!(have_sin_len) { 1 } else { 0 };
+    assert!(offset_of!(sys::sockaddr_in, sin_port) == family);
+    assert!(offset_of!(sys::sockaddr_in, sin_addr) == family + 2);
+    assert!(offset_of!(sys::sockaddr_in, sin_zero) == family + 6);
+    assert!(size_of::<sys::sockaddr_in>() == family + 14);
+    assert!(offset_of!(sys::sockaddr_in6, sin6_port) == family);
+    assert!(offset_of!(sys::sockaddr_in6, sin6_flowinfo) == family + 2);
+    assert!(offset_of!(sys::sockaddr_in6, sin6_addr) == family + 6);
+    assert!(offset_of!(sys::sockaddr_in6, sin6_scope_id) == family + 22);
+    assert!(size_of::<sys::sockaddr_in6>() == family + 26);
+    assert!(offset_of!(sys::sockaddr_un, sun_path) == family);
+    assert!(size_of::<sys::sockaddr_un>() % 2 == 0);
+};
 
 const fn fits<T>() -> bool {
     mem::size_of::<T>() <= STORAGE_LEN as usize
@@ -78,6 +106,7 @@ impl Storage {
     #[inline]
     pub(crate) fn from_struct<T: SockaddrKind>(value: &T, len: usize) -> Storage {
         const { assert!(fits::<T>()) };
+        let () = NO_PADDING;
         let len = len.min(mem::size_of::<T>());
         let mut storage = Storage::empty();
         // SAFETY: `T` fits in the storage (asserted at compile time); `len` is at most
