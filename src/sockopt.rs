@@ -57,9 +57,20 @@
 //! pointer and no count inside them (nor reads `optlen` as anything but a byte count),
 //! and every bit pattern it writes is a valid `T`. Each constant below was checked
 //! against the Linux sources for this, and its docs say so. The claim holds at the
-//! option's own level only, which is why the safe calls refuse it at any other. For any other option, [`setsockopt_raw`] and [`getsockopt_raw`] take bytes and
-//! are `unsafe`; [`SockOpt::new`] mints a typed option from a number and is `unsafe`
-//! for the same reason: its type is a claim about what the kernel does.
+//! option's own level only, which is why the safe calls refuse it at any other level.
+//!
+//! "At its level" means on every socket family, since the check compares numbers:
+//! Bluetooth's SCO, ISO and mISDN sockets ignore the level and dispatch on the number
+//! alone, `SOL_HCI` is 0 (as `IPPROTO_IP`) and `SOL_L2CAP` is 6 (as `IPPROTO_TCP`).
+//! Each constant's number was also checked there: the largest write any of them
+//! reaches is 4 bytes, never through a pointer, and every typed value is at least
+//! 4 bytes. A new constant must keep that (a 1- or 2-byte value numbered 3, 7, 12,
+//! 13, 14 or 16 would not).
+//!
+//! For an option this crate does not type, [`setsockopt_raw`] and [`getsockopt_raw`]
+//! take bytes and are `unsafe`; [`SockOpt::new`] mints a typed option from a number
+//! and is `unsafe` for the same reason: its type is a claim about what the kernel
+//! does.
 //!
 //! ```compile_fail,E0133
 //! use sockapi::*;
@@ -86,6 +97,16 @@
 //! # fn main() -> sockapi::Result<()> {
 //! let fd = socket(AF_INET, SOCK_STREAM, 0)?;
 //! let token = sockapi::sockopt::sealed::Token(()); // private
+//! # Ok(()) }
+//! ```
+//!
+//! ```compile_fail,E0277
+//! use sockapi::*;
+//! use std::os::fd::AsFd;
+//! # fn main() -> sockapi::Result<()> {
+//! let fd = socket(AF_INET, SOCK_STREAM, 0)?;
+//! // No token can be made, so the hidden method cannot be called.
+//! <core::ffi::c_int as OptValue>::set(Default::default(), fd.as_fd(), 1, 26, &0)?;
 //! # Ok(()) }
 //! ```
 //!
@@ -545,7 +566,8 @@ impl<T: ?Sized, A> SockOpt<T, A> {
     /// The type `T` and access `A` are a claim that [`setsockopt`] and [`getsockopt`]
     /// then rely on: for every level it will be used at, the kernel reads at most
     /// `size_of::<T>()` bytes of the value and writes at most that many back, and
-    /// follows no pointer or count inside them. Options such as `TCP_ZEROCOPY_RECEIVE`
+    /// follows no pointer or count inside them, on every socket family it may reach
+    /// (some, such as Bluetooth's SCO, ignore the level). Options such as `TCP_ZEROCOPY_RECEIVE`
     /// (an address the kernel copies to), `IP_MSFILTER` / `MCAST_MSFILTER` (a count
     /// that sizes the kernel's write beyond `optlen`) and `SO_ATTACH_FILTER` (a pointer
     /// the kernel reads through) break it; so does any `T` the kernel can fill with a

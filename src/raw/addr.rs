@@ -65,7 +65,9 @@ const NO_PADDING: () = {
     assert!(offset_of!(sys::sockaddr_in6, sin6_scope_id) == family + 22);
     assert!(size_of::<sys::sockaddr_in6>() == family + 26);
     assert!(offset_of!(sys::sockaddr_un, sun_path) == family);
-    assert!(size_of::<sys::sockaddr_un>() % 2 == 0);
+    // `sun_path` is 108 bytes on Linux and 104 on the BSDs and Apple's systems.
+    let sun_path = if cfg!(have_sin_len) { 104 } else { 108 };
+    assert!(size_of::<sys::sockaddr_un>() == family + sun_path);
 };
 
 const fn fits<T>() -> bool {
