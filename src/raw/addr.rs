@@ -178,4 +178,11 @@ impl Filled<'_> {
             len: self.0.len.min(STORAGE_LEN),
         }
     }
+
+    /// The length as the kernel reported it, uncut: the address's full length, which
+    /// for a truncated address exceeds the bytes written (0 after a failed call). For
+    /// the trace's `[LEN]`; never for reading bytes.
+    pub(crate) fn reported_len(self) -> socklen_t {
+        self.0.len
+    }
 }

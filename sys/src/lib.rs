@@ -23,7 +23,8 @@ pub mod sys_socket {
     pub use libc::SO_DEBUG;
     pub use libc::{
         accept, bind, connect, getpeername, getsockname, getsockopt, linger, listen, recv,
-        sa_family_t, send, setsockopt, shutdown, sockaddr, sockaddr_storage, socket, socketpair,
+        recvfrom, sa_family_t, send, sendto, setsockopt, shutdown, sockaddr, sockaddr_storage,
+        socket, socketpair,
         socklen_t, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, MSG_CTRUNC, MSG_DONTROUTE, MSG_DONTWAIT,
         MSG_EOR, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, SHUT_RD, SHUT_RDWR, SHUT_WR,
         SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, SOL_SOCKET, SOMAXCONN, SO_ACCEPTCONN,
@@ -44,6 +45,9 @@ pub mod sys_socket {
         target_os = "solaris"
     ))]
     pub use libc::{accept4, SOCK_CLOEXEC, SOCK_NONBLOCK};
+    /// Linux and Android: the message flags only they have.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
     /// Linux and Android: the socket-level options only they have, and `struct ucred`.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub use libc::{
