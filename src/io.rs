@@ -267,7 +267,13 @@ pub fn recvfrom(
         fd.as_fd(),
         buf,
         flags.as_raw(),
-        |ret, buf, peer| trace!(trace_recvfrom(fd_of(fd), buf, flags, ret, peer)),
+        // `raw::recvfrom` runs this on each outcome's own path, so the match is
+        // settled there; each formatter takes plain values only, and no `Result` is
+        // stored for the trace.
+        |ret, buf, peer| match ret {
+            Ok(n) => trace!(trace_recvfrom_ok(fd_of(fd), buf, flags, n, peer)),
+            Err(e) => trace!(trace_recvfrom_err(fd_of(fd), buf.len(), flags, e)),
+        },
         |n, peer| (n, SockAddr::from_storage(peer)),
     )
 }
@@ -277,20 +283,20 @@ const STORAGE_SIZE: socklen_t = core::mem::size_of::<sys::sockaddr_storage>() as
 
 #[cold]
 #[inline(never)]
-fn trace_recvfrom(fd: RawFd, buf: &[u8], flags: MsgFlags, ret: Result<usize>, peer: Filled<'_>) {
-    match ret {
-        Ok(n) => {
-            let len = peer.reported_len();
-            let peer = SockAddr::from_storage(peer.get());
-            trace::emit(format_args!(
-                "recvfrom({fd}, {}, {}, {flags:?}, {peer:?}, [{len}]) = {n}",
-                Data(&buf[..n.min(buf.len())]),
-                buf.len()
-            ))
-        }
-        Err(e) => trace::emit(format_args!(
-            "recvfrom({fd}, ..., {}, {flags:?}, ..., [{STORAGE_SIZE}]) = -1 {e}",
-            buf.len()
-        )),
-    }
+fn trace_recvfrom_ok(fd: RawFd, buf: &[u8], flags: MsgFlags, n: usize, peer: Filled<'_>) {
+    let len = peer.reported_len();
+    let peer = SockAddr::from_storage(peer.get());
+    trace::emit(format_args!(
+        "recvfrom({fd}, {}, {}, {flags:?}, {peer:?}, [{len}]) = {n}",
+        Data(&buf[..n.min(buf.len())]),
+        buf.len()
+    ));
+}
+
+#[cold]
+#[inline(never)]
+fn trace_recvfrom_err(fd: RawFd, len: usize, flags: MsgFlags, e: crate::Errno) {
+    trace::emit(format_args!(
+        "recvfrom({fd}, ..., {len}, {flags:?}, ..., [{STORAGE_SIZE}]) = -1 {e}"
+    ));
 }
