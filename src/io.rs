@@ -234,10 +234,11 @@ fn trace_sendto(fd: RawFd, buf: &[u8], flags: MsgFlags, addr: &SockAddr, ret: Re
 /// datagram's real length, which can exceed `buf.len()` (only `buf.len()` bytes were
 /// written): take `&buf[..n.min(buf.len())]`, since `&buf[..n]` would then panic.
 ///
-/// The address is what the kernel reported, of any family: `{AF_UNIX}` (family only)
-/// from an unbound Unix-domain sender, and on a connected stream socket, where there
-/// is no sender to name, Linux reports no address at all: the `SockAddr` then has
-/// length 0 (family `AF_UNSPEC`, [`as_bytes`](SockAddr::as_bytes) empty).
+/// The address is what the kernel reported, of any family. Where there is no sender
+/// to name, Linux reports no address at all, and the `SockAddr` has length 0 (family
+/// `AF_UNSPEC`, [`as_bytes`](SockAddr::as_bytes) empty): on a connected stream
+/// socket (TCP), and from an unbound `AF_UNIX` sender (a `socketpair` end, or a
+/// datagram socket that never called `bind`).
 ///
 /// The trace shows the bytes received, the address and the length the kernel
 /// reported: `recvfrom(3, "hello", 64, 0, {AF_INET, 127.0.0.1:40000}, [16]) = 5`, and
