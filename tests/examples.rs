@@ -1096,3 +1096,75 @@ fn tcp_echo_client_under_strace_makes_the_c_syscalls() {
     );
     assert_eq!(*on_fd[4], format!("close({fd}) = 0"));
 }
+
+#[test]
+fn udp_client_under_strace_makes_the_c_syscalls() {
+    if !common::tool_runs("strace", "-V", "install strace (apt-get install strace)") {
+        return;
+    }
+    let server = udp_server("127.0.0.1");
+    let port = server.addr.port();
+    let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("strace-udp_client-{}.txt", std::process::id()));
+    let out = run(Command::new("strace")
+        .arg("-f")
+        .arg("-o")
+        .arg(&log)
+        .args(["-e", "trace=%network,close"])
+        .arg(example("udp_client"))
+        .args(["127.0.0.1", &port.to_string()])
+        .env_remove("SOCKAPI_TRACE"));
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    assert!(
+        out.status.success(),
+        "strace or the client failed: {:?}\nstderr:\n{}\nstrace log:\n{text}",
+        out.status,
+        out.stderr
+    );
+    assert_eq!(out.stdout, "Received Hello Server\n");
+    assert_eq!(server.stop(), "", "the server reported errors");
+
+    let calls = strace_calls(&text);
+    let socket_at = calls
+        .iter()
+        .position(|c| c.starts_with("socket(AF_INET, SOCK_DGRAM, IPPROTO_IP) = "))
+        .unwrap_or_else(|| {
+            panic!("no plain socket(AF_INET, SOCK_DGRAM, IPPROTO_IP) (a flag added?):\n{text}")
+        });
+    let fd = ret_of(&calls[socket_at]);
+    let on_fd: Vec<&String> = calls[socket_at..]
+        .iter()
+        .enumerate()
+        .filter(|(i, call)| {
+            let args = call.split_once('(').map_or("", |(_, args)| args);
+            *i == 0 || args.starts_with(&format!("{fd},")) || args.starts_with(&format!("{fd})"))
+        })
+        .map(|(_, call)| call)
+        .collect();
+    println!("strace, the calls on the client's socket (fd {fd}):");
+    for call in &on_fd {
+        println!("    {call}");
+    }
+    let names: Vec<&str> = on_fd
+        .iter()
+        .map(|c| c.split('(').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        ["socket", "setsockopt", "sendto", "recvfrom", "close"],
+        "strace log:\n{text}"
+    );
+    let server_addr =
+        format!("{{sa_family=AF_INET, sin_port=htons({port}), sin_addr=inet_addr(\"127.0.0.1\")}}");
+    assert_eq!(
+        *on_fd[2],
+        format!("sendto({fd}, \"Hello Server\", 12, 0, {server_addr}, 16) = 12")
+    );
+    // The whole sockaddr_storage goes in, the kernel's 16 comes out, as in C.
+    assert_eq!(
+        *on_fd[3],
+        format!("recvfrom({fd}, \"Hello Server\", 65536, 0, {server_addr}, [128 => 16]) = 12")
+    );
+    assert_eq!(*on_fd[4], format!("close({fd}) = 0"));
+}
