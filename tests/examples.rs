@@ -878,7 +878,7 @@ fn udp_client_against_udp_server_traced() {
         .and_then(|line| line.strip_prefix(&recv_prefix))
         .and_then(|rest| rest.split('}').next())
         .unwrap_or_else(|| panic!("no recvfrom line:\n{server_trace}"));
-    let expected = vec![
+    let expected = [
         format!("socket(AF_INET, SOCK_DGRAM, 0) = {sfd}"),
         format!("bind({sfd}, {{AF_INET, 127.0.0.1:0}}, 16) = 0"),
         format!("getsockname({sfd}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
