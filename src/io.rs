@@ -167,8 +167,8 @@ fn trace_recv(fd: RawFd, buf: &[u8], flags: MsgFlags, ret: Result<usize>) {
 /// a server's loop with no conversion. The address is not judged before the call: one
 /// of the wrong family or length reaches the kernel, which answers as it does in C.
 /// On a datagram socket each call is one datagram, all of `buf` or nothing (the count
-/// returned is `buf.len()`); on a connected datagram socket Linux sends to `addr`
-/// all the same. No flag is added. The trace shows the data and the address:
+/// returned is `buf.len()`); on a connected UDP socket Linux sends to `addr` all
+/// the same. No flag is added. The trace shows the data and the address:
 /// `sendto(3, "hello", 5, 0, {AF_INET, 127.0.0.1:5353}, 16) = 5`.
 ///
 /// # Errors
