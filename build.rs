@@ -15,6 +15,10 @@ const CAPABILITIES: &[(&str, &str)] = &[
     ),
     ("have_msg_nosignal", "the MSG_NOSIGNAL send flag"),
     (
+        "have_linux_msg_flags",
+        "Linux's own message flags (MSG_MORE, MSG_CONFIRM, MSG_ERRQUEUE, MSG_CMSG_CLOEXEC)",
+    ),
+    (
         "have_sin_len",
         "a length byte (sin_len, sin6_len, sun_len) leading each sockaddr",
     ),
@@ -48,6 +52,7 @@ fn capabilities(os: &str, c_library: &str) -> &'static [&'static str] {
         ("linux", _) | ("android", _) => &[
             "have_accept4",
             "have_msg_nosignal",
+            "have_linux_msg_flags",
             "have_abstract_unix",
             "have_linux_errnos",
             "have_linux_sockopts",

@@ -1,12 +1,14 @@
-//! Data transfer on connected sockets: `send` and `recv`, and their flags.
+//! Data transfer: `send` and `recv` on connected sockets, `sendto` and `recvfrom`
+//! with an address, and their flags.
 
 use std::os::fd::{AsFd, RawFd};
 
+use crate::addr::{SockAddr, ToSockAddr};
 use crate::macros::c_flags;
-use crate::raw;
+use crate::raw::{self, Filled};
 use crate::socket::fd_of;
-use crate::sys::{self, c_int};
-use crate::trace::{self, traced, Data, Ret};
+use crate::sys::{self, c_int, socklen_t};
+use crate::trace::{self, trace, traced, Data, Ret};
 use crate::Result;
 
 c_flags! {
@@ -34,6 +36,24 @@ c_flags! {
     /// Apple's systems, which use the `SO_NOSIGPIPE` option instead.
     #[cfg(have_msg_nosignal)]
     const MSG_NOSIGNAL = sys::MSG_NOSIGNAL;
+    /// More data follows (Linux): the kernel holds a UDP datagram or TCP segment back
+    /// until a send without the flag, as `TCP_CORK` or `UDP_CORK` do for one call.
+    #[cfg(have_linux_msg_flags)]
+    const MSG_MORE = sys::MSG_MORE;
+    /// Receive from the socket's error queue (Linux), where `IP_RECVERR` puts the ICMP
+    /// errors and timestamps that a plain receive never reports; read with `recvmsg`,
+    /// which returns them as control messages.
+    #[cfg(have_linux_msg_flags)]
+    const MSG_ERRQUEUE = sys::MSG_ERRQUEUE;
+    /// The neighbour on the path answered (Linux): tells the kernel's neighbour cache
+    /// that the next hop is reachable, sparing an ARP or NDP probe; for datagram and
+    /// raw sockets.
+    #[cfg(have_linux_msg_flags)]
+    const MSG_CONFIRM = sys::MSG_CONFIRM;
+    /// Descriptors received through `SCM_RIGHTS` get `FD_CLOEXEC` in the same call
+    /// (Linux; a `recvmsg` flag).
+    #[cfg(have_linux_msg_flags)]
+    const MSG_CMSG_CLOEXEC = sys::MSG_CMSG_CLOEXEC;
 }
 
 /// `send(sockfd, buf, len, flags)`—Sends bytes on a connected socket.
@@ -131,4 +151,153 @@ fn trace_recv(fd: RawFd, buf: &[u8], flags: MsgFlags, ret: Result<usize>) {
             buf.len()
         )),
     }
+}
+
+/// `sendto(sockfd, buf, len, flags, dest_addr, addrlen)`—Sends a datagram to an
+/// address.
+///
+/// ```c
+/// ssize_t sendto(int sockfd, const void *buf, size_t len, int flags,
+///                const struct sockaddr *dest_addr, socklen_t addrlen);
+/// ```
+///
+/// `addr` is a [`SockAddr`] or std's `SocketAddr`/`SocketAddrV4`/`SocketAddrV6`
+/// ([`ToSockAddr`]), passed with its length, as [`connect`](crate::connect) takes it;
+/// a `SockAddr` goes to the kernel as it is, so a datagram socket can be sent to from
+/// a server's loop with no conversion. The address is not judged before the call: one
+/// of the wrong family or length reaches the kernel, which answers as it does in C.
+/// On a datagram socket each call is one datagram, all of `buf` or nothing (the count
+/// returned is `buf.len()`); on a connected UDP socket Linux sends to `addr` all
+/// the same. No flag is added. The trace shows the data and the address:
+/// `sendto(3, "hello", 5, 0, {AF_INET, 127.0.0.1:5353}, 16) = 5`.
+///
+/// # Errors
+///
+/// `EMSGSIZE` (a datagram larger than the protocol allows: 65,507 bytes of UDP over
+/// IPv4), `EAFNOSUPPORT` (an address of another family than the socket's), `EINVAL`
+/// (an address length the family does not accept), `EISCONN` (an address on a
+/// connected Unix-domain stream socket; TCP ignores it), `EACCES` (a broadcast
+/// address without `SO_BROADCAST`), `ECONNREFUSED` (on a connected UDP socket, an
+/// earlier datagram met an ICMP refusal), `EAGAIN` (non-blocking or `MSG_DONTWAIT`,
+/// no room), `ENETUNREACH`, `EINTR` (not retried).
+///
+/// # References
+///
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/sendto.html)
+/// - [Linux](https://man7.org/linux/man-pages/man2/sendto.2.html)
+#[inline]
+pub fn sendto<A: ToSockAddr + ?Sized>(
+    fd: &impl AsFd,
+    buf: &[u8],
+    flags: impl Into<MsgFlags>,
+    addr: &A,
+) -> Result<usize> {
+    let flags = flags.into();
+    let addr = addr.to_sock_addr();
+    let ret = raw::sendto(fd.as_fd(), buf, flags.as_raw(), addr.storage());
+    traced(
+        ret,
+        |&n| n,
+        |ret| trace_sendto(fd_of(fd), buf, flags, &addr, ret),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn trace_sendto(fd: RawFd, buf: &[u8], flags: MsgFlags, addr: &SockAddr, ret: Result<usize>) {
+    trace::emit(format_args!(
+        "sendto({fd}, {}, {}, {flags:?}, {addr:?}, {}) = {}",
+        Data(buf),
+        buf.len(),
+        addr.len(),
+        Ret(ret)
+    ));
+}
+
+/// `recvfrom(sockfd, buf, len, flags, src_addr, addrlen)`—Receives a datagram and
+/// the address it came from.
+///
+/// ```c
+/// ssize_t recvfrom(int sockfd, void *restrict buf, size_t len, int flags,
+///                  struct sockaddr *restrict src_addr,
+///                  socklen_t *restrict addrlen);
+/// ```
+///
+/// Fills the front of `buf` (a plain `&mut [u8]`) and returns how many bytes it wrote
+/// with the sender's address, which C returns through `src_addr`/`addrlen`. The kernel
+/// writes the address straight into the storage of the returned [`SockAddr`], as C's
+/// `struct sockaddr_storage` on the stack; a program that does not look at it
+/// (`let (n, _peer) = recvfrom(…)?`) pays for no copy of it.
+///
+/// A datagram longer than `buf` is cut: the rest is discarded, and the call returns
+/// `buf.len()`. With `MSG_TRUNC` on a datagram socket (Linux), the value is the
+/// datagram's real length, which can exceed `buf.len()` (only `buf.len()` bytes were
+/// written): take `&buf[..n.min(buf.len())]`, since `&buf[..n]` would then panic.
+///
+/// The address is what the kernel reported, of any family. Where there is no sender
+/// to name, Linux reports no address at all, and the `SockAddr` has length 0 (family
+/// `AF_UNSPEC`, [`as_bytes`](SockAddr::as_bytes) empty): on a connected stream
+/// socket (TCP), and from an unbound `AF_UNIX` sender (a `socketpair` end, or a
+/// datagram socket that never called `bind`).
+///
+/// The trace shows the bytes received, the address and the length the kernel
+/// reported: `recvfrom(3, "hello", 64, 0, {AF_INET, 127.0.0.1:40000}, [16]) = 5`, and
+/// `...` for the buffer and the address, with the length passed in, when the call
+/// failed: `recvfrom(3, ..., 64, 0, ..., [128]) = -1 EAGAIN (Resource temporarily
+/// unavailable)`.
+///
+/// # Errors
+///
+/// `EAGAIN` (non-blocking or `MSG_DONTWAIT` with nothing queued, or an
+/// `SO_RCVTIMEO` timeout), `ECONNREFUSED` (a connected UDP socket got an ICMP
+/// refusal for an earlier datagram), `ENOTCONN` (a stream socket that is not
+/// connected), `EINTR` (not retried).
+///
+/// # References
+///
+/// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/recvfrom.html)
+/// - [Linux](https://man7.org/linux/man-pages/man2/recvfrom.2.html)
+#[inline(always)]
+pub fn recvfrom(
+    fd: &impl AsFd,
+    buf: &mut [u8],
+    flags: impl Into<MsgFlags>,
+) -> Result<(usize, SockAddr)> {
+    let flags = flags.into();
+    raw::recvfrom(
+        fd.as_fd(),
+        buf,
+        flags.as_raw(),
+        // `raw::recvfrom` runs this on each outcome's own path, so the match is
+        // settled there; each formatter takes plain values only, and no `Result` is
+        // stored for the trace.
+        |ret, buf, peer| match ret {
+            Ok(n) => trace!(trace_recvfrom_ok(fd_of(fd), buf, flags, n, peer)),
+            Err(e) => trace!(trace_recvfrom_err(fd_of(fd), buf.len(), flags, e)),
+        },
+        |n, peer| (n, SockAddr::from_storage(peer)),
+    )
+}
+
+/// The `addrlen` C passes in: the whole `sockaddr_storage`.
+const STORAGE_SIZE: socklen_t = core::mem::size_of::<sys::sockaddr_storage>() as socklen_t;
+
+#[cold]
+#[inline(never)]
+fn trace_recvfrom_ok(fd: RawFd, buf: &[u8], flags: MsgFlags, n: usize, peer: Filled<'_>) {
+    let len = peer.reported_len();
+    let peer = SockAddr::from_storage(peer.get());
+    trace::emit(format_args!(
+        "recvfrom({fd}, {}, {}, {flags:?}, {peer:?}, [{len}]) = {n}",
+        Data(&buf[..n.min(buf.len())]),
+        buf.len()
+    ));
+}
+
+#[cold]
+#[inline(never)]
+fn trace_recvfrom_err(fd: RawFd, len: usize, flags: MsgFlags, e: crate::Errno) {
+    trace::emit(format_args!(
+        "recvfrom({fd}, ..., {len}, {flags:?}, ..., [{STORAGE_SIZE}]) = -1 {e}"
+    ));
 }

@@ -51,6 +51,8 @@
 //! | `connect(fd, (struct sockaddr *)&addr, sizeof addr);` | `connect(&fd, &addr)?;` (non-blocking: `Err(Errno::EINPROGRESS)`) |
 //! | `ssize_t n = send(fd, buf, len, 0);` | `let n = send(&fd, &buf[..len], 0)?;` |
 //! | `ssize_t n = recv(fd, buf, sizeof buf, MSG_PEEK);` | `let n = recv(&fd, &mut buf, MSG_PEEK)?;` |
+//! | `sendto(fd, buf, len, 0, (struct sockaddr *)&addr, sizeof addr);` | `sendto(&fd, &buf[..len], 0, &addr)?;` |
+//! | `ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len);` | `let (n, peer) = recvfrom(&fd, &mut buf, 0)?;` |
 //! | `shutdown(fd, SHUT_WR);` | `shutdown(&fd, SHUT_WR)?;` |
 //! | `close(fd);` | `close(fd)?;` or let the [`Socket`] drop |
 //! | `getsockname(fd, (struct sockaddr *)&addr, &len);` | `let addr = getsockname(&fd)?;` |
@@ -133,9 +135,11 @@ pub use crate::fcntl::{
 #[cfg(have_msg_nosignal)]
 pub use crate::io::MSG_NOSIGNAL;
 pub use crate::io::{
-    recv, send, MsgFlags, MSG_CTRUNC, MSG_DONTROUTE, MSG_DONTWAIT, MSG_EOR, MSG_OOB, MSG_PEEK,
-    MSG_TRUNC, MSG_WAITALL,
+    recv, recvfrom, send, sendto, MsgFlags, MSG_CTRUNC, MSG_DONTROUTE, MSG_DONTWAIT, MSG_EOR,
+    MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL,
 };
+#[cfg(have_linux_msg_flags)]
+pub use crate::io::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
 pub use crate::socket::{
     accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,
     AddressFamily, Protocol, ShutdownHow, SockFlag, SockType, Socket, AF_INET, AF_INET6, AF_UNIX,

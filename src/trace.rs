@@ -8,6 +8,8 @@
 //! connect(3, {AF_INET, 127.0.0.1:9}, 16) = -1 ECONNREFUSED (Connection refused)
 //! send(3, "Hello Server", 12, 0) = 12
 //! recv(3, "Hello Client", 64, 0) = 12
+//! sendto(4, "hello", 5, 0, {AF_INET, 127.0.0.1:5353}, 16) = 5
+//! recvfrom(4, "hello", 64, 0, {AF_INET, 127.0.0.1:40000}, [16]) = 5
 //! setsockopt(3, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0
 //! ```
 //!
@@ -20,8 +22,8 @@
 //! program named (`TCP_NODELAY` is 1 too; the typed calls refuse it there, and the
 //! line says so); a pair this crate does not know shows its number. `SO_ERROR`'s value is
 //! shown by its errno name. Where a failed call returned nothing through a pointer
-//! argument (`accept`'s peer address, `recv`'s buffer, `getsockopt`'s value), the
-//! line shows `...` there.
+//! argument (`accept`'s peer address, `recv`'s buffer, `recvfrom`'s buffer and
+//! address, `getsockopt`'s value), the line shows `...` there.
 //!
 //! Unlike `strace` it works on every OS, and it shows the calls of this crate only
 //! (the call as the program made it, not the kernel's view).
@@ -131,9 +133,9 @@ pub fn disable() {
     STATE.store(OFF, Relaxed);
 }
 
-/// How many bytes of the data `send`, `recv` and the raw option forms show, as
-/// strace's `-s`: [`DEFAULT_STRSIZE`] (32) unless `SOCKAPI_TRACE_STRSIZE` or
-/// [`set_strsize`] changed it.
+/// How many bytes of the data `send`, `recv`, `sendto`, `recvfrom` and the raw option
+/// forms show, as strace's `-s`: [`DEFAULT_STRSIZE`] (32) unless
+/// `SOCKAPI_TRACE_STRSIZE` or [`set_strsize`] changed it.
 pub fn strsize() -> usize {
     #[cfg(feature = "trace")]
     {

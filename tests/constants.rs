@@ -77,6 +77,8 @@ fn message_and_file_flags() {
     ]);
     #[cfg(target_os = "linux")]
     check(rows![MSG_NOSIGNAL]);
+    #[cfg(target_os = "linux")]
+    check(rows![MSG_MORE, MSG_ERRQUEUE, MSG_CONFIRM, MSG_CMSG_CLOEXEC]);
     check(rows![O_NONBLOCK, O_RDWR, O_WRONLY, O_APPEND, FD_CLOEXEC]);
     assert_eq!(O_RDONLY.as_raw(), sys::O_RDONLY);
     assert_eq!(
@@ -84,9 +86,15 @@ fn message_and_file_flags() {
         "MSG_PEEK|MSG_DONTWAIT"
     );
     assert_eq!(format!("{:?}", MsgFlags::from(0)), "0");
-    // Unknown bits stay visible, in hex, after the names.
-    let odd = MsgFlags::from_raw(sys::MSG_PEEK | 0x4000_0000);
-    assert_eq!(format!("{odd:?}"), "MSG_PEEK|0x40000000");
+    // Unknown bits stay visible, in hex, after the names (0x40000000 is
+    // MSG_CMSG_CLOEXEC on Linux; 0x01000000 has no name).
+    let odd = MsgFlags::from_raw(sys::MSG_PEEK | 0x0100_0000);
+    assert_eq!(format!("{odd:?}"), "MSG_PEEK|0x1000000");
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        format!("{:?}", MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_MORE),
+        "MSG_DONTWAIT|MSG_MORE|MSG_CMSG_CLOEXEC"
+    );
 }
 
 #[test]

@@ -472,24 +472,31 @@ fn trace_is_off_with_sockapi_trace_0_or_empty() {
 // ---------------------------------------------------------------------------------
 // tcp_echo_server
 
-/// A running `tcp_echo_server` and the address its banner named.
+/// A running server example (`tcp_echo_server` or `udp_server`) and the address its
+/// banner named.
 struct Server {
+    name: &'static str,
     child: ChildGuard,
     addr: SocketAddr,
     stderr: Option<JoinHandle<String>>,
 }
 
 impl Server {
+    /// `tcp_echo_server HOST 0`.
     fn start(host: &str) -> Server {
-        let mut cmd = example_cmd("tcp_echo_server");
+        Server::spawn(example_cmd("tcp_echo_server"), "tcp_echo_server", host)
+    }
+
+    /// `name HOST 0` as `cmd` has it set up, its banner read and checked.
+    fn spawn(mut cmd: Command, name: &'static str, host: &str) -> Server {
         cmd.args([host, "0"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let mut child = ChildGuard(cmd.spawn().expect("spawn tcp_echo_server"));
+        let mut child = ChildGuard(cmd.spawn().unwrap_or_else(|e| panic!("spawn {name}: {e}")));
         let stdout = lines_of(child.0.stdout.take().expect("stdout"));
         let stderr = collect(child.0.stderr.take().expect("stderr"));
-        let banner = next_line(&stdout, "tcp_echo_server");
+        let banner = next_line(&stdout, name);
         let addr: SocketAddr = banner
             .strip_prefix("listening on ")
             .and_then(|addr| addr.parse().ok())
@@ -501,6 +508,7 @@ impl Server {
         };
         assert_eq!(banner, expected);
         Server {
+            name,
             child,
             addr,
             stderr: Some(stderr),
@@ -511,7 +519,8 @@ impl Server {
     fn stop(mut self) -> String {
         assert!(
             self.child.0.try_wait().expect("try_wait").is_none(),
-            "tcp_echo_server exited on its own"
+            "{} exited on its own",
+            self.name
         );
         let _ = self.child.0.kill();
         let _ = self.child.0.wait();
@@ -625,6 +634,268 @@ fn tcp_echo_client_talks_to_a_python_server() {
 }
 
 // ---------------------------------------------------------------------------------
+// udp_server and udp_client
+
+/// `udp_server HOST 0`, the trace variable removed.
+fn udp_server(host: &str) -> Server {
+    Server::spawn(example_cmd("udp_server"), "udp_server", host)
+}
+
+/// Runs `udp_client ARGS…` (see `example_cmd`) to its end.
+fn run_udp_client(args: &[&str]) -> Output {
+    run(example_cmd("udp_client").args(args))
+}
+
+/// Runs a Python script (`python3 -c SCRIPT ARGS…`) to its end.
+fn run_python(script: &str, args: &[&str]) -> Output {
+    run(Command::new("python3").arg("-c").arg(script).args(args))
+}
+
+/// Python's `socket` module as a UDP client of the server at 127.0.0.1:argv[1]:
+/// first a client that sends and leaves before the echo (the server's answer meets a
+/// closed port), then datagrams of 12, 0, 1,024 and 65,507 bytes (the largest UDP
+/// over IPv4), each followed by its echo: prints the length and whether the echo
+/// was the datagram, byte for byte, from the server's address.
+const PY_UDP_CLIENT: &str = "import socket, sys\n\
+    server = ('127.0.0.1', int(sys.argv[1]))\n\
+    gone = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+    gone.sendto(b'nobody will read this', server)\n\
+    gone.close()\n\
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+    s.settimeout(20)\n\
+    big = bytes(i % 251 for i in range(65507))\n\
+    for msg in [b'Hello Server', b'', bytes(range(256)) * 4, big]:\n\
+    \x20   s.sendto(msg, server)\n\
+    \x20   data, addr = s.recvfrom(65536)\n\
+    \x20   print(len(data), data == msg and addr == server, flush=True)\n";
+
+#[test]
+fn udp_server_echoes_python_our_client_and_many_clients() {
+    let server = udp_server("127.0.0.1");
+    let port = server.addr.port().to_string();
+
+    let python = run_python(PY_UDP_CLIENT, &[&port]);
+    assert_success(&python, "the python client");
+    assert_eq!(python.stdout, "12 True\n0 True\n1024 True\n65507 True\n");
+
+    let ours = run_udp_client(&["127.0.0.1", &port]);
+    assert_success(&ours, "udp_client");
+    assert_eq!(ours.stdout, "Received Hello Server\n");
+    assert_eq!(ours.stderr, "");
+    let ours = run_udp_client(&["127.0.0.1", &port, "hi there", "5"]);
+    assert_success(&ours, "udp_client");
+    assert_eq!(ours.stdout, "Received hi there\n");
+
+    let addr = server.addr;
+    let clients: Vec<_> = (0..20)
+        .map(|i| {
+            thread::spawn(move || {
+                let s = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+                s.set_read_timeout(Some(RUN_LIMIT)).expect("timeout");
+                let message = format!("client {i} says hello");
+                s.send_to(message.as_bytes(), addr).expect("send_to");
+                let mut buf = [0u8; 64];
+                let (n, from) = s.recv_from(&mut buf).expect("recv_from");
+                assert_eq!(from, addr);
+                (buf[..n].to_vec(), message)
+            })
+        })
+        .collect();
+    for client in clients {
+        let (reply, message) = client.join().expect("client thread");
+        assert_eq!(reply, message.as_bytes());
+    }
+
+    assert_eq!(server.stop(), "", "the server reported errors");
+}
+
+#[test]
+fn udp_server_v6() {
+    let server = udp_server("::1");
+    assert_eq!(server.addr.ip(), "::1".parse::<std::net::IpAddr>().unwrap());
+    let ours = run_udp_client(&["::1", &server.addr.port().to_string()]);
+    assert_success(&ours, "udp_client");
+    assert_eq!(ours.stdout, "Received Hello Server\n");
+    assert_eq!(server.stop(), "", "the server reported errors");
+}
+
+/// A Python UDP echo server on 127.0.0.1: prints its port, takes one datagram,
+/// waits argv[1] seconds, answers `Hello Client` to its sender and prints what it got.
+const PY_UDP_SERVER: &str = "import socket, sys, time\n\
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+    s.settimeout(20)\n\
+    s.bind(('127.0.0.1', 0))\n\
+    print(s.getsockname()[1], flush=True)\n\
+    data, addr = s.recvfrom(65536)\n\
+    time.sleep(float(sys.argv[1]))\n\
+    s.sendto(b'Hello Client', addr)\n\
+    print(data.decode(), flush=True)\n";
+
+/// Runs `udp_client 127.0.0.1 PORT [extra…]` against [`PY_UDP_SERVER`] answering after
+/// `delay` seconds; returns the client's output and what the server received.
+fn udp_client_against_python(delay: &str, extra: &[&str]) -> (Output, String) {
+    let mut python = ChildGuard(
+        Command::new("python3")
+            .args(["-c", PY_UDP_SERVER, delay])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn python3"),
+    );
+    let stdout = lines_of(python.0.stdout.take().expect("stdout"));
+    let py_stderr = collect(python.0.stderr.take().expect("stderr"));
+    let port = next_line(&stdout, "the python server");
+    assert!(
+        port.parse::<u16>().is_ok(),
+        "python printed {port:?}, not a port"
+    );
+    let mut args = vec!["127.0.0.1", port.as_str()];
+    args.extend_from_slice(extra);
+    let out = run_udp_client(&args);
+    let got = next_line(&stdout, "the python server");
+    let status = python.wait_bounded(RUN_LIMIT, "the python server");
+    let py_stderr = py_stderr.join().expect("reader");
+    assert!(status.success(), "python server: {status:?}\n{py_stderr}");
+    (out, got)
+}
+
+#[test]
+fn udp_client_talks_to_a_python_server() {
+    let (out, got) = udp_client_against_python("0", &[]);
+    assert_success(&out, "udp_client");
+    assert_eq!(out.stdout, "Received Hello Client\n");
+    assert_eq!(out.stderr, "");
+    assert_eq!(got, "Hello Server", "what the python server received");
+}
+
+/// A reply one second late, within a timeout of three, is received.
+#[test]
+fn udp_client_receives_a_late_reply_within_the_timeout() {
+    let (out, got) = udp_client_against_python("1", &["late but there", "3"]);
+    assert_success(&out, "udp_client");
+    assert_eq!(out.stdout, "Received Hello Client\n");
+    assert_eq!(got, "late but there");
+}
+
+/// A bound socket that never answers: after the timeout the client says plainly that
+/// no reply came, and exits 1; the datagram did arrive.
+#[test]
+fn udp_client_without_a_reply_says_so_and_exits_1() {
+    let silent = common::udp_socket(V4);
+    bind(&silent, &V4).expect("bind");
+    let port = port_of(&getsockname(&silent).expect("getsockname"));
+    let started = Instant::now();
+    let out = run_udp_client(&["127.0.0.1", &port.to_string(), "anyone there?", "1"]);
+    let took = started.elapsed();
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "udp_client: no reply from 127.0.0.1:{port} within 1 s \
+             (UDP does not promise delivery)\n"
+        )
+    );
+    assert_eq!(out.stdout, "");
+    assert!(took >= Duration::from_secs(1), "gave up after {took:?}");
+    let mut buf = [0u8; 64];
+    let (n, _) = recvfrom(&silent, &mut buf, MSG_DONTWAIT).expect("the datagram");
+    assert_eq!(&buf[..n], b"anyone there?");
+}
+
+#[test]
+fn udp_server_on_a_port_in_use_reports_eaddrinuse() {
+    let held = common::udp_socket(V4);
+    bind(&held, &V4).expect("bind");
+    let port = port_of(&getsockname(&held).expect("getsockname"));
+    let out = run(example_cmd("udp_server").args(["127.0.0.1", &port.to_string()]));
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "udp_server: bind: EADDRINUSE (Address already in use)\n"
+    );
+    assert_eq!(out.stdout, "", "no banner before a failed bind");
+    drop(held);
+}
+
+/// `udp_client` against `udp_server`, both with `SOCKAPI_TRACE=1`: the classic flow,
+/// call for call, on each side.
+#[test]
+fn udp_client_against_udp_server_traced() {
+    let mut cmd = example_cmd("udp_server");
+    cmd.env("SOCKAPI_TRACE", "1");
+    let server = Server::spawn(cmd, "udp_server", "127.0.0.1");
+    let port = server.addr.port();
+    let mut client = example_cmd("udp_client");
+    client
+        .args(["127.0.0.1", &port.to_string()])
+        .env("SOCKAPI_TRACE", "1");
+    let out = run(&mut client);
+    assert_success(&out, "udp_client");
+    assert_eq!(out.stdout, "Received Hello Server\n");
+    // The server traces its sendto after the client may have had the echo: one more
+    // echo, served after that, makes sure the line is written before the server stops.
+    let probe = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    probe.set_read_timeout(Some(RUN_LIMIT)).expect("timeout");
+    probe.send_to(b"probe", server.addr).expect("send_to");
+    let mut buf = [0u8; 8];
+    assert_eq!(probe.recv_from(&mut buf).expect("recv_from").0, 5);
+    let server_trace = server.stop();
+    if !trace_compiled_in(&out) {
+        assert_eq!(server_trace, "", "the trace is compiled out; {STALE}");
+        return;
+    }
+    println!("udp_client's trace:\n{}", out.stderr);
+    println!("udp_server's trace:\n{server_trace}");
+
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    let first = lines.first().copied().unwrap_or_default();
+    assert!(
+        first.starts_with("socket(AF_INET, SOCK_DGRAM, 0) = "),
+        "the trace is missing, {STALE}; stderr:\n{}",
+        out.stderr
+    );
+    let fd = ret_of(first);
+    let expected = vec![
+        format!("socket(AF_INET, SOCK_DGRAM, 0) = {fd}"),
+        format!("setsockopt({fd}, SOL_SOCKET, SO_RCVTIMEO, {{tv_sec=2, tv_usec=0}}, 16) = 0"),
+        format!("sendto({fd}, \"Hello Server\", 12, 0, {{AF_INET, 127.0.0.1:{port}}}, 16) = 12"),
+        format!(
+            "recvfrom({fd}, \"Hello Server\", 65536, 0, {{AF_INET, 127.0.0.1:{port}}}, [16]) = 12"
+        ),
+        format!("close({fd}) = 0"),
+    ];
+    assert_eq!(lines, expected, "stderr:\n{}", out.stderr);
+
+    let lines: Vec<&str> = server_trace.lines().collect();
+    let sfd = ret_of(lines.first().copied().unwrap_or_default());
+    // The client's port: the kernel picked it at its first sendto.
+    let recv_prefix = format!("recvfrom({sfd}, \"Hello Server\", 65536, 0, {{AF_INET, 127.0.0.1:");
+    let cport = lines
+        .get(3)
+        .and_then(|line| line.strip_prefix(&recv_prefix))
+        .and_then(|rest| rest.split('}').next())
+        .unwrap_or_else(|| panic!("no recvfrom line:\n{server_trace}"));
+    let expected = [
+        format!("socket(AF_INET, SOCK_DGRAM, 0) = {sfd}"),
+        format!("bind({sfd}, {{AF_INET, 127.0.0.1:0}}, 16) = 0"),
+        format!("getsockname({sfd}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
+        format!(
+            "recvfrom({sfd}, \"Hello Server\", 65536, 0, {{AF_INET, 127.0.0.1:{cport}}}, [16]) = 12"
+        ),
+        format!("sendto({sfd}, \"Hello Server\", 12, 0, {{AF_INET, 127.0.0.1:{cport}}}, 16) = 12"),
+    ];
+    assert!(lines.len() >= 6, "server trace:\n{server_trace}");
+    assert_eq!(lines[..5], expected[..], "server trace:\n{server_trace}");
+    assert!(
+        lines[5].starts_with(&format!("recvfrom({sfd}, \"probe\", 65536, 0, ")),
+        "server trace:\n{server_trace}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
 // Error exits
 
 fn assert_no_panic(out: &Output) {
@@ -671,11 +942,17 @@ fn tcp_echo_server_on_a_port_in_use_reports_eaddrinuse() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    let cases: [(&str, &[&str]); 4] = [
+    let cases: [(&str, &[&str]); 10] = [
         ("tcp_echo_client", &["nothost"]),
         ("tcp_echo_client", &["127.0.0.1", "99999"]),
         ("tcp_echo_server", &["nothost"]),
         ("tcp_echo_server", &["127.0.0.1", "99999"]),
+        ("udp_server", &["nothost"]),
+        ("udp_server", &["127.0.0.1", "99999"]),
+        ("udp_client", &["nothost"]),
+        ("udp_client", &["127.0.0.1", "99999"]),
+        ("udp_client", &["127.0.0.1", "12345", "hi", "0"]),
+        ("udp_client", &["127.0.0.1", "12345", "hi", "soon"]),
     ];
     for (name, args) in cases {
         let out = run(example_cmd(name).args(args));
@@ -816,6 +1093,78 @@ fn tcp_echo_client_under_strace_makes_the_c_syscalls() {
     assert_eq!(
         *on_fd[3],
         format!("recvfrom({fd}, \"Hello Server\", 1024, 0, NULL, NULL) = 12")
+    );
+    assert_eq!(*on_fd[4], format!("close({fd}) = 0"));
+}
+
+#[test]
+fn udp_client_under_strace_makes_the_c_syscalls() {
+    if !common::tool_runs("strace", "-V", "install strace (apt-get install strace)") {
+        return;
+    }
+    let server = udp_server("127.0.0.1");
+    let port = server.addr.port();
+    let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("strace-udp_client-{}.txt", std::process::id()));
+    let out = run(Command::new("strace")
+        .arg("-f")
+        .arg("-o")
+        .arg(&log)
+        .args(["-e", "trace=%network,close"])
+        .arg(example("udp_client"))
+        .args(["127.0.0.1", &port.to_string()])
+        .env_remove("SOCKAPI_TRACE"));
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    assert!(
+        out.status.success(),
+        "strace or the client failed: {:?}\nstderr:\n{}\nstrace log:\n{text}",
+        out.status,
+        out.stderr
+    );
+    assert_eq!(out.stdout, "Received Hello Server\n");
+    assert_eq!(server.stop(), "", "the server reported errors");
+
+    let calls = strace_calls(&text);
+    let socket_at = calls
+        .iter()
+        .position(|c| c.starts_with("socket(AF_INET, SOCK_DGRAM, IPPROTO_IP) = "))
+        .unwrap_or_else(|| {
+            panic!("no plain socket(AF_INET, SOCK_DGRAM, IPPROTO_IP) (a flag added?):\n{text}")
+        });
+    let fd = ret_of(&calls[socket_at]);
+    let on_fd: Vec<&String> = calls[socket_at..]
+        .iter()
+        .enumerate()
+        .filter(|(i, call)| {
+            let args = call.split_once('(').map_or("", |(_, args)| args);
+            *i == 0 || args.starts_with(&format!("{fd},")) || args.starts_with(&format!("{fd})"))
+        })
+        .map(|(_, call)| call)
+        .collect();
+    println!("strace, the calls on the client's socket (fd {fd}):");
+    for call in &on_fd {
+        println!("    {call}");
+    }
+    let names: Vec<&str> = on_fd
+        .iter()
+        .map(|c| c.split('(').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        names,
+        ["socket", "setsockopt", "sendto", "recvfrom", "close"],
+        "strace log:\n{text}"
+    );
+    let server_addr =
+        format!("{{sa_family=AF_INET, sin_port=htons({port}), sin_addr=inet_addr(\"127.0.0.1\")}}");
+    assert_eq!(
+        *on_fd[2],
+        format!("sendto({fd}, \"Hello Server\", 12, 0, {server_addr}, 16) = 12")
+    );
+    // The whole sockaddr_storage goes in, the kernel's 16 comes out, as in C.
+    assert_eq!(
+        *on_fd[3],
+        format!("recvfrom({fd}, \"Hello Server\", 65536, 0, {server_addr}, [128 => 16]) = 12")
     );
     assert_eq!(*on_fd[4], format!("close({fd}) = 0"));
 }

@@ -139,6 +139,36 @@ fn round(checks: &mut Checks, refusing: &SockAddr) {
     let r = checks.call("recv", || recv(&client, &mut buf, 0));
     assert_eq!(r, Ok(12));
 
+    // Datagrams: sendto to itself (a SockAddr as it is, and a std address converted on
+    // the stack), recvfrom's address written in place.
+    let udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socket");
+    bind(&udp, &loopback_c).expect("bind");
+    let udp_addr = getsockname(&udp).expect("getsockname");
+    let udp_std = udp_addr.as_socket().expect("inet");
+    let r = checks.call("sendto", || sendto(&udp, b"Hello Self", 0, &udp_addr));
+    assert_eq!(r, Ok(10));
+    let r = checks.call("sendto", || sendto(&udp, b"std", MSG_DONTWAIT, &udp_std));
+    assert_eq!(r, Ok(3));
+    let r = checks.call("recvfrom", || recvfrom(&udp, &mut buf, MSG_PEEK));
+    assert_eq!(r, Ok((10, udp_addr)));
+    let r = checks.call("recvfrom", || recvfrom(&udp, &mut buf, 0));
+    assert_eq!(r, Ok((10, udp_addr)));
+    let r = checks.call("recvfrom", || recvfrom(&udp, &mut buf[..1], MSG_TRUNC));
+    assert_eq!(r, Ok((3, udp_addr)));
+    let r = checks.call("recvfrom (EAGAIN)", || {
+        recvfrom(&udp, &mut buf, MSG_DONTWAIT)
+    });
+    assert_eq!(r, Err(Errno::EAGAIN));
+    let v6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 9));
+    let r = checks.call("sendto (EAFNOSUPPORT)", || sendto(&udp, b"x", 0, &v6));
+    assert_eq!(r, Err(Errno::EAFNOSUPPORT));
+    let r = checks.call("recvfrom (TCP, no address)", || {
+        send(&client, b"x", 0).expect("send");
+        recvfrom(&server, &mut buf, 0)
+    });
+    assert_eq!(r.map(|(n, peer)| (n, peer.len())), Ok((1, 0)));
+    checks.call("drop (close)", || drop(udp));
+
     let r = checks.call("setsockopt", || {
         setsockopt(&client, IPPROTO_TCP, TCP_NODELAY, &1)
     });
@@ -323,6 +353,19 @@ fn main() {
             getsockopt(&fd, SOL_SOCKET, SO_TYPE)
         });
         assert_eq!(r, Ok(SOCK_STREAM));
+        let udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socket");
+        bind(&udp, &SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind");
+        let to = getsockname(&udp).expect("getsockname");
+        let r = checks.call("sendto (trace on)", || sendto(&udp, b"traced", 0, &to));
+        assert_eq!(r, Ok(6));
+        let mut buf = [0u8; 16];
+        let r = checks.call("recvfrom (trace on)", || recvfrom(&udp, &mut buf, 0));
+        assert_eq!(r, Ok((6, to)));
+        let r = checks.call("recvfrom (trace on, EAGAIN)", || {
+            recvfrom(&udp, &mut buf, MSG_DONTWAIT)
+        });
+        assert_eq!(r, Err(Errno::EAGAIN));
+        drop(udp);
         let r = checks.call("close (trace on)", || close(fd));
         assert_eq!(r, Ok(()));
         trace::disable();

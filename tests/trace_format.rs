@@ -61,6 +61,8 @@ const CALLS: &[&str] = &[
     "connect",
     "send",
     "recv",
+    "sendto",
+    "recvfrom",
     "shutdown",
     "close",
     "getsockname",
@@ -1421,6 +1423,155 @@ fn long_data_line_is_cut_with_an_ellipsis() {
     };
     run.assert_trace_is_expected();
     assert_two_lines_cut_at_room(&run);
+}
+
+// ---------------------------------------------------------------------------------------
+// Datagrams: sendto and recvfrom
+// ---------------------------------------------------------------------------------------
+
+/// Child side: a UDP socket of `ip`'s family bound to `ip` (port 0), with the lines
+/// of its `socket`, `bind` and `getsockname`; returns it, its descriptor and address.
+fn traced_bound_udp(ip: SocketAddr) -> (Socket, RawFd, SockAddr) {
+    let s = udp_socket(ip);
+    let fd = s.as_raw_fd();
+    let family = if ip.is_ipv4() { "AF_INET" } else { "AF_INET6" };
+    let len = if ip.is_ipv4() { 16 } else { 28 };
+    expect(format!(
+        "socket({family}, SOCK_DGRAM|SOCK_CLOEXEC, 0) = {fd}"
+    ));
+    bind(&s, &ip).unwrap();
+    expect(format!("bind({fd}, {{{family}, {ip}}}, {len}) = 0"));
+    let addr = getsockname(&s).unwrap();
+    expect(format!("getsockname({fd}, {addr:?}) = 0"));
+    (s, fd, addr)
+}
+
+/// `sendto` shows the data, the address and its length; `recvfrom` the bytes
+/// received, the sender and the length the kernel reported in brackets, as strace
+/// does; a failed `recvfrom` shows `...` for both, and the length passed in (the
+/// whole `sockaddr_storage`).
+#[cfg(feature = "trace")]
+#[test]
+fn sendto_and_recvfrom_lines() {
+    const NAME: &str = "sendto_and_recvfrom_lines";
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let (a, afd, addr_a) = traced_bound_udp(V4);
+        let (b, bfd, addr_b) = traced_bound_udp(V4);
+        let (pa, pb) = (port_of(&addr_a), port_of(&addr_b));
+
+        assert_eq!(sendto(&a, b"hello", 0, &addr_b), Ok(5));
+        expect(format!(
+            "sendto({afd}, \"hello\", 5, 0, {{AF_INET, 127.0.0.1:{pb}}}, 16) = 5"
+        ));
+        let mut buf = [0u8; 64];
+        assert_eq!(recvfrom(&b, &mut buf, 0), Ok((5, addr_a)));
+        expect(format!(
+            "recvfrom({bfd}, \"hello\", 64, 0, {{AF_INET, 127.0.0.1:{pa}}}, [16]) = 5"
+        ));
+
+        // A std address as the destination: the same line.
+        assert_eq!(sendto(&b, b"back", MSG_DONTWAIT, &v4(pa)), Ok(4));
+        expect(format!(
+            "sendto({bfd}, \"back\", 4, MSG_DONTWAIT, {{AF_INET, 127.0.0.1:{pa}}}, 16) = 4"
+        ));
+        assert_eq!(recvfrom(&a, &mut buf, MSG_PEEK), Ok((4, addr_b)));
+        expect(format!(
+            "recvfrom({afd}, \"back\", 64, MSG_PEEK, {{AF_INET, 127.0.0.1:{pb}}}, [16]) = 4"
+        ));
+        // Cut to 2 bytes; with MSG_TRUNC the count is the datagram's, 4, and the
+        // line shows the 2 bytes the buffer got.
+        assert_eq!(recvfrom(&a, &mut buf[..2], MSG_TRUNC), Ok((4, addr_b)));
+        expect(format!(
+            "recvfrom({afd}, \"ba\", 2, MSG_TRUNC, {{AF_INET, 127.0.0.1:{pb}}}, [16]) = 4"
+        ));
+
+        assert_eq!(
+            recvfrom(&a, &mut buf, MSG_DONTWAIT).map(|(n, _)| n),
+            Err(Errno::EAGAIN)
+        );
+        expect(format!(
+            "recvfrom({afd}, ..., 64, MSG_DONTWAIT, ..., [128]) = -1 EAGAIN (Resource temporarily unavailable)"
+        ));
+        // The address goes to the kernel as it is: a wrong family, and its verdict.
+        let v6: SocketAddr = "[::1]:9".parse().unwrap();
+        assert_eq!(sendto(&a, b"x", 0, &v6), Err(Errno::EAFNOSUPPORT));
+        expect(format!(
+            "sendto({afd}, \"x\", 1, 0, {{AF_INET6, [::1]:9}}, 28) = -1 EAFNOSUPPORT (Address family not supported by protocol)"
+        ));
+        // Data longer than the limit shows 32 bytes and `...`, as for send and recv.
+        let long = [b'z'; 40];
+        assert_eq!(sendto(&a, &long, 0, &addr_a), Ok(40));
+        let shown = format!("\"{}\"...", "z".repeat(32));
+        expect(format!(
+            "sendto({afd}, {shown}, 40, 0, {{AF_INET, 127.0.0.1:{pa}}}, 16) = 40"
+        ));
+        assert_eq!(recvfrom(&a, &mut buf, 0), Ok((40, addr_a)));
+        expect(format!(
+            "recvfrom({afd}, {shown}, 64, 0, {{AF_INET, 127.0.0.1:{pa}}}, [16]) = 40"
+        ));
+
+        drop_traced(b);
+        drop_traced(a);
+    });
+}
+
+/// The other families: IPv6 (`[28]`), `AF_UNIX` paths, and the empty address Linux
+/// reports from an unbound `AF_UNIX` sender (`[0]`).
+#[cfg(feature = "trace")]
+#[test]
+fn recvfrom_address_lines_of_each_family() {
+    const NAME: &str = "recvfrom_address_lines_of_each_family";
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let any6: SocketAddr = "[::1]:0".parse().unwrap();
+        let (s6, fd6, addr6) = traced_bound_udp(any6);
+        let port6 = port_of(&addr6);
+        assert_eq!(sendto(&s6, b"six", 0, &addr6), Ok(3));
+        expect(format!(
+            "sendto({fd6}, \"six\", 3, 0, {{AF_INET6, [::1]:{port6}}}, 28) = 3"
+        ));
+        let mut buf = [0u8; 16];
+        assert_eq!(recvfrom(&s6, &mut buf, 0), Ok((3, addr6)));
+        expect(format!(
+            "recvfrom({fd6}, \"six\", 16, 0, {{AF_INET6, [::1]:{port6}}}, [28]) = 3"
+        ));
+        drop_traced(s6);
+
+        let dir = TempDir::new(BIN, NAME);
+        let path = dir.path("u");
+        let u = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+        let ufd = u.as_raw_fd();
+        expect(format!(
+            "socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = {ufd}"
+        ));
+        let uaddr = SockAddr::unix(&path).unwrap();
+        let shown = format!("{{AF_UNIX, \"{}\"}}", path.display());
+        let len = SUN_PATH_OFFSET + path.as_os_str().len() + 1;
+        bind(&u, &uaddr).unwrap();
+        expect(format!("bind({ufd}, {shown}, {len}) = 0"));
+        assert_eq!(sendto(&u, b"me", 0, &uaddr), Ok(2));
+        expect(format!("sendto({ufd}, \"me\", 2, 0, {shown}, {len}) = 2"));
+        assert_eq!(recvfrom(&u, &mut buf, 0), Ok((2, uaddr)));
+        expect(format!(
+            "recvfrom({ufd}, \"me\", 16, 0, {shown}, [{len}]) = 2"
+        ));
+
+        let anon = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+        let anon_fd = anon.as_raw_fd();
+        expect(format!(
+            "socket(AF_UNIX, SOCK_DGRAM|SOCK_CLOEXEC, 0) = {anon_fd}"
+        ));
+        assert_eq!(sendto(&anon, b"?", 0, &uaddr), Ok(1));
+        expect(format!(
+            "sendto({anon_fd}, \"?\", 1, 0, {shown}, {len}) = 1"
+        ));
+        let (n, peer) = recvfrom(&u, &mut buf, 0).unwrap();
+        assert_eq!((n, peer.len()), (1, 0));
+        expect(format!(
+            "recvfrom({ufd}, \"?\", 16, 0, {{AF_UNSPEC, 0 bytes}}, [0]) = 1"
+        ));
+        drop_traced(anon);
+        drop_traced(u);
+    });
 }
 
 // ---------------------------------------------------------------------------------------

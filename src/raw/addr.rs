@@ -15,7 +15,8 @@ pub(crate) const STORAGE_LEN: socklen_t = mem::size_of::<sys::sockaddr_storage>(
 /// kernel fill it (which set `len` only to what the kernel wrote, cut to the storage):
 /// `len <= STORAGE_LEN`, and the first `len` bytes of `bytes` are initialised. The
 /// bytes beyond `len` may be uninitialised and are never read, so the kernel's
-/// `accept`, `getsockname` and `getpeername` fill an unzeroed storage, as in C.
+/// `accept`, `getsockname`, `getpeername` and `recvfrom` fill an unzeroed storage, as
+/// in C.
 ///
 /// The one place the invariant is broken is inside those raw calls, between the
 /// kernel's write and the cut of the length it reported; there the storage is seen
@@ -179,5 +180,12 @@ impl Filled<'_> {
             bytes: self.0.bytes,
             len: self.0.len.min(STORAGE_LEN),
         }
+    }
+
+    /// The length as the kernel reported it, uncut: the address's full length, which
+    /// for a truncated address exceeds the bytes written (0 after a failed call). For
+    /// the trace's `[LEN]`; never for reading bytes.
+    pub(crate) fn reported_len(self) -> socklen_t {
+        self.0.len
     }
 }

@@ -27,7 +27,7 @@ pub(crate) use self::addr::{Filled, Storage};
 pub(crate) use self::env::getenv_with;
 pub(crate) use self::errno::strerror;
 pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
-pub(crate) use self::io::{recv, send};
+pub(crate) use self::io::{recv, recvfrom, send, sendto};
 #[cfg(have_accept4)]
 pub(crate) use self::socket::accept4;
 pub(crate) use self::socket::{

@@ -50,6 +50,25 @@ fn fill<R>(
     after: impl FnOnce(Result<c_int>, Filled<'_>),
     done: impl FnOnce(c_int, Storage) -> R,
 ) -> Result<R> {
+    fill_with(
+        &mut (),
+        |(), addr, len| cvt(call(addr, len)),
+        |ret, (), addr| after(ret, addr),
+        done,
+    )
+}
+
+/// [`fill`] for a call that also writes into a caller's buffer (`recvfrom`): `call`
+/// gets `buf` to write into, then `after` sees it as the call left it, so that the
+/// trace can show the bytes received without a second borrow of the buffer. `call`
+/// converts C's result itself (`cvt` or `cvt_len`).
+#[inline(always)]
+pub(super) fn fill_with<B: ?Sized, T: Copy, R>(
+    buf: &mut B,
+    call: impl FnOnce(&mut B, *mut sys::sockaddr, *mut socklen_t) -> Result<T>,
+    after: impl FnOnce(Result<T>, &B, Filled<'_>),
+    done: impl FnOnce(T, Storage) -> R,
+) -> Result<R> {
     // `len` is the storage's size while the kernel writes (C's `len = sizeof ss`), so
     // `Storage`'s invariant does not hold until the length is cut below; until then
     // the storage is seen only through `Filled`. (Built with a non-zero `len`, the
@@ -58,10 +77,10 @@ fn fill<R>(
         bytes: MaybeUninit::uninit(),
         len: STORAGE_LEN,
     };
-    let ret = call(storage.bytes.as_mut_ptr().cast(), &mut storage.len);
-    match cvt(ret) {
+    let ret = call(buf, storage.bytes.as_mut_ptr().cast(), &mut storage.len);
+    match ret {
         Ok(ret) => {
-            after(Ok(ret), Filled(&storage));
+            after(Ok(ret), buf, Filled(&storage));
             // The kernel wrote `min(len in, len out)` bytes and reported `len out`:
             // cut to the storage, the first `len` are initialised.
             storage.len = storage.len.min(STORAGE_LEN);
@@ -69,7 +88,7 @@ fn fill<R>(
         }
         Err(e) => {
             storage.len = 0;
-            after(Err(e), Filled(&storage));
+            after(Err(e), buf, Filled(&storage));
             Err(e)
         }
     }

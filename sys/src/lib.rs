@@ -23,13 +23,13 @@ pub mod sys_socket {
     pub use libc::SO_DEBUG;
     pub use libc::{
         accept, bind, connect, getpeername, getsockname, getsockopt, linger, listen, recv,
-        sa_family_t, send, setsockopt, shutdown, sockaddr, sockaddr_storage, socket, socketpair,
-        socklen_t, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, MSG_CTRUNC, MSG_DONTROUTE, MSG_DONTWAIT,
-        MSG_EOR, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, SHUT_RD, SHUT_RDWR, SHUT_WR,
-        SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, SOL_SOCKET, SOMAXCONN, SO_ACCEPTCONN,
-        SO_BROADCAST, SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE, SO_RCVBUF,
-        SO_RCVLOWAT, SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDLOWAT, SO_SNDTIMEO,
-        SO_TYPE,
+        recvfrom, sa_family_t, send, sendto, setsockopt, shutdown, sockaddr, sockaddr_storage,
+        socket, socketpair, socklen_t, AF_INET, AF_INET6, AF_UNIX, AF_UNSPEC, MSG_CTRUNC,
+        MSG_DONTROUTE, MSG_DONTWAIT, MSG_EOR, MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL, SHUT_RD,
+        SHUT_RDWR, SHUT_WR, SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET, SOCK_STREAM, SOL_SOCKET,
+        SOMAXCONN, SO_ACCEPTCONN, SO_BROADCAST, SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER,
+        SO_OOBINLINE, SO_RCVBUF, SO_RCVLOWAT, SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF,
+        SO_SNDLOWAT, SO_SNDTIMEO, SO_TYPE,
     };
     /// Linux, Android, FreeBSD, NetBSD, OpenBSD, DragonFly, illumos, Solaris: `accept4` and the
     /// `SOCK_NONBLOCK`/`SOCK_CLOEXEC` type flags.
@@ -51,6 +51,9 @@ pub mod sys_socket {
         SO_INCOMING_CPU, SO_MARK, SO_NO_CHECK, SO_PASSCRED, SO_PEERCRED, SO_PRIORITY, SO_PROTOCOL,
         SO_TIMESTAMP,
     };
+    /// Linux and Android: the message flags only they have.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
 }
 
 /// `<netinet/in.h>`: Internet addresses and the IP-level options.

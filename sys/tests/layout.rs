@@ -172,6 +172,10 @@ fn constants_match_c() {
     table.extend(consts!["const", sockapi_sys; SOCK_CLOEXEC, SOCK_NONBLOCK]);
     #[cfg(not(target_vendor = "apple"))]
     table.extend(consts!["const", sockapi_sys; MSG_NOSIGNAL]);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    table.extend(consts!["const", sockapi_sys;
+        MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE,
+    ]);
     // <netinet/in.h>
     table.extend(consts!["const", sockapi_sys;
         INADDR_ANY, INADDR_LOOPBACK,

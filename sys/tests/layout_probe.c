@@ -172,6 +172,13 @@ static void constants(void) {
 #if !defined(__APPLE__)
     CONST(MSG_NOSIGNAL);
 #endif
+    /* lib.rs: any(linux, android) */
+#if defined(__linux__)
+    CONST(MSG_CMSG_CLOEXEC);
+    CONST(MSG_CONFIRM);
+    CONST(MSG_ERRQUEUE);
+    CONST(MSG_MORE);
+#endif
 
     /* <netinet/in.h> */
     CONST(INADDR_ANY);

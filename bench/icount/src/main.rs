@@ -9,6 +9,10 @@
 //! - `pair`: a 1-byte `send` on one end of an `AF_UNIX` stream socketpair, a `recv`
 //!   on the other.
 //! - `udp`: the same on two connected UDP sockets on 127.0.0.1.
+//! - `udp_to`: a 1-byte `sendto` from one UDP socket on 127.0.0.1 to its own address,
+//!   then a `recvfrom` on it. The sender's address is not used (sockapi:
+//!   `let (n, _peer) = recvfrom(…)`; C: a `sockaddr_storage` on the stack and its
+//!   length, which the kernel still writes).
 //! - `accept`: `socket`, `connect` to a listener on 127.0.0.1, `accept4`, then close
 //!   both: the client with an explicit close, the accepted socket by drop (C: `close`).
 //!   The peer address is not used, as in a C server that does not look at it (the
@@ -27,7 +31,8 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: icount <pair|udp|accept|accept_peer> <sockapi|libc> <iterations>";
+const USAGE: &str =
+    "usage: icount <pair|udp|udp_to|accept|accept_peer> <sockapi|libc> <iterations>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,6 +52,8 @@ fn main() -> ExitCode {
         ("pair", "libc") => with_libc::pair(n),
         ("udp", "sockapi") => with_sockapi::udp(n),
         ("udp", "libc") => with_libc::udp(n),
+        ("udp_to", "sockapi") => with_sockapi::udp_to(n),
+        ("udp_to", "libc") => with_libc::udp_to(n),
         ("accept", "sockapi") => with_sockapi::accept::<false>(n),
         ("accept", "libc") => with_libc::accept::<false>(n),
         ("accept_peer", "sockapi") => with_sockapi::accept::<true>(n),
@@ -65,8 +72,9 @@ mod with_sockapi {
     use std::net::{Ipv4Addr, SocketAddrV4};
 
     use sockapi::{
-        accept4, bind, close, connect, getsockname, listen, recv, send, socket, socketpair, Errno,
-        SockAddr, AF_INET, AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, SOMAXCONN,
+        accept4, bind, close, connect, getsockname, listen, recv, recvfrom, send, sendto, socket,
+        socketpair, Errno, SockAddr, AF_INET, AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM,
+        SOMAXCONN,
     };
 
     #[cold]
@@ -124,6 +132,23 @@ mod with_sockapi {
             match recv(&b, &mut buf, 0) {
                 Ok(_) => {}
                 Err(e) => fail("recv", e),
+            }
+        }
+    }
+
+    pub fn udp_to(n: u64) {
+        let fd = ok("socket", socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        ok("bind", bind(&fd, &loopback_any_port()));
+        let addr = ok("getsockname", getsockname(&fd));
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            match sendto(&fd, &buf, 0, &addr) {
+                Ok(_) => {}
+                Err(e) => fail("sendto", e),
+            }
+            match recvfrom(&fd, &mut buf, 0) {
+                Ok((_n, _peer)) => {}
+                Err(e) => fail("recvfrom", e),
             }
         }
     }
@@ -251,6 +276,39 @@ mod with_libc {
             libc::close(a);
             libc::close(b);
         }
+    }
+
+    pub fn udp_to(n: u64) {
+        let (fd, addr) = bound_socket(libc::SOCK_DGRAM);
+        let addr_ptr: *const sockaddr = (&addr as *const sockaddr_in).cast();
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            // SAFETY: `buf` is readable for `buf.len()` bytes; `addr_ptr` points to a
+            // readable sockaddr_in of SIN_LEN bytes.
+            if unsafe { libc::sendto(fd, buf.as_ptr().cast(), buf.len(), 0, addr_ptr, SIN_LEN) } < 0
+            {
+                fail("sendto");
+            }
+            let mut peer = MaybeUninit::<sockaddr_storage>::uninit();
+            let mut len = mem::size_of::<sockaddr_storage>() as socklen_t;
+            // SAFETY: `buf` is writable for `buf.len()` bytes, `peer` for `len` bytes,
+            // and `len` is a writable socklen_t.
+            let got = unsafe {
+                libc::recvfrom(
+                    fd,
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    0,
+                    peer.as_mut_ptr().cast(),
+                    &mut len,
+                )
+            };
+            if got < 0 {
+                fail("recvfrom");
+            }
+        }
+        // SAFETY: the descriptor is ours and closed once.
+        unsafe { libc::close(fd) };
     }
 
     pub fn accept<const USE_PEER: bool>(n: u64) {
