@@ -53,6 +53,8 @@
 //! | `ssize_t n = recv(fd, buf, sizeof buf, MSG_PEEK);` | `let n = recv(&fd, &mut buf, MSG_PEEK)?;` |
 //! | `sendto(fd, buf, len, 0, (struct sockaddr *)&addr, sizeof addr);` | `sendto(&fd, &buf[..len], 0, &addr)?;` |
 //! | `ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len);` | `let (n, peer) = recvfrom(&fd, &mut buf, 0)?;` |
+//! | `unsigned idx = if_nametoindex("lo");` | `let idx = if_nametoindex("lo")?;` (C's `0` is the `Err`) |
+//! | `char name[IF_NAMESIZE]; if_indextoname(idx, name);` | `let name = if_indextoname(idx)?;` → [`IfName`] |
 //! | `shutdown(fd, SHUT_WR);` | `shutdown(&fd, SHUT_WR)?;` |
 //! | `close(fd);` | `close(fd)?;` or let the [`Socket`] drop |
 //! | `getsockname(fd, (struct sockaddr *)&addr, &len);` | `let addr = getsockname(&fd)?;` |
@@ -117,6 +119,7 @@ mod addr;
 mod errno;
 pub mod fcntl;
 mod io;
+mod netif;
 mod raw;
 mod socket;
 pub mod sockopt;
@@ -140,6 +143,7 @@ pub use crate::io::{
 };
 #[cfg(have_linux_msg_flags)]
 pub use crate::io::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
+pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
 pub use crate::socket::{
     accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,
     AddressFamily, Protocol, ShutdownHow, SockFlag, SockType, Socket, AF_INET, AF_INET6, AF_UNIX,

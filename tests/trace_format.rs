@@ -63,6 +63,8 @@ const CALLS: &[&str] = &[
     "recv",
     "sendto",
     "recvfrom",
+    "if_nametoindex",
+    "if_indextoname",
     "shutdown",
     "close",
     "getsockname",
@@ -2082,4 +2084,22 @@ fn pattern_checker_is_strict() {
     assert!(!matches_pattern(p, "close(3) = 0close(4) = 0"));
     assert!(!matches_pattern(p, "xclose(3) = 0"));
     assert!(!matches_pattern(p, "close(3) = "));
+}
+
+/// `if_nametoindex` and `if_indextoname` are C library calls, not syscalls, so strace
+/// does not show them; the trace does, names as strings.
+#[cfg(feature = "trace")]
+#[test]
+fn interface_name_lines() {
+    const NAME: &str = "interface_name_lines";
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let index = if_nametoindex("lo").unwrap();
+        expect(format!("if_nametoindex(\"lo\") = {index}"));
+        assert_eq!(if_indextoname(index).unwrap(), "lo");
+        expect(format!("if_indextoname({index}, \"lo\") = \"lo\""));
+        assert_eq!(if_nametoindex("sockapi-none0"), Err(Errno::ENODEV));
+        expect("if_nametoindex(\"sockapi-none0\") = -1 ENODEV (No such device)".to_owned());
+        assert_eq!(if_indextoname(0), Err(Errno::ENXIO));
+        expect("if_indextoname(0, ...) = NULL ENXIO (No such device or address)".to_owned());
+    });
 }

@@ -100,6 +100,11 @@ pub mod fcntl {
     };
 }
 
+/// `<net/if.h>`: interface names and indexes.
+pub mod net_if {
+    pub use libc::{if_indextoname, if_nametoindex, IF_NAMESIZE};
+}
+
 /// `<unistd.h>`: `close`.
 pub mod unistd {
     pub use libc::close;
@@ -147,6 +152,7 @@ pub mod errno {
 
 pub use errno::*;
 pub use fcntl::*;
+pub use net_if::*;
 pub use netinet_in::*;
 pub use netinet_tcp::*;
 pub use stdlib::*;
@@ -157,4 +163,4 @@ pub use sys_un::*;
 pub use unistd::*;
 
 /// Re-exported so that users of this crate name the C integer types from one place.
-pub use libc::{c_char, c_int, c_void, size_t, ssize_t};
+pub use libc::{c_char, c_int, c_uint, c_void, size_t, ssize_t};
