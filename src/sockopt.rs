@@ -207,6 +207,19 @@ mod sealed {
     /// can name or make one, so those methods (which take any level and number, and so
     /// would be a safe `setsockopt_raw`) cannot be called from outside.
     pub struct Token(pub(super) ());
+
+    /// The membership and multicast-interface values: each sets itself with its own
+    /// size, so that one option can take several C structs as C does.
+    pub trait Group {
+        fn set_group(
+            &self,
+            fd: std::os::fd::BorrowedFd<'_>,
+            level: crate::sys::c_int,
+            name: crate::sys::c_int,
+        ) -> crate::Result<()>;
+        fn group_len(&self) -> usize;
+        fn fmt_group(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result;
+    }
 }
 
 /// An access that allows [`getsockopt`]: [`ReadWrite`] and [`ReadOnly`].
@@ -807,6 +820,280 @@ options! {
     /// Linux.
     #[cfg(have_linux_sockopts)]
     IPV6_RECVERR: c_int, ReadWrite = IPPROTO_IPV6, sys::IPV6_RECVERR;
+}
+
+// Multicast: the membership values. The kernel tells `ip_mreq` and `ip_mreqn` apart
+// by `optlen`, so one option takes either: its value type is `dyn MulticastGroup`, and
+// `&mreq` or `&mreqn` coerces to it, as C passes either with its own `sizeof`.
+
+/// `struct in_addr`: an IPv4 address in network byte order (`s_addr`), the value of
+/// [`IP_MULTICAST_IF`] as it reads back.
+#[allow(non_camel_case_types)]
+pub type in_addr = sys::in_addr;
+
+/// `struct ip_mreq`: a group and the local address of the interface to join it on
+/// (`INADDR_ANY` lets the kernel choose), for [`IP_ADD_MEMBERSHIP`].
+#[cfg(have_linux_sockopts)]
+#[allow(non_camel_case_types)]
+pub type ip_mreq = sys::ip_mreq;
+
+/// `struct ip_mreqn` (Linux): a group, a local address, and an interface index
+/// ([`if_nametoindex`](crate::if_nametoindex)), which wins over the address.
+#[cfg(have_linux_sockopts)]
+#[allow(non_camel_case_types)]
+pub type ip_mreqn = sys::ip_mreqn;
+
+/// `struct ip_mreq_source`: a group, a local interface address and one source, for
+/// [`IP_ADD_SOURCE_MEMBERSHIP`].
+#[cfg(have_linux_sockopts)]
+#[allow(non_camel_case_types)]
+pub type ip_mreq_source = sys::ip_mreq_source;
+
+/// `struct ipv6_mreq`: an IPv6 group and an interface index (0: the kernel chooses),
+/// for [`IPV6_JOIN_GROUP`].
+#[cfg(have_linux_sockopts)]
+#[allow(non_camel_case_types)]
+pub type ipv6_mreq = sys::ipv6_mreq;
+
+/// The values [`IP_ADD_MEMBERSHIP`] and [`IP_DROP_MEMBERSHIP`] take: [`ip_mreq`] and
+/// [`ip_mreqn`], each passed with its own size. Sealed.
+#[cfg(have_linux_sockopts)]
+pub trait MulticastGroup: sealed::Group {}
+
+/// The values [`IP_MULTICAST_IF`] takes: [`in_addr`], [`ip_mreq`] and [`ip_mreqn`]
+/// (the kernel reads the interface from whichever it is given). It reads back as an
+/// [`in_addr`]. Sealed.
+#[cfg(have_linux_sockopts)]
+pub trait MulticastIf: sealed::Group {}
+
+#[cfg(have_linux_sockopts)]
+mod group {
+    use super::*;
+
+    fn fmt_in_addr(f: &mut fmt::Formatter<'_>, a: in_addr) -> fmt::Result {
+        write!(f, "{}", std::net::Ipv4Addr::from(a.s_addr.to_ne_bytes()))
+    }
+
+    impl sealed::Group for in_addr {
+        fn set_group(&self, fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<()> {
+            raw::setsockopt(fd, level, name, self)
+        }
+        fn group_len(&self) -> usize {
+            core::mem::size_of::<in_addr>()
+        }
+        fn fmt_group(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("{s_addr=")?;
+            fmt_in_addr(f, *self)?;
+            f.write_str("}")
+        }
+    }
+
+    impl sealed::Group for ip_mreq {
+        fn set_group(&self, fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<()> {
+            raw::setsockopt(fd, level, name, self)
+        }
+        fn group_len(&self) -> usize {
+            core::mem::size_of::<ip_mreq>()
+        }
+        fn fmt_group(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("{imr_multiaddr=")?;
+            fmt_in_addr(f, self.imr_multiaddr)?;
+            f.write_str(", imr_interface=")?;
+            fmt_in_addr(f, self.imr_interface)?;
+            f.write_str("}")
+        }
+    }
+
+    impl sealed::Group for ip_mreqn {
+        fn set_group(&self, fd: BorrowedFd<'_>, level: c_int, name: c_int) -> Result<()> {
+            raw::setsockopt(fd, level, name, self)
+        }
+        fn group_len(&self) -> usize {
+            core::mem::size_of::<ip_mreqn>()
+        }
+        fn fmt_group(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("{imr_multiaddr=")?;
+            fmt_in_addr(f, self.imr_multiaddr)?;
+            f.write_str(", imr_address=")?;
+            fmt_in_addr(f, self.imr_address)?;
+            write!(f, ", imr_ifindex={}}}", self.imr_ifindex)
+        }
+    }
+
+    impl MulticastGroup for ip_mreq {}
+    impl MulticastGroup for ip_mreqn {}
+    impl MulticastIf for in_addr {}
+    impl MulticastIf for ip_mreq {}
+    impl MulticastIf for ip_mreqn {}
+
+    impl sealed::Value for dyn MulticastGroup {}
+
+    /// Set-only: the kernel has no read for membership (`ENOPROTOOPT`).
+    impl OptValue for dyn MulticastGroup {
+        type Out = ();
+        const GET_LEN: usize = 0;
+        #[inline]
+        fn set(
+            _: sealed::Token,
+            fd: BorrowedFd<'_>,
+            level: c_int,
+            name: c_int,
+            value: &Self,
+        ) -> Result<()> {
+            value.set_group(fd, level, name)
+        }
+        fn get(_: sealed::Token, _: BorrowedFd<'_>, _: c_int, _: c_int) -> Result<((), socklen_t)> {
+            // Unreachable: the options of this type are `WriteOnly`.
+            Err(crate::Errno::ENOPROTOOPT)
+        }
+        fn len(value: &Self) -> usize {
+            value.group_len()
+        }
+        fn fmt_value(value: &Self, _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            value.fmt_group(f)
+        }
+        fn fmt_out(
+            _: &(),
+            _: socklen_t,
+            _: c_int,
+            _: c_int,
+            f: &mut fmt::Formatter<'_>,
+        ) -> fmt::Result {
+            f.write_str("...")
+        }
+    }
+
+    impl sealed::Value for dyn MulticastIf {}
+
+    impl OptValue for dyn MulticastIf {
+        type Out = in_addr;
+        const GET_LEN: usize = core::mem::size_of::<in_addr>();
+        #[inline]
+        fn set(
+            _: sealed::Token,
+            fd: BorrowedFd<'_>,
+            level: c_int,
+            name: c_int,
+            value: &Self,
+        ) -> Result<()> {
+            value.set_group(fd, level, name)
+        }
+        #[inline]
+        fn get(
+            _: sealed::Token,
+            fd: BorrowedFd<'_>,
+            level: c_int,
+            name: c_int,
+        ) -> Result<(in_addr, socklen_t)> {
+            raw::getsockopt(fd, level, name)
+        }
+        fn len(value: &Self) -> usize {
+            value.group_len()
+        }
+        fn fmt_value(value: &Self, _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            value.fmt_group(f)
+        }
+        fn fmt_out(
+            out: &in_addr,
+            _: socklen_t,
+            _: c_int,
+            _: c_int,
+            f: &mut fmt::Formatter<'_>,
+        ) -> fmt::Result {
+            sealed::Group::fmt_group(out, f)
+        }
+    }
+
+    impl PlainValue for ip_mreq_source {
+        fn fmt_plain(&self, _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("{imr_multiaddr=")?;
+            fmt_in_addr(f, self.imr_multiaddr)?;
+            f.write_str(", imr_interface=")?;
+            fmt_in_addr(f, self.imr_interface)?;
+            f.write_str(", imr_sourceaddr=")?;
+            fmt_in_addr(f, self.imr_sourceaddr)?;
+            f.write_str("}")
+        }
+    }
+
+    impl PlainValue for ipv6_mreq {
+        fn fmt_plain(&self, _: c_int, _: c_int, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(
+                f,
+                "{{ipv6mr_multiaddr={}, ipv6mr_interface={}}}",
+                std::net::Ipv6Addr::from(self.ipv6mr_multiaddr.s6_addr),
+                self.ipv6mr_interface
+            )
+        }
+    }
+}
+
+options! {
+    /// `IPPROTO_IP`: the time-to-live of outgoing multicast datagrams (default 1: the
+    /// local network only). Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_MULTICAST_TTL: c_int, ReadWrite = IPPROTO_IP, sys::IP_MULTICAST_TTL;
+    /// `IPPROTO_IP`: whether this host's own sockets receive its multicast datagrams
+    /// (default 1). Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_MULTICAST_LOOP: c_int, ReadWrite = IPPROTO_IP, sys::IP_MULTICAST_LOOP;
+    /// `IPPROTO_IP`: the interface multicast datagrams leave by, given as an
+    /// [`in_addr`] (the interface's address), an [`ip_mreq`] or an [`ip_mreqn`] (by
+    /// index); reads back as the [`in_addr`]. Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_MULTICAST_IF: dyn MulticastIf, ReadWrite = IPPROTO_IP, sys::IP_MULTICAST_IF;
+    /// `IPPROTO_IP`: join a group, with an [`ip_mreq`] or an [`ip_mreqn`]. Set-only:
+    /// the kernel has no read for it. `ENODEV` when the interface is down or has no
+    /// such address, `EADDRINUSE` when already joined. Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_ADD_MEMBERSHIP: dyn MulticastGroup, WriteOnly = IPPROTO_IP, sys::IP_ADD_MEMBERSHIP;
+    /// `IPPROTO_IP`: leave a group (`EADDRNOTAVAIL` if not joined). Set-only. Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_DROP_MEMBERSHIP: dyn MulticastGroup, WriteOnly = IPPROTO_IP, sys::IP_DROP_MEMBERSHIP;
+    /// `IPPROTO_IP`: join a group for one source only ([`ip_mreq_source`]).
+    /// Set-only. Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_ADD_SOURCE_MEMBERSHIP: ip_mreq_source, WriteOnly = IPPROTO_IP, sys::IP_ADD_SOURCE_MEMBERSHIP;
+    /// `IPPROTO_IP`: stop receiving a group's datagrams from one source. Set-only.
+    /// Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_DROP_SOURCE_MEMBERSHIP: ip_mreq_source, WriteOnly = IPPROTO_IP, sys::IP_DROP_SOURCE_MEMBERSHIP;
+    /// `IPPROTO_IP`: deliver each datagram's destination address and arrival
+    /// interface as an `IP_PKTINFO` control message (`recvmsg`). Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_PKTINFO: c_int, ReadWrite = IPPROTO_IP, sys::IP_PKTINFO;
+    /// `IPPROTO_IP`: deliver each datagram's TTL as an `IP_TTL` control message. Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_RECVTTL: c_int, ReadWrite = IPPROTO_IP, sys::IP_RECVTTL;
+    /// `IPPROTO_IP`: deliver each datagram's TOS byte as an `IP_TOS` control message.
+    /// Linux.
+    #[cfg(have_linux_sockopts)]
+    IP_RECVTOS: c_int, ReadWrite = IPPROTO_IP, sys::IP_RECVTOS;
+    /// `IPPROTO_IPV6`: the hop limit of outgoing multicast datagrams (default 1). Linux.
+    #[cfg(have_linux_sockopts)]
+    IPV6_MULTICAST_HOPS: c_int, ReadWrite = IPPROTO_IPV6, sys::IPV6_MULTICAST_HOPS;
+    /// `IPPROTO_IPV6`: whether this host's own sockets receive its multicast datagrams
+    /// (default 1). Linux.
+    #[cfg(have_linux_sockopts)]
+    IPV6_MULTICAST_LOOP: c_int, ReadWrite = IPPROTO_IPV6, sys::IPV6_MULTICAST_LOOP;
+    /// `IPPROTO_IPV6`: the interface index multicast datagrams leave by (0: the
+    /// kernel chooses). Linux.
+    #[cfg(have_linux_sockopts)]
+    IPV6_MULTICAST_IF: c_int, ReadWrite = IPPROTO_IPV6, sys::IPV6_MULTICAST_IF;
+    /// `IPPROTO_IPV6`: join a group ([`ipv6_mreq`]). Set-only. Linux.
+    #[cfg(have_linux_sockopts)]
+    IPV6_JOIN_GROUP: ipv6_mreq, WriteOnly = IPPROTO_IPV6, sys::IPV6_JOIN_GROUP;
+    /// `IPPROTO_IPV6`: leave a group ([`ipv6_mreq`]). Set-only. Linux.
+    #[cfg(have_linux_sockopts)]
+    IPV6_LEAVE_GROUP: ipv6_mreq, WriteOnly = IPPROTO_IPV6, sys::IPV6_LEAVE_GROUP;
+    /// `IPPROTO_IPV6`: deliver each datagram's destination and interface as an
+    /// `IPV6_PKTINFO` control message. Linux.
+    #[cfg(have_linux_sockopts)]
+    IPV6_RECVPKTINFO: c_int, ReadWrite = IPPROTO_IPV6, sys::IPV6_RECVPKTINFO;
+    /// `IPPROTO_IPV6`: deliver each datagram's hop limit as an `IPV6_HOPLIMIT` control
+    /// message. Linux.
+    #[cfg(have_linux_sockopts)]
+    IPV6_RECVHOPLIMIT: c_int, ReadWrite = IPPROTO_IPV6, sys::IPV6_RECVHOPLIMIT;
 }
 
 /// [`IP_MTU_DISCOVER`]: never set the Don't-Fragment flag.

@@ -26,6 +26,20 @@ unsafe impl Pod for sys::timeval {}
 #[cfg(have_linux_sockopts)]
 unsafe impl Pod for sys::ucred {}
 // SAFETY: as above.
+unsafe impl Pod for sys::in_addr {}
+// SAFETY: as above.
+#[cfg(have_linux_sockopts)]
+unsafe impl Pod for sys::ip_mreq {}
+// SAFETY: as above.
+#[cfg(have_linux_sockopts)]
+unsafe impl Pod for sys::ip_mreqn {}
+// SAFETY: as above.
+#[cfg(have_linux_sockopts)]
+unsafe impl Pod for sys::ip_mreq_source {}
+// SAFETY: as above.
+#[cfg(have_linux_sockopts)]
+unsafe impl Pod for sys::ipv6_mreq {}
+// SAFETY: as above.
 unsafe impl Pod for sys::sockaddr_in {}
 // SAFETY: as above.
 unsafe impl Pod for sys::sockaddr_in6 {}

@@ -63,7 +63,21 @@ pub mod netinet_in {
         INADDR_LOOPBACK, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_RAW,
         IPPROTO_TCP, IPPROTO_UDP, IPV6_UNICAST_HOPS, IPV6_V6ONLY, IP_TOS, IP_TTL,
     };
+    /// RFC 3493's names for Linux's `IPV6_ADD_MEMBERSHIP`/`IPV6_DROP_MEMBERSHIP`, which
+    /// `libc` does not declare for Linux: glibc's `<netinet/in.h>` defines them so.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const IPV6_JOIN_GROUP: crate::c_int = libc::IPV6_ADD_MEMBERSHIP;
+    /// See [`IPV6_JOIN_GROUP`].
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const IPV6_LEAVE_GROUP: crate::c_int = libc::IPV6_DROP_MEMBERSHIP;
     /// Linux and Android: the IP-level options only they have.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{
+        ip_mreq, ip_mreq_source, ip_mreqn, ipv6_mreq, IPV6_ADD_MEMBERSHIP, IPV6_DROP_MEMBERSHIP,
+        IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IPV6_RECVHOPLIMIT,
+        IPV6_RECVPKTINFO, IP_DROP_SOURCE_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP,
+        IP_MULTICAST_TTL, IP_PKTINFO, IP_RECVTOS, IP_RECVTTL,
+    };
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub use libc::{
         IPV6_RECVERR, IP_ADD_MEMBERSHIP, IP_ADD_SOURCE_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_FREEBIND,
