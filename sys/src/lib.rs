@@ -53,12 +53,50 @@ pub mod sys_socket {
     };
 }
 
+/// `<sys/socket.h>`, messages: `sendmsg`, `recvmsg`, `struct msghdr`, `struct cmsghdr`,
+/// and the C macros `CMSG_ALIGN`, `CMSG_SPACE`, `CMSG_LEN` as safe `const fn`s (the
+/// layout test checks them against the C macros).
+pub mod sys_socket_msg {
+    /// Linux and Android: `SCM_CREDENTIALS`, the ancillary form of `struct ucred`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::SCM_CREDENTIALS;
+    pub use libc::{cmsghdr, iovec, msghdr, recvmsg, sendmsg, SCM_RIGHTS};
+
+    /// `CMSG_ALIGN(len)`: `len` rounded up to the alignment of `cmsghdr`'s length field
+    /// (`size_t` on glibc and the BSDs), saturating instead of wrapping.
+    #[allow(non_snake_case)]
+    pub const fn CMSG_ALIGN(len: usize) -> usize {
+        let align = core::mem::size_of::<usize>();
+        len.saturating_add(align - 1) & !(align - 1)
+    }
+
+    /// `CMSG_SPACE(len)`: the bytes a control message with `len` bytes of data takes in a
+    /// control buffer, padding included.
+    #[allow(non_snake_case)]
+    pub const fn CMSG_SPACE(len: usize) -> usize {
+        CMSG_ALIGN(len).saturating_add(CMSG_ALIGN(core::mem::size_of::<cmsghdr>()))
+    }
+
+    /// `CMSG_LEN(len)`: the `cmsg_len` of a control message with `len` bytes of data.
+    #[allow(non_snake_case)]
+    pub const fn CMSG_LEN(len: usize) -> usize {
+        CMSG_ALIGN(core::mem::size_of::<cmsghdr>()).saturating_add(len)
+    }
+}
+
 /// `<netinet/in.h>`: Internet addresses and the IP-level options.
 pub mod netinet_in {
     pub use libc::{
         in6_addr, in_addr, in_addr_t, in_port_t, sockaddr_in, sockaddr_in6, INADDR_ANY,
         INADDR_LOOPBACK, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_IP, IPPROTO_IPV6, IPPROTO_RAW,
         IPPROTO_TCP, IPPROTO_UDP, IPV6_UNICAST_HOPS, IPV6_V6ONLY, IP_TOS, IP_TTL,
+    };
+    /// Linux and Android: the packet-information control messages and the options that
+    /// turn them on.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{
+        in6_pktinfo, in_pktinfo, IPV6_HOPLIMIT, IPV6_PKTINFO, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO,
+        IP_PKTINFO, IP_RECVTOS, IP_RECVTTL,
     };
     /// Linux and Android: the IP-level options only they have.
     #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -149,6 +187,7 @@ pub use netinet_tcp::*;
 pub use stdlib::*;
 pub use string::*;
 pub use sys_socket::*;
+pub use sys_socket_msg::*;
 pub use sys_time::*;
 pub use sys_un::*;
 pub use unistd::*;
