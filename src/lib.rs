@@ -51,6 +51,12 @@
 //! | `connect(fd, (struct sockaddr *)&addr, sizeof addr);` | `connect(&fd, &addr)?;` (non-blocking: `Err(Errno::EINPROGRESS)`) |
 //! | `ssize_t n = send(fd, buf, len, 0);` | `let n = send(&fd, &buf[..len], 0)?;` |
 //! | `ssize_t n = recv(fd, buf, sizeof buf, MSG_PEEK);` | `let n = recv(&fd, &mut buf, MSG_PEEK)?;` |
+//! | `sendmsg(fd, &msg, 0);` (`msg_iov`, `msg_name`, `msg_control`) | `sendmsg(&fd, &MsgHdr::new(Some(&addr), &[IoSlice::new(b"hi")], Control::NONE), 0)?;` → bytes sent |
+//! | `CMSG_FIRSTHDR`/`CMSG_NXTHDR` filling `SCM_RIGHTS`, `SCM_CREDENTIALS`, `IP_PKTINFO`, `IP_TTL`, `IP_TOS`, `IPV6_PKTINFO` | `let mut b = CmsgBuilder::new(&mut buf); b.rights(&[fd.as_fd()])?; let control = b.finish();` ([`CmsgBuilder`]; too small: `ENOBUFS`) |
+//! | caller-written `msg_control` bytes | `unsafe { MsgHdr::with_raw_control(name, &iov, &bytes) }` (the kernel follows pointers in some messages) |
+//! | `recvmsg(fd, &msg, 0);` | `let mut msg = MsgHdrMut::new(&mut iov, &mut control); let n = recvmsg(&fd, &mut msg, 0)?;` then `msg.name()`, `msg.flags()` |
+//! | `for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))` | `for c in msg.cmsgs()` → [`ControlMessage`]; `SCM_RIGHTS` descriptors arrive as `OwnedFd` ([`ScmRights`]), untaken ones close with `msg` |
+//! | `char buf[CMSG_SPACE(sizeof(int))];` | `let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();` ([`CMSG_SPACE`], [`CMSG_LEN`] are `const fn`) |
 //! | `shutdown(fd, SHUT_WR);` | `shutdown(&fd, SHUT_WR)?;` |
 //! | `close(fd);` | `close(fd)?;` or let the [`Socket`] drop |
 //! | `getsockname(fd, (struct sockaddr *)&addr, &len);` | `let addr = getsockname(&fd)?;` |
@@ -115,6 +121,7 @@ mod addr;
 mod errno;
 pub mod fcntl;
 mod io;
+mod msg;
 mod raw;
 mod socket;
 pub mod sockopt;
@@ -136,6 +143,11 @@ pub use crate::io::{
     recv, send, MsgFlags, MSG_CTRUNC, MSG_DONTROUTE, MSG_DONTWAIT, MSG_EOR, MSG_OOB, MSG_PEEK,
     MSG_TRUNC, MSG_WAITALL,
 };
+#[doc(hidden)]
+pub use crate::msg::parse_control_bytes;
+pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage, MsgHdr, MsgHdrMut};
+pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, ScmRights};
+pub use crate::sys::{CMSG_LEN, CMSG_SPACE};
 pub use crate::socket::{
     accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,
     AddressFamily, Protocol, ShutdownHow, SockFlag, SockType, Socket, AF_INET, AF_INET6, AF_UNIX,
