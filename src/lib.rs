@@ -147,7 +147,6 @@ pub use crate::io::{
 pub use crate::msg::parse_control_bytes;
 pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage, MsgHdr, MsgHdrMut};
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, ScmRights};
-pub use crate::sys::{CMSG_LEN, CMSG_SPACE};
 pub use crate::socket::{
     accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,
     AddressFamily, Protocol, ShutdownHow, SockFlag, SockType, Socket, AF_INET, AF_INET6, AF_UNIX,
@@ -178,6 +177,7 @@ pub use crate::sockopt::{
     TCP_CORK, TCP_DEFER_ACCEPT, TCP_FASTOPEN, TCP_NOTSENT_LOWAT, TCP_QUICKACK, TCP_SYNCNT,
     TCP_USER_TIMEOUT,
 };
+pub use crate::sys::{CMSG_LEN, CMSG_SPACE};
 
 /// The result of every call: the value, or the C `errno` as an [`Errno`].
 ///

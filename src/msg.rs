@@ -169,7 +169,9 @@ pub enum ControlMessage<'b> {
 fn decode(level: c_int, ty: c_int, data: &[u8]) -> ControlMessage<'_> {
     let known = match (level, ty) {
         #[cfg(have_linux_sockopts)]
-        (sys::SOL_SOCKET, sys::SCM_CREDENTIALS) => raw::read_pod(data).map(ControlMessage::Credentials),
+        (sys::SOL_SOCKET, sys::SCM_CREDENTIALS) => {
+            raw::read_pod(data).map(ControlMessage::Credentials)
+        }
         #[cfg(have_linux_sockopts)]
         (sys::IPPROTO_IP, sys::IP_PKTINFO) => raw::read_pod(data).map(ControlMessage::IpPktinfo),
         #[cfg(have_linux_sockopts)]

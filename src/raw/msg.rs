@@ -11,8 +11,8 @@ use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
 use super::addr::{Storage, STORAGE_LEN};
-use super::sockopt::{zeroed, Pod};
 use super::cvt_len;
+use super::sockopt::{zeroed, Pod};
 use crate::sys::{self, c_int, CMSG_ALIGN, CMSG_LEN, CMSG_SPACE};
 use crate::{Errno, Result};
 
