@@ -31,6 +31,7 @@ impl<'a> MsgHdr<'a> {
     /// The destination (`None` on a connected socket), the buffers sent one after
     /// the other, and the control messages ([`Control::NONE`], or what a
     /// [`CmsgBuilder`](crate::CmsgBuilder) built).
+    #[inline]
     pub fn new(name: Option<&'a SockAddr>, iov: &'a [IoSlice<'a>], control: Control<'a>) -> Self {
         MsgHdr { name, iov, control }
     }
@@ -79,6 +80,7 @@ pub struct MsgHdrMut<'a, 'c> {
 impl<'a, 'c> MsgHdrMut<'a, 'c> {
     /// Buffers to fill one after the other, and a control buffer (`&mut []` for none;
     /// a `[u8; CMSG_SPACE(n)]` on the stack works).
+    #[inline]
     pub fn new(iov: &'a mut [IoSliceMut<'a>], control: &'c mut [u8]) -> Self {
         MsgHdrMut {
             iov,
@@ -90,6 +92,7 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
 
     /// The peer's address (`msg_name`), if the last `recvmsg` returned one (a
     /// connected stream socket returns none).
+    #[inline]
     pub fn name(&self) -> Option<SockAddr> {
         match self.name.len() {
             0 => None,
@@ -100,17 +103,20 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
     /// `msg_flags` of the last `recvmsg`: `MSG_TRUNC` (the datagram was longer than
     /// the buffers), `MSG_CTRUNC` (control data was cut: size the control buffer with
     /// [`CMSG_SPACE`](crate::CMSG_SPACE)), `MSG_EOR`, `MSG_OOB`.
+    #[inline]
     pub fn flags(&self) -> MsgFlags {
         MsgFlags::from_raw(self.flags)
     }
 
     /// `msg_controllen` of the last `recvmsg`: how many control bytes the kernel wrote.
+    #[inline]
     pub fn controllen(&self) -> usize {
         self.control.bytes().len()
     }
 
     /// The control messages of the last `recvmsg`, as C walks them with
     /// `CMSG_FIRSTHDR`/`CMSG_NXTHDR`.
+    #[inline]
     pub fn cmsgs(&mut self) -> Cmsgs<'_> {
         Cmsgs {
             inner: self.control.iter(),

@@ -515,3 +515,60 @@ fn errors_reach_the_kernel_unchanged() {
     let mut msg = MsgHdrMut::new(&mut riov, &mut []);
     assert_eq!(recvmsg(&b, &mut msg, MSG_DONTWAIT), Err(Errno::EMSGSIZE));
 }
+
+/// The trace lines, from a child run of this test with `SOCKAPI_TRACE=1` (the trace
+/// writes to the process's stderr, past the harness's capture). The child prints the
+/// lines it expects on stdout, descriptor numbers filled in.
+#[cfg(feature = "trace")]
+#[test]
+fn trace_lines() {
+    const CHILD: &str = "SOCKAPI_MSG_TRACE_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        let (a, b) = pair(SOCK_DGRAM);
+        let (p, _q) = pair(SOCK_STREAM);
+        let (fa, fb) = (a.as_raw_fd(), b.as_raw_fd());
+        let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();
+        let mut builder = CmsgBuilder::new(&mut buf);
+        builder.rights(&[p.as_fd()]).unwrap();
+        let control = builder.finish();
+        let iov = [IoSlice::new(b"hel"), IoSlice::new(b"lo\n")];
+        sendmsg(&a, &MsgHdr::new(None, &iov, control), 0).unwrap();
+        println!(
+            "EXPECT sendmsg({fa}, {{msg_name=NULL, msg_iov=[{{\"hel\", 3}}, {{\"lo\\n\", 3}}], msg_iovlen=2, msg_controllen=24, msg_flags=0}}, 0) = 6"
+        );
+        let (mut x, mut y) = ([0u8; 4], [0u8; 8]);
+        let mut iov = [IoSliceMut::new(&mut x), IoSliceMut::new(&mut y)];
+        let mut control = [0u8; CMSG_LEN(0)];
+        let mut msg = MsgHdrMut::new(&mut iov, &mut control);
+        recvmsg(&b, &mut msg, 0).unwrap();
+        println!(
+            "EXPECT recvmsg({fb}, {{msg_name={{AF_UNIX}}, msg_iov=[{{\"hell\", 4}}, {{\"o\\n\", 8}}], msg_iovlen=2, msg_controllen=0, msg_flags=MSG_CTRUNC}}, 0) = 6"
+        );
+        let _ = recvmsg(&b, &mut msg, MSG_DONTWAIT);
+        println!(
+            "EXPECT recvmsg({fb}, {{msg_iovlen=2, ...}}, MSG_DONTWAIT) = -1 EAGAIN (Resource temporarily unavailable)"
+        );
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "trace_lines", "--nocapture", "--test-threads=1"])
+        .env(CHILD, "1")
+        .env("SOCKAPI_TRACE", "1")
+        .env_remove("SOCKAPI_TRACE_STRSIZE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let expected: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("EXPECT "))
+        .collect();
+    assert_eq!(expected.len(), 3, "{stdout}");
+    for line in expected {
+        assert!(
+            stderr.lines().any(|l| l == line),
+            "missing {line:?} in\n{stderr}"
+        );
+    }
+}

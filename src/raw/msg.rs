@@ -359,11 +359,13 @@ pub(crate) struct Received<'c> {
 }
 
 impl<'c> Received<'c> {
+    #[inline]
     pub(crate) fn new(buf: &'c mut [u8]) -> Received<'c> {
         Received { buf, len: 0 }
     }
 
     /// The bytes the kernel wrote (`msg_controllen`).
+    #[inline]
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.buf[..self.len]
     }
@@ -376,6 +378,8 @@ impl<'c> Received<'c> {
     }
 
     /// Closes every descriptor not taken, and forgets the bytes.
+    #[cold]
+    #[inline(never)]
     fn reset(&mut self) {
         for cmsg in self.iter() {
             if let RawCmsg::Rights(fds) = cmsg {
@@ -387,8 +391,12 @@ impl<'c> Received<'c> {
 }
 
 impl Drop for Received<'_> {
+    #[inline]
     fn drop(&mut self) {
-        self.reset();
+        // Most messages carry no control data: one compare then.
+        if self.len != 0 {
+            self.reset();
+        }
     }
 }
 
@@ -480,10 +488,19 @@ impl Iterator for ScmRights<'_> {
 }
 
 /// An empty address storage for `recvmsg` to fill.
+///
+/// Built field by field: as one aggregate (`Storage { bytes: uninit, len: 0 }`) the
+/// compiler folds it into an all-zero constant and writes out all 128 bytes.
+#[inline]
 pub(crate) fn empty_storage() -> Storage {
-    Storage {
-        bytes: MaybeUninit::uninit(),
-        len: 0,
+    let mut storage = MaybeUninit::<Storage>::uninit();
+    // SAFETY: `len` is written through a raw pointer to the field, without a
+    // reference to the uninitialised whole; `bytes` is a `MaybeUninit`, valid
+    // uninitialised, and the padding needs nothing. So the storage is a valid
+    // `Storage` with `len` 0, which keeps its invariant (no byte initialised).
+    unsafe {
+        core::ptr::addr_of_mut!((*storage.as_mut_ptr()).len).write(0);
+        storage.assume_init()
     }
 }
 
@@ -530,11 +547,11 @@ pub(crate) fn recvmsg(
     out_flags: &mut c_int,
     flags: c_int,
 ) -> Result<usize> {
+    // Before the kernel overwrites the buffer: the descriptors of the last call that
+    // were not taken are closed, and `len` is 0 should this call fail.
     if control.len != 0 {
         control.reset();
     }
-    name.len = 0;
-    *out_flags = 0;
     // SAFETY: all-zero bytes are a valid `msghdr` (integers and null pointers).
     let mut msg: sys::msghdr = unsafe { mem::zeroed() };
     msg.msg_name = name.bytes.as_mut_ptr().cast();
@@ -551,7 +568,14 @@ pub(crate) fn recvmsg(
     // each a borrowed writable `&mut [u8]`, at most its length; at most
     // `msg_controllen` bytes of control data into `control.buf`, which it owns
     // mutably; and `msg`'s own fields. Any bytes are valid for all of them.
-    let n = cvt_len(unsafe { sys::recvmsg(fd.as_raw_fd(), &mut msg, flags) })?;
+    let n = match cvt_len(unsafe { sys::recvmsg(fd.as_raw_fd(), &mut msg, flags) }) {
+        Ok(n) => n,
+        Err(e) => {
+            name.len = 0;
+            *out_flags = 0;
+            return Err(e);
+        }
+    };
     // The kernel wrote `min(len in, len out)` bytes of the address and reported
     // `len out`: cut to the storage to keep `Storage`'s invariant.
     name.len = msg.msg_namelen.min(STORAGE_LEN);
