@@ -53,6 +53,8 @@ struct Span {
 /// header's size or beyond `buf`.
 fn span(buf: &[u8]) -> Option<Span> {
     let hdr: sys::cmsghdr = read_pod(buf)?;
+    // `size_t` on glibc, `socklen_t` on musl: either fits `usize` on Linux.
+    #[allow(clippy::useless_conversion)]
     let len = usize::try_from(hdr.cmsg_len).ok()?;
     if len < HDR_SIZE.max(DATA) || len > buf.len() {
         return None;
