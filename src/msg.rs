@@ -336,6 +336,41 @@ fn trace_sendmsg(fd: RawFd, msg: &MsgHdr<'_>, flags: MsgFlags, ret: Result<usize
 /// passed with `SCM_RIGHTS` arrive owned by `msg` (see [`MsgHdrMut`]); descriptors
 /// still untaken from an earlier call through the same `msg` are closed first.
 ///
+/// Passing a descriptor over a socketpair, all on the stack:
+///
+/// ```
+/// use sockapi::*;
+/// use std::io::{IoSlice, IoSliceMut};
+/// use std::os::fd::AsFd;
+/// # fn main() -> sockapi::Result<()> {
+/// let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)?;
+/// let (passed, other_end) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)?;
+///
+/// let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new(); // char buf[CMSG_SPACE(sizeof(int))];
+/// let mut builder = CmsgBuilder::new(&mut buf);
+/// builder.rights(&[passed.as_fd()])?;
+/// let control = builder.finish();
+/// sendmsg(&a, &MsgHdr::new(None, &[IoSlice::new(b"fd")], control), 0)?;
+///
+/// let mut data = [0u8; 16];
+/// let mut control = [0u8; CMSG_SPACE(4)];
+/// let mut iov = [IoSliceMut::new(&mut data)];
+/// let mut msg = MsgHdrMut::new(&mut iov, &mut control);
+/// assert_eq!(recvmsg(&b, &mut msg, 0)?, 2);
+/// assert!(!msg.flags().contains(MSG_CTRUNC));
+/// for cmsg in msg.cmsgs() {
+///     if let ControlMessage::Rights(fds) = cmsg {
+///         for fd in fds {
+///             // `fd` is an `OwnedFd`: it closes when dropped.
+///             send(&fd, b"hi", 0)?;
+///         }
+///     }
+/// }
+/// let mut got = [0u8; 2];
+/// assert_eq!(recv(&other_end, &mut got, 0)?, 2);
+/// # Ok(()) }
+/// ```
+///
 /// # Errors
 ///
 /// As [`recv`](crate::recv), and `EMSGSIZE` (more than `IOV_MAX` buffers).

@@ -572,3 +572,94 @@ fn trace_lines() {
         );
     }
 }
+
+#[test]
+fn ipv6_pktinfo_and_hoplimit_and_ip_tos() {
+    let lo6 = SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0));
+    let Ok(rx) = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0) else {
+        println!("no IPv6 sockets here: skipped");
+        return;
+    };
+    if bind(&rx, &lo6).is_err() {
+        println!("no ::1 here: skipped");
+        return;
+    }
+    for opt in [sys::IPV6_RECVPKTINFO, sys::IPV6_RECVHOPLIMIT] {
+        // SAFETY: both options take an int and nothing the kernel follows.
+        unsafe { setsockopt_raw(&rx, SOL_IPV6, opt, &1i32.to_ne_bytes()) }.unwrap();
+    }
+    let to = getsockname(&rx).unwrap();
+    let tx = common::udp_socket(lo6);
+    let mut buf = CmsgBuffer::<64>::new();
+    let mut builder = CmsgBuilder::new(&mut buf);
+    let mut info: sys::in6_pktinfo = zeroed_in6_pktinfo();
+    info.ipi6_addr.s6_addr = std::net::Ipv6Addr::LOCALHOST.octets();
+    builder.ipv6_pktinfo(info).unwrap();
+    let control = builder.finish();
+    let iov = [IoSlice::new(b"6")];
+    assert_eq!(
+        sendmsg(&tx, &MsgHdr::new(Some(&to), &iov, control), 0),
+        Ok(1)
+    );
+    let mut data = [0u8; 4];
+    let mut control = [0u8; 128];
+    let mut iov = [IoSliceMut::new(&mut data)];
+    let mut msg = MsgHdrMut::new(&mut iov, &mut control);
+    assert_eq!(recvmsg(&rx, &mut msg, 0), Ok(1));
+    assert_eq!(
+        msg.name()
+            .and_then(|a| a.as_socket())
+            .map(|a| a.ip().is_loopback()),
+        Some(true)
+    );
+    let (mut dst, mut hops) = (None, None);
+    for c in msg.cmsgs() {
+        match c {
+            ControlMessage::Ipv6Pktinfo(info) => dst = Some(info.ipi6_addr.s6_addr),
+            ControlMessage::Ipv6HopLimit(h) => hops = Some(h),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(dst, Some(std::net::Ipv6Addr::LOCALHOST.octets()));
+    assert!(matches!(hops, Some(1..=255)), "{hops:?}");
+    drop(msg);
+
+    // IP_RECVTOS reports the TOS byte that IP_TOS put on a datagram.
+    let lo = SocketAddr::from(([127, 0, 0, 1], 0));
+    let rx = common::udp_socket(lo);
+    bind(&rx, &lo).unwrap();
+    // SAFETY: IP_RECVTOS takes an int and nothing the kernel follows.
+    unsafe { setsockopt_raw(&rx, SOL_IP, sys::IP_RECVTOS, &1i32.to_ne_bytes()) }.unwrap();
+    let to = getsockname(&rx).unwrap();
+    let tx = common::udp_socket(lo);
+    let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();
+    let mut builder = CmsgBuilder::new(&mut buf);
+    builder.ip_tos(0x20).unwrap();
+    let control = builder.finish();
+    let iov = [IoSlice::new(b"t")];
+    assert_eq!(
+        sendmsg(&tx, &MsgHdr::new(Some(&to), &iov, control), 0),
+        Ok(1)
+    );
+    let mut data = [0u8; 4];
+    let mut control = [0u8; 64];
+    let mut iov = [IoSliceMut::new(&mut data)];
+    let mut msg = MsgHdrMut::new(&mut iov, &mut control);
+    assert_eq!(recvmsg(&rx, &mut msg, 0), Ok(1));
+    let tos: Vec<u8> = msg
+        .cmsgs()
+        .filter_map(|c| match c {
+            ControlMessage::IpTos(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tos, [0x20]);
+}
+
+/// An all-zero `in6_pktinfo`, built from its fields.
+fn zeroed_in6_pktinfo() -> sys::in6_pktinfo {
+    sys::in6_pktinfo {
+        ipi6_addr: sys::in6_addr { s6_addr: [0; 16] },
+        ipi6_ifindex: 0,
+    }
+}
