@@ -159,6 +159,19 @@ pub enum ControlMessage<'b> {
     /// `IPPROTO_IPV6`/`IPV6_HOPLIMIT` (with `IPV6_RECVHOPLIMIT` on).
     #[cfg(have_linux_sockopts)]
     Ipv6HopLimit(c_int),
+    /// `IPPROTO_IP`/`IP_RECVERR` or `IPPROTO_IPV6`/`IPV6_RECVERR` (Linux, read with
+    /// `MSG_ERRQUEUE` after the `IP_RECVERR`/`IPV6_RECVERR` option is on): the queued
+    /// error (`ee_errno`, `ee_origin` such as `SO_EE_ORIGIN_ICMP`, `ee_type`,
+    /// `ee_code`) and the address of the node that reported it (`SO_EE_OFFENDER`),
+    /// if the kernel gave one.
+    #[cfg(have_linux_sockopts)]
+    RecvErr {
+        /// The error.
+        err: sys::sock_extended_err,
+        /// The offender's address: `None` when its family is `AF_UNSPEC` or it is
+        /// missing.
+        offender: Option<SockAddr>,
+    },
     /// Any other message, or a known one whose data is too short for its type: the
     /// level, the type and the data bytes as the kernel wrote them.
     Unknown {
@@ -189,6 +202,18 @@ fn decode(level: c_int, ty: c_int, data: &[u8]) -> ControlMessage<'_> {
         #[cfg(have_linux_sockopts)]
         (sys::IPPROTO_IPV6, sys::IPV6_HOPLIMIT) => {
             raw::read_pod(data).map(ControlMessage::Ipv6HopLimit)
+        }
+        #[cfg(have_linux_sockopts)]
+        (sys::IPPROTO_IP, sys::IP_RECVERR) | (sys::IPPROTO_IPV6, sys::IPV6_RECVERR) => {
+            raw::read_pod::<sys::sock_extended_err>(data).map(|err| {
+                let rest = data
+                    .get(core::mem::size_of::<sys::sock_extended_err>()..)
+                    .unwrap_or_default();
+                let offender = SockAddr::from_bytes(rest)
+                    .ok()
+                    .filter(|a| a.family() != crate::AF_UNSPEC);
+                ControlMessage::RecvErr { err, offender }
+            })
         }
         _ => None,
     };

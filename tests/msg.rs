@@ -433,6 +433,25 @@ fn parser_crafted_cases() {
             ..
         })
     ));
+    // IP_RECVERR: too short for sock_extended_err is Unknown; an error without an
+    // offender (family AF_UNSPEC, or no bytes) has none.
+    let mut recverr = header(16 + 8, sys::IPPROTO_IP, sys::IP_RECVERR);
+    recverr.extend_from_slice(&[0; 8]);
+    assert!(matches!(
+        parse_control_bytes(&recverr).next(),
+        Some(ControlMessage::Unknown { .. })
+    ));
+    let mut recverr = header(16 + 16, sys::IPPROTO_IP, sys::IP_RECVERR);
+    recverr.extend_from_slice(&111u32.to_ne_bytes());
+    recverr.extend_from_slice(&[2, 3, 3, 0]);
+    recverr.extend_from_slice(&[0; 8]);
+    match parse_control_bytes(&recverr).next() {
+        Some(ControlMessage::RecvErr { err, offender }) => {
+            assert_eq!((err.ee_errno, err.ee_origin, err.ee_code), (111, 2, 3));
+            assert_eq!(offender, None);
+        }
+        other => panic!("{other:?}"),
+    }
     // The same bytes at every misalignment.
     let mut shifted = vec![0u8; two.len() + 8];
     for skew in 0..8 {
@@ -662,4 +681,52 @@ fn zeroed_in6_pktinfo() -> sys::in6_pktinfo {
         ipi6_addr: sys::in6_addr { s6_addr: [0; 16] },
         ipi6_ifindex: 0,
     }
+}
+
+#[test]
+fn ip_recverr_reports_port_unreachable_through_the_error_queue() {
+    let lo = SocketAddr::from(([127, 0, 0, 1], 0));
+    let fd = common::udp_socket(lo);
+    // SAFETY: IP_RECVERR takes an int and nothing the kernel follows.
+    unsafe { setsockopt_raw(&fd, SOL_IP, sys::IP_RECVERR, &1i32.to_ne_bytes()) }.unwrap();
+    let closed = common::closed_port(lo);
+    let iov = [IoSlice::new(b"anyone?")];
+    assert_eq!(
+        sendmsg(&fd, &MsgHdr::new(Some(&closed), &iov, Control::NONE), 0),
+        Ok(7)
+    );
+    let mut data = [0u8; 16];
+    let mut control = [0u8; 128];
+    let mut iov = [IoSliceMut::new(&mut data)];
+    let mut msg = MsgHdrMut::new(&mut iov, &mut control);
+    let errqueue = MsgFlags::from_raw(libc::MSG_ERRQUEUE);
+    // The ICMP error of a loopback send is queued before sendmsg returns; poll bounds
+    // the wait all the same.
+    let mut pfd = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    unsafe { libc::poll(&mut pfd, 1, 5000) };
+    assert_eq!(recvmsg(&fd, &mut msg, errqueue | MSG_DONTWAIT), Ok(7));
+    assert_eq!(msg.name(), Some(closed));
+    let errs: Vec<_> = msg
+        .cmsgs()
+        .filter_map(|c| match c {
+            ControlMessage::RecvErr { err, offender } => Some((err, offender)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(errs.len(), 1);
+    let (err, offender) = &errs[0];
+    assert_eq!(err.ee_errno as c_int, Errno::ECONNREFUSED.raw());
+    assert_eq!(err.ee_origin, sys::SO_EE_ORIGIN_ICMP);
+    assert_eq!(
+        (err.ee_type, err.ee_code),
+        (3, 3),
+        "destination/port unreachable"
+    );
+    let offender = offender.and_then(|a| a.as_socket()).expect("offender");
+    assert_eq!(offender.ip(), std::net::IpAddr::from([127, 0, 0, 1]));
 }

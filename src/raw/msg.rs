@@ -24,6 +24,9 @@ unsafe impl Pod for sys::in_pktinfo {}
 // SAFETY: as above.
 #[cfg(have_linux_sockopts)]
 unsafe impl Pod for sys::in6_pktinfo {}
+// SAFETY: as above.
+#[cfg(have_linux_sockopts)]
+unsafe impl Pod for sys::sock_extended_err {}
 
 /// `sizeof(struct cmsghdr)`: a header must fit this for the walk to read it.
 const HDR_SIZE: usize = size_of::<sys::cmsghdr>();

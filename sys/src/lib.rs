@@ -95,8 +95,9 @@ pub mod netinet_in {
     /// turn them on.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub use libc::{
-        in6_pktinfo, in_pktinfo, IPV6_HOPLIMIT, IPV6_PKTINFO, IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO,
-        IP_PKTINFO, IP_RECVTOS, IP_RECVTTL,
+        in6_pktinfo, in_pktinfo, sock_extended_err, IPV6_HOPLIMIT, IPV6_PKTINFO, IPV6_RECVHOPLIMIT,
+        IPV6_RECVPKTINFO, IP_PKTINFO, IP_RECVTOS, IP_RECVTTL, SO_EE_ORIGIN_ICMP,
+        SO_EE_ORIGIN_ICMP6, SO_EE_ORIGIN_LOCAL, SO_EE_ORIGIN_NONE,
     };
     /// Linux and Android: the IP-level options only they have.
     #[cfg(any(target_os = "linux", target_os = "android"))]

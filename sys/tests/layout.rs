@@ -494,12 +494,17 @@ fn messages_match_c() {
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
     {
-        table.extend(msg_layout![in_pktinfo, in6_pktinfo]);
+        table.extend(msg_layout![in_pktinfo, in6_pktinfo, sock_extended_err]);
         table.extend(msg_fields![
             in_pktinfo { ipi_ifindex, ipi_spec_dst, ipi_addr }
             in6_pktinfo { ipi6_addr, ipi6_ifindex }
+            sock_extended_err { ee_errno, ee_origin, ee_type, ee_code, ee_pad, ee_info, ee_data }
         ]);
         table.extend(msg_consts![
+            SO_EE_ORIGIN_NONE,
+            SO_EE_ORIGIN_LOCAL,
+            SO_EE_ORIGIN_ICMP,
+            SO_EE_ORIGIN_ICMP6,
             SCM_CREDENTIALS,
             IP_PKTINFO,
             IP_RECVTOS,

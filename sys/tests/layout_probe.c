@@ -27,6 +27,9 @@
 #include <sys/types.h>
 #include <sys/un.h>
 #include <limits.h>
+#if defined(__linux__)
+#include <linux/errqueue.h>
+#endif
 #include <sys/uio.h>
 
 #define LAYOUT(name, type)                                      \
@@ -444,6 +447,18 @@ static void messages(void) {
     MSG_FIELD("in_pktinfo", struct in_pktinfo, ipi_addr);
     MSG_FIELD("in6_pktinfo", struct in6_pktinfo, ipi6_addr);
     MSG_FIELD("in6_pktinfo", struct in6_pktinfo, ipi6_ifindex);
+    MSG_LAYOUT("sock_extended_err", struct sock_extended_err);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_errno);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_origin);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_type);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_code);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_pad);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_info);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_data);
+    MSG_CONST(SO_EE_ORIGIN_NONE);
+    MSG_CONST(SO_EE_ORIGIN_LOCAL);
+    MSG_CONST(SO_EE_ORIGIN_ICMP);
+    MSG_CONST(SO_EE_ORIGIN_ICMP6);
     MSG_CONST(SCM_CREDENTIALS);
     MSG_CONST(IP_PKTINFO);
     MSG_CONST(IP_RECVTOS);
