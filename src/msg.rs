@@ -141,6 +141,10 @@ impl fmt::Debug for MsgHdrMut<'_, '_> {
 pub enum ControlMessage<'b> {
     /// `SOL_SOCKET`/`SCM_RIGHTS`: descriptors, each taken as an `OwnedFd`.
     Rights(ScmRights<'b>),
+    /// `SOL_SOCKET`/`SCM_PIDFD` (Linux 6.5, with `SO_PASSPIDFD` on): a pidfd of the
+    /// sender, owned like `Rights`' descriptors.
+    #[cfg(have_linux_sockopts)]
+    Pidfd(ScmRights<'b>),
     /// `SOL_SOCKET`/`SCM_CREDENTIALS` (Linux, with `SO_PASSCRED` on): the sender's
     /// pid, uid and gid.
     #[cfg(have_linux_sockopts)]
@@ -231,13 +235,15 @@ impl<'b> Iterator for Cmsgs<'b> {
     fn next(&mut self) -> Option<ControlMessage<'b>> {
         Some(match self.inner.next()? {
             RawCmsg::Rights(fds) => ControlMessage::Rights(fds),
+            #[cfg(have_linux_sockopts)]
+            RawCmsg::Pidfd(fds) => ControlMessage::Pidfd(fds),
             RawCmsg::Other { level, ty, data } => decode(level, ty, data),
         })
     }
 }
 
 /// The control messages in any bytes, as [`MsgHdrMut::cmsgs`] parses them, except
-/// that `SCM_RIGHTS` comes as [`ControlMessage::Unknown`]: bytes from anywhere but
+/// that `SCM_RIGHTS` (and `SCM_PIDFD`) comes as [`ControlMessage::Unknown`]: bytes from anywhere but
 /// the kernel name no descriptor this process owns. For tests and fuzzers.
 #[doc(hidden)]
 pub fn parse_control_bytes(bytes: &[u8]) -> impl Iterator<Item = ControlMessage<'_>> {

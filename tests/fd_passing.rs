@@ -9,6 +9,7 @@ use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::panic::{self, AssertUnwindSafe};
 
+use sockapi::sys::c_int;
 use sockapi::*;
 
 const ROUNDS: usize = 100;
@@ -147,9 +148,40 @@ fn peeked_and_stream() {
     });
 }
 
+/// `SO_PASSPIDFD` (Linux 6.5; 76 in the generic `<asm/socket.h>` of x86 and arm):
+/// every datagram then carries an `SCM_PIDFD` message with a pidfd the kernel
+/// installed, owned and closed like passed descriptors. Skipped on older kernels.
+fn pidfds_never_looked_at() {
+    const SO_PASSPIDFD: c_int = 76;
+    if !cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {
+        return;
+    }
+    let (a, b) = pair(SOCK_DGRAM);
+    // SAFETY: SO_PASSPIDFD takes an int and nothing the kernel follows.
+    if unsafe { setsockopt_raw(&b, SOL_SOCKET, SO_PASSPIDFD, &1i32.to_ne_bytes()) }.is_err() {
+        println!("       (no SO_PASSPIDFD here: skipped)");
+        return;
+    }
+    let mut seen = 0;
+    no_leak(|i| {
+        assert_eq!(send(&a, b"p", 0), Ok(1));
+        receive(&b, 64, |msg| {
+            if i == 0 {
+                for c in msg.cmsgs() {
+                    if let ControlMessage::Pidfd(fds) = c {
+                        seen += fds.remaining();
+                    }
+                }
+            }
+        });
+    });
+    assert_eq!(seen, 1, "one SCM_PIDFD per datagram");
+}
+
 fn main() {
     trace::disable();
-    let scenarios: [(&str, fn()); 5] = [
+    let scenarios: [(&str, fn()); 6] = [
+        ("SCM_PIDFD never looked at", pidfds_never_looked_at),
         (
             "the count sees received descriptors",
             counter_sees_received_fds,

@@ -34,6 +34,13 @@ const HDR_SIZE: usize = size_of::<sys::cmsghdr>();
 const DATA: usize = CMSG_LEN(0);
 const FD_SIZE: usize = size_of::<c_int>();
 
+/// `SCM_PIDFD` (Linux 6.5, `<linux/socket.h>`, the same on every architecture): with
+/// `SO_PASSPIDFD` on, the kernel installs a pidfd of the sender and passes its number
+/// in this message, so it is owned like `SCM_RIGHTS`'s descriptors. (`libc` does
+/// not declare it yet.)
+#[cfg(have_linux_sockopts)]
+pub(crate) const SCM_PIDFD: c_int = 4;
+
 /// A copy of the `T` at the start of `bytes`, if they are long enough; any alignment.
 pub(crate) fn read_pod<T: Pod>(bytes: &[u8]) -> Option<T> {
     let bytes = bytes.get(..size_of::<T>())?;
@@ -387,8 +394,11 @@ impl<'c> Received<'c> {
     #[inline(never)]
     fn reset(&mut self) {
         for cmsg in self.iter() {
-            if let RawCmsg::Rights(fds) = cmsg {
-                fds.for_each(drop);
+            match cmsg {
+                RawCmsg::Rights(fds) => fds.for_each(drop),
+                #[cfg(have_linux_sockopts)]
+                RawCmsg::Pidfd(fds) => fds.for_each(drop),
+                RawCmsg::Other { .. } => {}
             }
         }
         self.len = 0;
@@ -408,6 +418,8 @@ impl Drop for Received<'_> {
 /// What [`ReceivedIter`] yields.
 pub(crate) enum RawCmsg<'b> {
     Rights(ScmRights<'b>),
+    #[cfg(have_linux_sockopts)]
+    Pidfd(ScmRights<'b>),
     Other {
         level: c_int,
         ty: c_int,
@@ -429,14 +441,17 @@ impl<'b> Iterator for ReceivedIter<'b> {
         self.rest = tail;
         let data = this.get_mut(DATA..span.end).unwrap_or_default();
         if span.level == sys::SOL_SOCKET && span.ty == sys::SCM_RIGHTS {
-            Some(RawCmsg::Rights(ScmRights { data }))
-        } else {
-            Some(RawCmsg::Other {
-                level: span.level,
-                ty: span.ty,
-                data,
-            })
+            return Some(RawCmsg::Rights(ScmRights { data }));
         }
+        #[cfg(have_linux_sockopts)]
+        if span.level == sys::SOL_SOCKET && span.ty == SCM_PIDFD {
+            return Some(RawCmsg::Pidfd(ScmRights { data }));
+        }
+        Some(RawCmsg::Other {
+            level: span.level,
+            ty: span.ty,
+            data,
+        })
     }
 }
 
@@ -480,7 +495,7 @@ impl Iterator for ScmRights<'_> {
             let fd = c_int::from_ne_bytes(raw);
             if fd >= 0 {
                 // SAFETY: a `ScmRights` exists only over the data of an `SCM_RIGHTS`
-                // message among the bytes the kernel wrote in the last successful
+                // (or `SCM_PIDFD`) message among the bytes the kernel wrote in the last successful
                 // `recvmsg` into a `Received` (its invariant): `fd` is a descriptor
                 // the kernel installed for this process in that call. No one owns it
                 // yet: a slot is overwritten with -1 (just above) before its
