@@ -524,6 +524,46 @@ pub(crate) fn empty_storage() -> Storage {
     }
 }
 
+/// A `struct msghdr` of these fields, `msg_flags` 0. A length cut by `as _` to a
+/// narrower field (musl's `int msg_iovlen`, `socklen_t msg_controllen`) only makes
+/// the kernel use less.
+#[inline(always)]
+fn msghdr(
+    name: *mut sys::c_void,
+    namelen: sys::socklen_t,
+    iov: *mut sys::iovec,
+    iovlen: usize,
+    control: *mut sys::c_void,
+    controllen: usize,
+) -> sys::msghdr {
+    // glibc's fields are all public: filled in one go, no zeroing first.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        sys::msghdr {
+            msg_name: name,
+            msg_namelen: namelen,
+            msg_iov: iov,
+            msg_iovlen: iovlen as _,
+            msg_control: control,
+            msg_controllen: controllen as _,
+            msg_flags: 0,
+        }
+    }
+    // Elsewhere a `msghdr` may have private padding fields: zeroed, then filled.
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        // SAFETY: all-zero bytes are a valid `msghdr` (integers and null pointers).
+        let mut msg: sys::msghdr = unsafe { mem::zeroed() };
+        msg.msg_name = name;
+        msg.msg_namelen = namelen;
+        msg.msg_iov = iov;
+        msg.msg_iovlen = iovlen as _;
+        msg.msg_control = control;
+        msg.msg_controllen = controllen as _;
+        msg
+    }
+}
+
 /// `sendmsg(fd, &msg, flags)` with `msg` made of the parts.
 #[inline]
 pub(crate) fn sendmsg(
@@ -533,18 +573,20 @@ pub(crate) fn sendmsg(
     control: Control<'_>,
     flags: c_int,
 ) -> Result<usize> {
-    // SAFETY: all-zero bytes are a valid `msghdr` (integers and null pointers).
-    let mut msg: sys::msghdr = unsafe { mem::zeroed() };
-    if let Some(name) = name {
-        msg.msg_name = name.as_ptr().cast_mut().cast();
-        msg.msg_namelen = name.len();
-    }
-    msg.msg_iov = iov.as_ptr().cast_mut().cast();
-    msg.msg_iovlen = iov.len() as _;
-    if !control.bytes.is_empty() {
-        msg.msg_control = control.bytes.as_ptr().cast_mut().cast();
-        msg.msg_controllen = control.bytes.len() as _;
-    }
+    let (name, namelen) = match name {
+        Some(name) => (name.as_ptr().cast_mut().cast(), name.len()),
+        None => (core::ptr::null_mut(), 0),
+    };
+    // An empty control slice passes its dangling pointer with length 0, which the
+    // kernel never follows.
+    let msg = msghdr(
+        name,
+        namelen,
+        iov.as_ptr().cast_mut().cast(),
+        iov.len(),
+        control.bytes.as_ptr().cast_mut().cast(),
+        control.bytes.len(),
+    );
     // SAFETY: the kernel reads `msg` and, through it, only memory it may read: the
     // name's first `len()` bytes (initialised, by `Storage`'s invariant); `iov`, whose
     // `IoSlice`s std guarantees to be ABI-compatible with `struct iovec` on Unix, each
@@ -572,16 +614,14 @@ pub(crate) fn recvmsg(
     if control.len != 0 {
         control.reset();
     }
-    // SAFETY: all-zero bytes are a valid `msghdr` (integers and null pointers).
-    let mut msg: sys::msghdr = unsafe { mem::zeroed() };
-    msg.msg_name = name.bytes.as_mut_ptr().cast();
-    msg.msg_namelen = STORAGE_LEN;
-    msg.msg_iov = iov.as_mut_ptr().cast();
-    msg.msg_iovlen = iov.len() as _;
-    if !control.buf.is_empty() {
-        msg.msg_control = control.buf.as_mut_ptr().cast();
-        msg.msg_controllen = control.buf.len() as _;
-    }
+    let mut msg = msghdr(
+        name.bytes.as_mut_ptr().cast(),
+        STORAGE_LEN,
+        iov.as_mut_ptr().cast(),
+        iov.len(),
+        control.buf.as_mut_ptr().cast(),
+        control.buf.len(),
+    );
     // SAFETY: the kernel writes only through `msg`: at most `msg_namelen` (the
     // storage's size) bytes of the name, into the storage; into each buffer of `iov`
     // (std guarantees `IoSliceMut` is ABI-compatible with `struct iovec` on Unix),
