@@ -640,7 +640,10 @@ pub(crate) fn recvmsg(
     // `len out`: cut to the storage to keep `Storage`'s invariant.
     name.len = msg.msg_namelen.min(STORAGE_LEN);
     // The control bytes the kernel wrote, and only those: `Received`'s invariant.
-    control.len = (msg.msg_controllen as usize).min(control.buf.len());
+    // (`size_t` on glibc, `socklen_t` on musl.)
+    #[allow(clippy::unnecessary_cast)]
+    let reported = msg.msg_controllen as usize;
+    control.len = reported.min(control.buf.len());
     *out_flags = msg.msg_flags;
     Ok(n)
 }
