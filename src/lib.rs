@@ -55,6 +55,12 @@
 //! | `ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len);` | `let (n, peer) = recvfrom(&fd, &mut buf, 0)?;` |
 //! | `unsigned idx = if_nametoindex("lo");` | `let idx = if_nametoindex("lo")?;` (C's `0` is the `Err`) |
 //! | `char name[IF_NAMESIZE]; if_indextoname(idx, name);` | `let name = if_indextoname(idx)?;` → [`IfName`] |
+//! | `sendmsg(fd, &msg, 0);` (`msg_iov`, `msg_name`, `msg_control`) | `sendmsg(&fd, &MsgHdr::new(Some(&addr), &[IoSlice::new(b"hi")], Control::NONE), 0)?;` → bytes sent |
+//! | `CMSG_FIRSTHDR`/`CMSG_NXTHDR` filling `SCM_RIGHTS`, `SCM_CREDENTIALS`, `IP_PKTINFO`, `IP_TTL`, `IP_TOS`, `IPV6_PKTINFO` | `let mut b = CmsgBuilder::new(&mut buf); b.rights(&[fd.as_fd()])?; let control = b.finish();` ([`CmsgBuilder`]; too small: `ENOBUFS`) |
+//! | caller-written `msg_control` bytes | `unsafe { MsgHdr::with_raw_control(name, &iov, &bytes) }` (the kernel follows pointers in some messages) |
+//! | `recvmsg(fd, &msg, 0);` | `let mut msg = MsgHdrMut::new(&mut iov, &mut control); let n = recvmsg(&fd, &mut msg, 0)?;` then `msg.name()`, `msg.flags()` |
+//! | `for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))` | `for c in msg.cmsgs()` → [`ControlMessage`]; `SCM_RIGHTS` descriptors arrive as `OwnedFd` ([`ScmRights`]), untaken ones close with `msg` |
+//! | `char buf[CMSG_SPACE(sizeof(int))];` | `let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();` ([`CMSG_SPACE`], [`CMSG_LEN`] are `const fn`) |
 //! | `shutdown(fd, SHUT_WR);` | `shutdown(&fd, SHUT_WR)?;` |
 //! | `close(fd);` | `close(fd)?;` or let the [`Socket`] drop |
 //! | `getsockname(fd, (struct sockaddr *)&addr, &len);` | `let addr = getsockname(&fd)?;` |
@@ -119,6 +125,7 @@ mod addr;
 mod errno;
 pub mod fcntl;
 mod io;
+mod msg;
 mod netif;
 mod raw;
 mod socket;
@@ -143,7 +150,11 @@ pub use crate::io::{
 };
 #[cfg(have_linux_msg_flags)]
 pub use crate::io::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
+#[doc(hidden)]
+pub use crate::msg::parse_control_bytes;
+pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage, MsgHdr, MsgHdrMut};
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
+pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, ScmRights};
 pub use crate::socket::{
     accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,
     AddressFamily, Protocol, ShutdownHow, SockFlag, SockType, Socket, AF_INET, AF_INET6, AF_UNIX,
@@ -174,6 +185,7 @@ pub use crate::sockopt::{
     TCP_CORK, TCP_DEFER_ACCEPT, TCP_FASTOPEN, TCP_NOTSENT_LOWAT, TCP_QUICKACK, TCP_SYNCNT,
     TCP_USER_TIMEOUT,
 };
+pub use crate::sys::{CMSG_LEN, CMSG_SPACE};
 
 /// The result of every call: the value, or the C `errno` as an [`Errno`].
 ///

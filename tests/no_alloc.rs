@@ -256,6 +256,9 @@ fn round(checks: &mut Checks, refusing: &SockAddr) {
         })
         .expect("socketpair");
 
+    // sendmsg/recvmsg on stack buffers, a passed descriptor included.
+    msg_round(checks, &a, &b, &client2);
+
     let r = checks.call("close", || close(client));
     assert_eq!(r, Ok(()));
     let r = checks.call("close", || close(a));
@@ -266,6 +269,35 @@ fn round(checks: &mut Checks, refusing: &SockAddr) {
     checks.call("drop (close)", || drop(refused));
     checks.call("drop (close)", || drop(b));
     checks.call("drop (close)", || drop(listener));
+}
+
+/// `sendmsg` with two buffers and an `SCM_RIGHTS` message built on the stack, then
+/// `recvmsg`, the walk over what came, and the drop that closes the descriptor.
+fn msg_round(checks: &mut Checks, a: &Socket, b: &Socket, passed: &Socket) {
+    use std::io::{IoSlice, IoSliceMut};
+    use std::os::fd::AsFd;
+    let mut cbuf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();
+    let control = checks.call("CmsgBuilder", || {
+        let mut builder = CmsgBuilder::new(&mut cbuf);
+        builder.rights(&[passed.as_fd()]).expect("rights");
+        builder.finish()
+    });
+    let iov = [IoSlice::new(b"ab"), IoSlice::new(b"c")];
+    let msg = MsgHdr::new(None, &iov, control);
+    let r = checks.call("sendmsg", || sendmsg(a, &msg, 0));
+    assert_eq!(r, Ok(3));
+    let mut data = [0u8; 8];
+    let mut control = [0u8; CMSG_SPACE(4)];
+    let mut riov = [IoSliceMut::new(&mut data)];
+    let mut rmsg = MsgHdrMut::new(&mut riov, &mut control);
+    let r = checks.call("recvmsg", || recvmsg(b, &mut rmsg, 0));
+    assert_eq!(r, Ok(3));
+    let n = checks.call("recvmsg's cmsgs and drop", || {
+        let n = rmsg.cmsgs().count();
+        drop(rmsg);
+        n
+    });
+    assert_eq!(n, 1);
 }
 
 /// Points fd 2 at /dev/null until dropped, then puts the old stderr back.

@@ -19,6 +19,7 @@ mod env;
 mod errno;
 mod fcntl;
 mod io;
+mod msg;
 mod netif;
 mod socket;
 mod sockopt;
@@ -29,6 +30,10 @@ pub(crate) use self::env::getenv_with;
 pub(crate) use self::errno::strerror;
 pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
 pub(crate) use self::io::{recv, recvfrom, send, sendto};
+pub(crate) use self::msg::{
+    empty_storage, read_pod, recvmsg, sendmsg, RawCmsg, Received, ReceivedIter, Walk,
+};
+pub use self::msg::{CmsgBuffer, CmsgBuilder, Control, ScmRights};
 pub(crate) use self::netif::{if_indextoname, if_nametoindex, IF_NAMESIZE};
 #[cfg(have_accept4)]
 pub(crate) use self::socket::accept4;

@@ -56,6 +56,37 @@ pub mod sys_socket {
     pub use libc::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
 }
 
+/// `<sys/socket.h>`, messages: `sendmsg`, `recvmsg`, `struct msghdr`, `struct cmsghdr`,
+/// and the C macros `CMSG_ALIGN`, `CMSG_SPACE`, `CMSG_LEN` as safe `const fn`s (the
+/// layout test checks them against the C macros).
+pub mod sys_socket_msg {
+    /// Linux and Android: `SCM_CREDENTIALS`, the ancillary form of `struct ucred`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::SCM_CREDENTIALS;
+    pub use libc::{cmsghdr, iovec, msghdr, recvmsg, sendmsg, SCM_RIGHTS};
+
+    /// `CMSG_ALIGN(len)`: `len` rounded up to the alignment of `cmsghdr`'s length field
+    /// (`size_t` on glibc and the BSDs), saturating instead of wrapping.
+    #[allow(non_snake_case)]
+    pub const fn CMSG_ALIGN(len: usize) -> usize {
+        let align = core::mem::size_of::<usize>();
+        len.saturating_add(align - 1) & !(align - 1)
+    }
+
+    /// `CMSG_SPACE(len)`: the bytes a control message with `len` bytes of data takes in a
+    /// control buffer, padding included.
+    #[allow(non_snake_case)]
+    pub const fn CMSG_SPACE(len: usize) -> usize {
+        CMSG_ALIGN(len).saturating_add(CMSG_ALIGN(core::mem::size_of::<cmsghdr>()))
+    }
+
+    /// `CMSG_LEN(len)`: the `cmsg_len` of a control message with `len` bytes of data.
+    #[allow(non_snake_case)]
+    pub const fn CMSG_LEN(len: usize) -> usize {
+        CMSG_ALIGN(core::mem::size_of::<cmsghdr>()).saturating_add(len)
+    }
+}
+
 /// `<netinet/in.h>`: Internet addresses and the IP-level options.
 pub mod netinet_in {
     pub use libc::{
@@ -70,13 +101,20 @@ pub mod netinet_in {
     /// See [`IPV6_JOIN_GROUP`].
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub const IPV6_LEAVE_GROUP: crate::c_int = libc::IPV6_DROP_MEMBERSHIP;
+    /// Linux and Android: the packet-information control messages and the options that
+    /// turn them on.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{
+        in6_pktinfo, in_pktinfo, sock_extended_err, IPV6_HOPLIMIT, IPV6_PKTINFO, IPV6_RECVHOPLIMIT,
+        IPV6_RECVPKTINFO, IP_PKTINFO, IP_RECVTOS, IP_RECVTTL, SO_EE_ORIGIN_ICMP,
+        SO_EE_ORIGIN_ICMP6, SO_EE_ORIGIN_LOCAL, SO_EE_ORIGIN_NONE,
+    };
     /// Linux and Android: the IP-level options only they have.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub use libc::{
         ip_mreq, ip_mreq_source, ip_mreqn, ipv6_mreq, IPV6_ADD_MEMBERSHIP, IPV6_DROP_MEMBERSHIP,
-        IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IPV6_RECVHOPLIMIT,
-        IPV6_RECVPKTINFO, IP_DROP_SOURCE_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP,
-        IP_MULTICAST_TTL, IP_PKTINFO, IP_RECVTOS, IP_RECVTTL,
+        IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IP_DROP_SOURCE_MEMBERSHIP,
+        IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL,
     };
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub use libc::{
@@ -172,6 +210,7 @@ pub use netinet_tcp::*;
 pub use stdlib::*;
 pub use string::*;
 pub use sys_socket::*;
+pub use sys_socket_msg::*;
 pub use sys_time::*;
 pub use sys_un::*;
 pub use unistd::*;

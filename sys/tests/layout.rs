@@ -29,6 +29,7 @@ const KINDS: &[&str] = &[
     "signed",
     "const",
     "errno",
+    "msg",
 ];
 
 /// `(name as the probe prints it, value as Rust sees it)`.
@@ -461,4 +462,62 @@ fn triple_from_cfg() -> String {
         format!("-{TARGET_ENV}")
     };
     format!("{arch}-{vendor}-{}{env}", os_in_triple())
+}
+
+/// `msg.<what>` lines: the `sendmsg`/`recvmsg` structs, constants and the `CMSG_*`
+/// macros, which sockapi-sys defines itself as `const fn`s.
+#[test]
+fn messages_match_c() {
+    use sockapi_sys as s;
+    macro_rules! msg_layout {
+        ($($t:ident),*) => {vec![$(
+            (format!("msg.size.{}", stringify!($t)), size_of::<s::$t>() as i128),
+            (format!("msg.align.{}", stringify!($t)), align_of::<s::$t>() as i128),
+        )*]};
+    }
+    macro_rules! msg_fields {
+        ($($t:ident { $($f:ident),* })*) => {vec![$($(
+            (format!("msg.offset.{}.{}", stringify!($t), stringify!($f)), offset_of!(s::$t, $f) as i128),
+            (format!("msg.fieldsize.{}.{}", stringify!($t), stringify!($f)), field_size(|v: &s::$t| &v.$f) as i128),
+        )*)*]};
+    }
+    macro_rules! msg_consts {
+        ($($name:ident),*) => {vec![$((format!("msg.const.{}", stringify!($name)), i128::from(s::$name)),)*]};
+    }
+    let mut table: Table = msg_layout![msghdr, cmsghdr, iovec];
+    table.extend(msg_fields![
+        msghdr { msg_name, msg_namelen, msg_iov, msg_iovlen, msg_control, msg_controllen, msg_flags }
+        cmsghdr { cmsg_len, cmsg_level, cmsg_type }
+        iovec { iov_base, iov_len }
+    ]);
+    table.extend(msg_consts![SCM_RIGHTS]);
+    for n in [0usize, 1, 4, 12, 16, 20, 28, 1012] {
+        table.push((format!("msg.CMSG_ALIGN.{n}"), s::CMSG_ALIGN(n) as i128));
+        table.push((format!("msg.CMSG_SPACE.{n}"), s::CMSG_SPACE(n) as i128));
+        table.push((format!("msg.CMSG_LEN.{n}"), s::CMSG_LEN(n) as i128));
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        table.extend(msg_layout![in_pktinfo, in6_pktinfo, sock_extended_err]);
+        table.extend(msg_fields![
+            in_pktinfo { ipi_ifindex, ipi_spec_dst, ipi_addr }
+            in6_pktinfo { ipi6_addr, ipi6_ifindex }
+            sock_extended_err { ee_errno, ee_origin, ee_type, ee_code, ee_pad, ee_info, ee_data }
+        ]);
+        table.extend(msg_consts![
+            SO_EE_ORIGIN_NONE,
+            SO_EE_ORIGIN_LOCAL,
+            SO_EE_ORIGIN_ICMP,
+            SO_EE_ORIGIN_ICMP6,
+            SCM_CREDENTIALS,
+            IP_PKTINFO,
+            IP_RECVTOS,
+            IP_RECVTTL,
+            IPV6_PKTINFO,
+            IPV6_RECVPKTINFO,
+            IPV6_HOPLIMIT,
+            IPV6_RECVHOPLIMIT
+        ]);
+    }
+    check(&["msg"], &table);
 }

@@ -26,6 +26,11 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <limits.h>
+#if defined(__linux__)
+#include <linux/errqueue.h>
+#endif
+#include <sys/uio.h>
 
 #define LAYOUT(name, type)                                      \
     do {                                                        \
@@ -402,7 +407,78 @@ static void errnos(void) {
 #endif
 }
 
+/* sendmsg/recvmsg: every line under the kind `msg` (msg.size.T, msg.align.T,
+ * msg.offset.T.f, msg.fieldsize.T.f, msg.const.NAME, msg.CMSG_SPACE.n, ...), checked by
+ * its own test in layout.rs. */
+#define MSG_LAYOUT(name, type)                                      \
+    do {                                                            \
+        printf("msg.size.%s %zu\n", name, sizeof(type));            \
+        printf("msg.align.%s %zu\n", name, (size_t)_Alignof(type)); \
+    } while (0)
+#define MSG_FIELD(name, type, field)                                                   \
+    do {                                                                               \
+        printf("msg.offset.%s.%s %zu\n", name, #field, offsetof(type, field));         \
+        printf("msg.fieldsize.%s.%s %zu\n", name, #field, sizeof(((type *)0)->field)); \
+    } while (0)
+#define MSG_CONST(name) printf("msg.const.%s %lld\n", #name, (long long)(name))
+#define MSG_MACRO(macro, n) printf("msg.%s.%d %lld\n", #macro, n, (long long)macro(n))
+
+static void messages(void) {
+    static const int lens[] = {0, 1, 4, 12, 16, 20, 28, 1012};
+    MSG_LAYOUT("msghdr", struct msghdr);
+    MSG_LAYOUT("cmsghdr", struct cmsghdr);
+    MSG_LAYOUT("iovec", struct iovec);
+    MSG_FIELD("msghdr", struct msghdr, msg_name);
+    MSG_FIELD("msghdr", struct msghdr, msg_namelen);
+    MSG_FIELD("msghdr", struct msghdr, msg_iov);
+    MSG_FIELD("msghdr", struct msghdr, msg_iovlen);
+    MSG_FIELD("msghdr", struct msghdr, msg_control);
+    MSG_FIELD("msghdr", struct msghdr, msg_controllen);
+    MSG_FIELD("msghdr", struct msghdr, msg_flags);
+    MSG_FIELD("cmsghdr", struct cmsghdr, cmsg_len);
+    MSG_FIELD("cmsghdr", struct cmsghdr, cmsg_level);
+    MSG_FIELD("cmsghdr", struct cmsghdr, cmsg_type);
+    MSG_FIELD("iovec", struct iovec, iov_base);
+    MSG_FIELD("iovec", struct iovec, iov_len);
+    MSG_CONST(SCM_RIGHTS);
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        MSG_MACRO(CMSG_ALIGN, lens[i]);
+        MSG_MACRO(CMSG_SPACE, lens[i]);
+        MSG_MACRO(CMSG_LEN, lens[i]);
+    }
+#if defined(__linux__)
+    MSG_LAYOUT("in_pktinfo", struct in_pktinfo);
+    MSG_LAYOUT("in6_pktinfo", struct in6_pktinfo);
+    MSG_FIELD("in_pktinfo", struct in_pktinfo, ipi_ifindex);
+    MSG_FIELD("in_pktinfo", struct in_pktinfo, ipi_spec_dst);
+    MSG_FIELD("in_pktinfo", struct in_pktinfo, ipi_addr);
+    MSG_FIELD("in6_pktinfo", struct in6_pktinfo, ipi6_addr);
+    MSG_FIELD("in6_pktinfo", struct in6_pktinfo, ipi6_ifindex);
+    MSG_LAYOUT("sock_extended_err", struct sock_extended_err);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_errno);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_origin);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_type);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_code);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_pad);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_info);
+    MSG_FIELD("sock_extended_err", struct sock_extended_err, ee_data);
+    MSG_CONST(SO_EE_ORIGIN_NONE);
+    MSG_CONST(SO_EE_ORIGIN_LOCAL);
+    MSG_CONST(SO_EE_ORIGIN_ICMP);
+    MSG_CONST(SO_EE_ORIGIN_ICMP6);
+    MSG_CONST(SCM_CREDENTIALS);
+    MSG_CONST(IP_PKTINFO);
+    MSG_CONST(IP_RECVTOS);
+    MSG_CONST(IP_RECVTTL);
+    MSG_CONST(IPV6_PKTINFO);
+    MSG_CONST(IPV6_RECVPKTINFO);
+    MSG_CONST(IPV6_HOPLIMIT);
+    MSG_CONST(IPV6_RECVHOPLIMIT);
+#endif
+}
+
 int main(void) {
+    messages();
     types();
     fields();
     constants();

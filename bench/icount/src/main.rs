@@ -19,6 +19,9 @@
 //!   kernel still writes it into the storage both sides pass).
 //! - `accept_peer`: the same, and the peer address is used (`black_box(&peer)` on
 //!   each side), as in a server that logs it.
+//! - `msg`: a 1-byte `sendmsg` on one end of an `AF_UNIX` stream socketpair and a
+//!   `recvmsg` on the other, one iovec each, no address, no control data (C: a
+//!   `struct msghdr` zeroed and filled in, as C code writes it).
 //!
 //! Both sides check every call the way their language does: C tests `< 0`, Rust
 //! matches the `Result`; either way a failure panics (in a cold function, shared by
@@ -32,7 +35,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: icount <pair|udp|udp_to|accept|accept_peer> <sockapi|libc> <iterations>";
+    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg> <sockapi|libc> <iterations>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,6 +61,8 @@ fn main() -> ExitCode {
         ("accept", "libc") => with_libc::accept::<false>(n),
         ("accept_peer", "sockapi") => with_sockapi::accept::<true>(n),
         ("accept_peer", "libc") => with_libc::accept::<true>(n),
+        ("msg", "sockapi") => with_sockapi::msg(n),
+        ("msg", "libc") => with_libc::msg(n),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -72,9 +77,9 @@ mod with_sockapi {
     use std::net::{Ipv4Addr, SocketAddrV4};
 
     use sockapi::{
-        accept4, bind, close, connect, getsockname, listen, recv, recvfrom, send, sendto, socket,
-        socketpair, Errno, SockAddr, AF_INET, AF_UNIX, SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM,
-        SOMAXCONN,
+        accept4, bind, close, connect, getsockname, listen, recv, recvfrom, recvmsg, send, sendmsg,
+        sendto, socket, socketpair, Control, Errno, MsgHdr, MsgHdrMut, SockAddr, AF_INET, AF_UNIX,
+        SOCK_CLOEXEC, SOCK_DGRAM, SOCK_STREAM, SOMAXCONN,
     };
 
     #[cold]
@@ -109,6 +114,27 @@ mod with_sockapi {
             match recv(&b, &mut buf, 0) {
                 Ok(_) => {}
                 Err(e) => fail("recv", e),
+            }
+        }
+    }
+
+    pub fn msg(n: u64) {
+        use std::io::{IoSlice, IoSliceMut};
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            let iov = [IoSlice::new(&buf)];
+            match sendmsg(&a, &MsgHdr::new(None, &iov, Control::NONE), 0) {
+                Ok(_) => {}
+                Err(e) => fail("sendmsg", e),
+            }
+            let mut iov = [IoSliceMut::new(&mut buf)];
+            match recvmsg(&b, &mut MsgHdrMut::new(&mut iov, &mut []), 0) {
+                Ok(_) => {}
+                Err(e) => fail("recvmsg", e),
             }
         }
     }
@@ -251,6 +277,39 @@ mod with_libc {
             fail("socketpair");
         }
         send_recv(sv[0], sv[1], n);
+        // SAFETY: the descriptors are ours and closed once.
+        unsafe {
+            libc::close(sv[0]);
+            libc::close(sv[1]);
+        }
+    }
+
+    pub fn msg(n: u64) {
+        let mut sv: [c_int; 2] = [-1, -1];
+        let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC;
+        // SAFETY: `sv` is a writable array of two ints.
+        if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+            fail("socketpair");
+        }
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            let mut iov = libc::iovec {
+                iov_base: buf.as_mut_ptr().cast(),
+                iov_len: buf.len(),
+            };
+            // SAFETY: all-zero bytes are a valid msghdr (integers and null pointers).
+            let mut msg: libc::msghdr = unsafe { mem::zeroed() };
+            msg.msg_iov = &mut iov;
+            msg.msg_iovlen = 1;
+            // SAFETY: `msg` names one iovec over `buf`, readable for its length.
+            if unsafe { libc::sendmsg(sv[0], &msg, 0) } < 0 {
+                fail("sendmsg");
+            }
+            // SAFETY: as above, and `buf` is writable.
+            if unsafe { libc::recvmsg(sv[1], &mut msg, 0) } < 0 {
+                fail("recvmsg");
+            }
+        }
         // SAFETY: the descriptors are ours and closed once.
         unsafe {
             libc::close(sv[0]);

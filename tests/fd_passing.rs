@@ -1,0 +1,215 @@
+//! No descriptor passed with `SCM_RIGHTS` leaks: not when the receiver ignores the
+//! message, not when the control buffer is too small (`MSG_CTRUNC`), not when a
+//! `MsgHdrMut` is reused, not when a `ScmRights` is dropped half taken.
+//!
+//! Its own binary (`harness = false`): the count of the whole process's descriptors
+//! must not see the sockets of tests running beside it.
+
+use std::io::{IoSlice, IoSliceMut};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::panic::{self, AssertUnwindSafe};
+
+use sockapi::sys::c_int;
+use sockapi::*;
+
+const ROUNDS: usize = 100;
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("read /proc/self/fd")
+        .count()
+}
+
+fn no_leak(mut round: impl FnMut(usize)) {
+    let before = open_fds();
+    for i in 0..ROUNDS {
+        round(i);
+    }
+    let after = open_fds();
+    assert_eq!(
+        after,
+        before,
+        "{} descriptors leaked over {ROUNDS} rounds",
+        after as isize - before as isize
+    );
+}
+
+fn pair(ty: SockType) -> (Socket, Socket) {
+    socketpair(AF_UNIX, ty | SOCK_CLOEXEC, 0).expect("socketpair")
+}
+
+fn send_fds(fd: &Socket, fds: &[BorrowedFd<'_>]) {
+    let mut buf = CmsgBuffer::<{ CMSG_SPACE(253 * 4) }>::new();
+    let mut b = CmsgBuilder::new(&mut buf);
+    b.rights(fds).expect("rights");
+    let control = b.finish();
+    let iov = [IoSlice::new(b"f")];
+    assert_eq!(sendmsg(fd, &MsgHdr::new(None, &iov, control), 0), Ok(1));
+}
+
+/// Receives one message with a control buffer of `control_len` bytes and hands the
+/// message to `then`.
+fn receive(fd: &Socket, control_len: usize, then: impl FnOnce(&mut MsgHdrMut<'_, '_>)) {
+    let mut data = [0u8; 4];
+    let mut control = [0u8; 4096];
+    let mut iov = [IoSliceMut::new(&mut data)];
+    let mut msg = MsgHdrMut::new(&mut iov, &mut control[..control_len]);
+    assert_eq!(recvmsg(fd, &mut msg, 0), Ok(1));
+    then(&mut msg);
+}
+
+fn counter_sees_received_fds() {
+    let (a, b) = pair(SOCK_DGRAM);
+    let (p, _q) = pair(SOCK_STREAM);
+    let before = open_fds();
+    send_fds(&a, &[p.as_fd(), p.as_fd()]);
+    let mut kept: Vec<OwnedFd> = Vec::new();
+    receive(&b, 64, |msg| {
+        for c in msg.cmsgs() {
+            if let ControlMessage::Rights(fds) = c {
+                kept.extend(fds);
+            }
+        }
+    });
+    assert_eq!(kept.len(), 2);
+    assert_eq!(open_fds(), before + 2, "taken descriptors stay open");
+    drop(kept);
+    assert_eq!(open_fds(), before);
+}
+
+fn ignored_messages() {
+    let (a, b) = pair(SOCK_DGRAM);
+    let (p, _q) = pair(SOCK_STREAM);
+    no_leak(|i| {
+        let fds = [p.as_fd(); 253];
+        send_fds(&a, &fds[..1 + i % 253]);
+        receive(&b, CMSG_SPACE(253 * 4), |msg| {
+            assert!(!msg.flags().contains(MSG_CTRUNC));
+        });
+    });
+}
+
+fn truncated_control() {
+    let (a, b) = pair(SOCK_DGRAM);
+    let (p, _q) = pair(SOCK_STREAM);
+    no_leak(|i| {
+        send_fds(&a, &[p.as_fd(); 10]);
+        // From no room at all to room for some of the ten.
+        let len = [0, 8, 16, CMSG_LEN(4), CMSG_SPACE(8), CMSG_LEN(36)][i % 6];
+        receive(&b, len, |msg| {
+            assert!(msg.flags().contains(MSG_CTRUNC), "len {len}");
+            if i % 2 == 0 {
+                // Take one, leave the rest to the drop.
+                for c in msg.cmsgs() {
+                    if let ControlMessage::Rights(mut fds) = c {
+                        drop(fds.next());
+                    }
+                }
+            }
+        });
+    });
+}
+
+fn reused_msghdr_and_half_taken() {
+    let (a, b) = pair(SOCK_DGRAM);
+    let (p, _q) = pair(SOCK_STREAM);
+    no_leak(|_| {
+        send_fds(&a, &[p.as_fd(); 3]);
+        send_fds(&a, &[p.as_fd(); 3]);
+        let mut data = [0u8; 4];
+        let mut control = [0u8; 64];
+        let mut iov = [IoSliceMut::new(&mut data)];
+        let mut msg = MsgHdrMut::new(&mut iov, &mut control);
+        assert_eq!(recvmsg(&b, &mut msg, 0), Ok(1));
+        if let Some(ControlMessage::Rights(mut fds)) = msg.cmsgs().next() {
+            let one = fds.next().expect("one fd");
+            assert!(one.as_raw_fd() >= 0);
+        }
+        // The next call closes the two left from the first.
+        assert_eq!(recvmsg(&b, &mut msg, 0), Ok(1));
+        // A failed call leaves nothing behind either.
+        assert_eq!(recvmsg(&b, &mut msg, MSG_DONTWAIT), Err(Errno::EAGAIN));
+        assert_eq!(msg.controllen(), 0);
+    });
+}
+
+fn peeked_and_stream() {
+    let (a, b) = pair(SOCK_STREAM);
+    let (p, _q) = pair(SOCK_STREAM);
+    no_leak(|_| {
+        send_fds(&a, &[p.as_fd(); 2]);
+        let mut data = [0u8; 4];
+        let mut control = [0u8; 64];
+        let mut iov = [IoSliceMut::new(&mut data)];
+        let mut msg = MsgHdrMut::new(&mut iov, &mut control);
+        // MSG_PEEK installs copies too; they are owned like the rest.
+        assert_eq!(recvmsg(&b, &mut msg, MSG_PEEK), Ok(1));
+        assert_eq!(recvmsg(&b, &mut msg, 0), Ok(1));
+    });
+}
+
+/// `SO_PASSPIDFD` (Linux 6.5; 76 in the generic `<asm/socket.h>` of x86 and arm):
+/// every datagram then carries an `SCM_PIDFD` message with a pidfd the kernel
+/// installed, owned and closed like passed descriptors. Skipped on older kernels.
+fn pidfds_never_looked_at() {
+    const SO_PASSPIDFD: c_int = 76;
+    if !cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {
+        return;
+    }
+    let (a, b) = pair(SOCK_DGRAM);
+    // SAFETY: SO_PASSPIDFD takes an int and nothing the kernel follows.
+    if unsafe { setsockopt_raw(&b, SOL_SOCKET, SO_PASSPIDFD, &1i32.to_ne_bytes()) }.is_err() {
+        println!("       (no SO_PASSPIDFD here: skipped)");
+        return;
+    }
+    let mut seen = 0;
+    no_leak(|i| {
+        assert_eq!(send(&a, b"p", 0), Ok(1));
+        receive(&b, 64, |msg| {
+            if i == 0 {
+                for c in msg.cmsgs() {
+                    if let ControlMessage::Pidfd(fds) = c {
+                        seen += fds.remaining();
+                    }
+                }
+            }
+        });
+    });
+    assert_eq!(seen, 1, "one SCM_PIDFD per datagram");
+}
+
+fn main() {
+    trace::disable();
+    let scenarios: [(&str, fn()); 6] = [
+        ("SCM_PIDFD never looked at", pidfds_never_looked_at),
+        (
+            "the count sees received descriptors",
+            counter_sees_received_fds,
+        ),
+        ("messages never looked at", ignored_messages),
+        ("control buffer too small (MSG_CTRUNC)", truncated_control),
+        (
+            "reused MsgHdrMut, half-taken ScmRights, failed call",
+            reused_msghdr_and_half_taken,
+        ),
+        ("MSG_PEEK on a stream", peeked_and_stream),
+    ];
+    let mut passed = 0;
+    let mut failed = 0;
+    for (name, scenario) in scenarios {
+        match panic::catch_unwind(AssertUnwindSafe(scenario)) {
+            Ok(()) => {
+                passed += 1;
+                println!("ok     {name}");
+            }
+            Err(_) => {
+                failed += 1;
+                println!("FAILED {name}");
+            }
+        }
+    }
+    println!("fd_passing: {passed} passed, {failed} failed");
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}
