@@ -164,6 +164,8 @@ pub use crate::socket::{
 };
 #[cfg(have_accept4)]
 pub use crate::socket::{accept4, SOCK_CLOEXEC, SOCK_NONBLOCK};
+#[doc(inline)]
+pub use crate::sockopt::in_addr;
 #[cfg(have_tcp_keepidle)]
 #[doc(inline)]
 pub use crate::sockopt::TCP_KEEPIDLE;
@@ -175,6 +177,15 @@ pub use crate::sockopt::{
     SO_BROADCAST, SO_DONTROUTE, SO_ERROR, SO_KEEPALIVE, SO_LINGER, SO_OOBINLINE, SO_RCVBUF,
     SO_RCVLOWAT, SO_RCVTIMEO, SO_REUSEADDR, SO_REUSEPORT, SO_SNDBUF, SO_SNDLOWAT, SO_SNDTIMEO,
     SO_TYPE, TCP_KEEPCNT, TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY,
+};
+#[cfg(have_linux_sockopts)]
+#[doc(inline)]
+pub use crate::sockopt::{
+    ip_mreq, ip_mreq_source, ip_mreqn, ipv6_mreq, MulticastGroup, MulticastIf, IPV6_JOIN_GROUP,
+    IPV6_LEAVE_GROUP, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP,
+    IPV6_RECVHOPLIMIT, IPV6_RECVPKTINFO, IP_ADD_MEMBERSHIP, IP_ADD_SOURCE_MEMBERSHIP,
+    IP_DROP_MEMBERSHIP, IP_DROP_SOURCE_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP,
+    IP_MULTICAST_TTL, IP_PKTINFO, IP_RECVTOS, IP_RECVTTL,
 };
 #[cfg(have_linux_sockopts)]
 #[doc(inline)]

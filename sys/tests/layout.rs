@@ -117,9 +117,21 @@ fn types_and_fields_match_c() {
         ssize_t,
     ];
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    table.extend(layouts![ucred]);
+    table.extend(layouts![
+        ucred,
+        ip_mreq,
+        ip_mreqn,
+        ip_mreq_source,
+        ipv6_mreq
+    ]);
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    table.extend(fields![ucred { pid, uid, gid }]);
+    table.extend(fields![
+        ucred { pid, uid, gid }
+        ip_mreq { imr_multiaddr, imr_interface }
+        ip_mreqn { imr_multiaddr, imr_address, imr_ifindex }
+        ip_mreq_source { imr_multiaddr, imr_interface, imr_sourceaddr }
+        ipv6_mreq { ipv6mr_multiaddr, ipv6mr_interface }
+    ]);
     table.extend(signedness![
         socklen_t,
         sa_family_t,
@@ -193,6 +205,7 @@ fn constants_match_c() {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     table.extend(consts!["const", sockapi_sys;
         SO_ATTACH_FILTER, SO_BINDTODEVICE, SO_BUSY_POLL, SO_DETACH_FILTER, SO_DOMAIN, SO_INCOMING_CPU, SO_MARK, SO_NO_CHECK, SO_PASSCRED, SO_PEERCRED, SO_PRIORITY, SO_PROTOCOL, SO_TIMESTAMP,
+        IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IP_DROP_SOURCE_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL,
         IPV6_RECVERR, IP_ADD_MEMBERSHIP, IP_ADD_SOURCE_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_FREEBIND, IP_MSFILTER, IP_MTU, IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_PMTUDISC_DONT, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, IP_RECVERR, IP_TRANSPARENT, MCAST_MSFILTER,
         TCP_CONGESTION, TCP_CORK, TCP_DEFER_ACCEPT, TCP_FASTOPEN, TCP_INFO, TCP_NOTSENT_LOWAT, TCP_QUICKACK, TCP_SYNCNT, TCP_USER_TIMEOUT, TCP_ZEROCOPY_RECEIVE,
     ]);

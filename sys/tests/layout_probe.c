@@ -64,6 +64,10 @@ static void types(void) {
     LAYOUT("timeval", struct timeval);
 #if defined(__linux__)
     LAYOUT("ucred", struct ucred);
+    LAYOUT("ip_mreq", struct ip_mreq);
+    LAYOUT("ip_mreqn", struct ip_mreqn);
+    LAYOUT("ip_mreq_source", struct ip_mreq_source);
+    LAYOUT("ipv6_mreq", struct ipv6_mreq);
 #endif
     LAYOUT("in_addr", struct in_addr);
     LAYOUT("in6_addr", struct in6_addr);
@@ -120,6 +124,16 @@ static void fields(void) {
     FIELD("ucred", struct ucred, pid);
     FIELD("ucred", struct ucred, uid);
     FIELD("ucred", struct ucred, gid);
+    FIELD("ip_mreq", struct ip_mreq, imr_multiaddr);
+    FIELD("ip_mreq", struct ip_mreq, imr_interface);
+    FIELD("ip_mreqn", struct ip_mreqn, imr_multiaddr);
+    FIELD("ip_mreqn", struct ip_mreqn, imr_address);
+    FIELD("ip_mreqn", struct ip_mreqn, imr_ifindex);
+    FIELD("ip_mreq_source", struct ip_mreq_source, imr_multiaddr);
+    FIELD("ip_mreq_source", struct ip_mreq_source, imr_interface);
+    FIELD("ip_mreq_source", struct ip_mreq_source, imr_sourceaddr);
+    FIELD("ipv6_mreq", struct ipv6_mreq, ipv6mr_multiaddr);
+    FIELD("ipv6_mreq", struct ipv6_mreq, ipv6mr_interface);
 #endif
 
     FIELD("in_addr", struct in_addr, s_addr);
@@ -227,6 +241,15 @@ static void constants(void) {
     CONST(SO_PROTOCOL);
     CONST(SO_TIMESTAMP);
     CONST(IPV6_RECVERR);
+    CONST(IPV6_JOIN_GROUP);
+    CONST(IPV6_LEAVE_GROUP);
+    CONST(IPV6_MULTICAST_HOPS);
+    CONST(IPV6_MULTICAST_IF);
+    CONST(IPV6_MULTICAST_LOOP);
+    CONST(IP_DROP_SOURCE_MEMBERSHIP);
+    CONST(IP_MULTICAST_IF);
+    CONST(IP_MULTICAST_LOOP);
+    CONST(IP_MULTICAST_TTL);
     CONST(IP_ADD_MEMBERSHIP);
     CONST(IP_ADD_SOURCE_MEMBERSHIP);
     CONST(IP_DROP_MEMBERSHIP);
