@@ -298,17 +298,28 @@ mod with_libc {
                 iov_len: buf.len(),
             };
             // SAFETY: all-zero bytes are a valid msghdr (integers and null pointers).
-            let mut msg: libc::msghdr = unsafe { mem::zeroed() };
-            msg.msg_iov = &mut iov;
-            msg.msg_iovlen = 1;
-            // SAFETY: `msg` names one iovec over `buf`, readable for its length.
-            if unsafe { libc::sendmsg(sv[0], &msg, 0) } < 0 {
+            let mut out: libc::msghdr = unsafe { mem::zeroed() };
+            out.msg_iov = &mut iov;
+            out.msg_iovlen = 1;
+            // SAFETY: `out` names one iovec over `buf`, readable for its length.
+            if unsafe { libc::sendmsg(sv[0], &out, 0) } < 0 {
                 fail("sendmsg");
             }
-            // SAFETY: as above, and `buf` is writable.
+            // The receive offers room for the sender's address, as a program that
+            // looks at `msg_name` does (and as `MsgHdrMut` always does).
+            let mut name = MaybeUninit::<sockaddr_storage>::uninit();
+            // SAFETY: as above.
+            let mut msg: libc::msghdr = unsafe { mem::zeroed() };
+            msg.msg_name = name.as_mut_ptr().cast();
+            msg.msg_namelen = mem::size_of::<sockaddr_storage>() as socklen_t;
+            msg.msg_iov = &mut iov;
+            msg.msg_iovlen = 1;
+            // SAFETY: `msg` names one iovec over the writable `buf`, and `name`,
+            // writable for `msg_namelen` bytes.
             if unsafe { libc::recvmsg(sv[1], &mut msg, 0) } < 0 {
                 fail("recvmsg");
             }
+            black_box(&msg);
         }
         // SAFETY: the descriptors are ours and closed once.
         unsafe {
