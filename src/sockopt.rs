@@ -745,6 +745,10 @@ options! {
     /// `CAP_NET_ADMIN` (or, since Linux 5.17, `CAP_NET_RAW`); `EPERM` without. Linux.
     #[cfg(have_linux_sockopts)]
     SO_MARK: c_int, ReadWrite = SOL_SOCKET, sys::SO_MARK;
+    /// `SOL_SOCKET`: attach the sender's credentials to each message received, as an
+    /// `SCM_CREDENTIALS` control message (`recvmsg`), on a Unix-domain socket. Linux.
+    #[cfg(have_linux_sockopts)]
+    SO_PASSCRED: c_int, ReadWrite = SOL_SOCKET, sys::SO_PASSCRED;
     /// `SOL_SOCKET`: the credentials of a Unix-domain socket's peer, as they were at
     /// `connect` or `socketpair`. Read-only. Linux. On a socket with no such peer (TCP,
     /// an unconnected Unix socket) it does not fail: it reads pid 0 and uid and gid

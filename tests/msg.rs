@@ -235,8 +235,8 @@ fn fake_rights_in_the_caller_buffer_are_never_owned() {
 #[test]
 fn credentials_with_so_passcred() {
     let (a, b) = pair(SOCK_DGRAM);
-    // SAFETY: SO_PASSCRED takes an int and nothing the kernel follows.
-    unsafe { setsockopt_raw(&b, SOL_SOCKET, sys::SO_PASSCRED, &1i32.to_ne_bytes()) }.unwrap();
+    setsockopt(&b, SOL_SOCKET, SO_PASSCRED, &1).unwrap();
+    assert_eq!(getsockopt(&b, SOL_SOCKET, SO_PASSCRED), Ok(1));
     let me = sys::ucred {
         pid: std::process::id() as _,
         // SAFETY: getuid and getgid cannot fail.
@@ -729,4 +729,21 @@ fn ip_recverr_reports_port_unreachable_through_the_error_queue() {
     );
     let offender = offender.and_then(|a| a.as_socket()).expect("offender");
     assert_eq!(offender.ip(), std::net::IpAddr::from([127, 0, 0, 1]));
+}
+
+/// Linux accepts `MSG_EOR` on a `SOCK_SEQPACKET` send, and never sets it in the flags
+/// `recvmsg` returns (every record ends at its send; POSIX would mark the end).
+#[test]
+fn seqpacket_msg_eor_is_accepted_on_send_and_never_set_on_receive() {
+    let (a, b) = socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0).unwrap();
+    assert_eq!(send(&a, b"record", MSG_EOR), Ok(6));
+    let mut buf = [0u8; 16];
+    let mut iov = [IoSliceMut::new(&mut buf)];
+    let mut control = [];
+    let mut msg = MsgHdrMut::new(&mut iov, &mut control);
+    assert_eq!(recvmsg(&b, &mut msg, MSG_DONTWAIT), Ok(6));
+    assert!(!msg.flags().contains(MSG_EOR), "{:?}", msg.flags());
+    assert!(!msg.flags().contains(MSG_TRUNC), "{:?}", msg.flags());
+    drop(msg);
+    assert_eq!(&buf[..6], b"record");
 }
