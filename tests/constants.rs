@@ -116,8 +116,32 @@ fn levels() {
 
 macro_rules! options {
     ($($name:ident),* $(,)?) => {
-        vec![$((stringify!($name), $name.as_raw(), sys::$name, $name.name(), format!("{:?}", $name))),*]
+        vec![$((
+            stringify!($name),
+            $name.as_raw(),
+            sys::$name,
+            $name.name(),
+            format!("{:?}", $name),
+            $name.level(),
+        )),*]
     };
+}
+
+/// The level an option's C name says it belongs to: `SO_` at `SOL_SOCKET`, `TCP_` at
+/// `SOL_TCP`, `IP_` at `SOL_IP`, `IPV6_` at `SOL_IPV6` (the one level at which the
+/// typed calls pass it).
+fn level_by_name(name: &str) -> Level {
+    if name.starts_with("SO_") {
+        SOL_SOCKET
+    } else if name.starts_with("TCP_") {
+        SOL_TCP
+    } else if name.starts_with("IPV6_") {
+        SOL_IPV6
+    } else if name.starts_with("IP_") {
+        SOL_IP
+    } else {
+        panic!("{name}: no level by its name")
+    }
 }
 
 #[test]
@@ -149,11 +173,55 @@ fn socket_options() {
         IPV6_UNICAST_HOPS,
     ];
     #[cfg(target_os = "linux")]
-    all.extend(options![TCP_KEEPIDLE]);
-    for (name, ours, c, c_name, debug) in all {
+    all.extend(options![
+        TCP_KEEPIDLE,
+        SO_SNDLOWAT,
+        SO_DOMAIN,
+        SO_PROTOCOL,
+        SO_PRIORITY,
+        SO_MARK,
+        SO_PASSCRED,
+        SO_PEERCRED,
+        SO_BUSY_POLL,
+        SO_INCOMING_CPU,
+        SO_BINDTODEVICE,
+        TCP_USER_TIMEOUT,
+        TCP_QUICKACK,
+        TCP_CORK,
+        TCP_DEFER_ACCEPT,
+        TCP_FASTOPEN,
+        TCP_SYNCNT,
+        TCP_NOTSENT_LOWAT,
+        TCP_CONGESTION,
+        IP_FREEBIND,
+        IP_TRANSPARENT,
+        IP_RECVERR,
+        IP_MTU_DISCOVER,
+        IP_MTU,
+        IPV6_RECVERR,
+        IP_MULTICAST_TTL,
+        IP_MULTICAST_LOOP,
+        IP_MULTICAST_IF,
+        IP_ADD_MEMBERSHIP,
+        IP_DROP_MEMBERSHIP,
+        IP_ADD_SOURCE_MEMBERSHIP,
+        IP_DROP_SOURCE_MEMBERSHIP,
+        IP_PKTINFO,
+        IP_RECVTTL,
+        IP_RECVTOS,
+        IPV6_MULTICAST_HOPS,
+        IPV6_MULTICAST_LOOP,
+        IPV6_MULTICAST_IF,
+        IPV6_JOIN_GROUP,
+        IPV6_LEAVE_GROUP,
+        IPV6_RECVPKTINFO,
+        IPV6_RECVHOPLIMIT,
+    ]);
+    for (name, ours, c, c_name, debug, level) in all {
         assert_eq!(ours, c, "{name}");
         assert_eq!(c_name, name);
         assert_eq!(debug, name);
+        assert_eq!(level, Some(level_by_name(name)), "{name}");
     }
 }
 
