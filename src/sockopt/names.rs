@@ -116,6 +116,54 @@ const TABLE: &[(c_int, c_int, &str)] = &[
     (sys::IPPROTO_IP, sys::IP_MSFILTER, "IP_MSFILTER"),
     #[cfg(have_linux_sockopts)]
     (sys::IPPROTO_IP, sys::MCAST_MSFILTER, "MCAST_MSFILTER"),
+    #[cfg(have_linux_sockopts)]
+    (sys::IPPROTO_IP, sys::IP_MULTICAST_IF, "IP_MULTICAST_IF"),
+    #[cfg(have_linux_sockopts)]
+    (sys::IPPROTO_IP, sys::IP_MULTICAST_TTL, "IP_MULTICAST_TTL"),
+    #[cfg(have_linux_sockopts)]
+    (sys::IPPROTO_IP, sys::IP_MULTICAST_LOOP, "IP_MULTICAST_LOOP"),
+    #[cfg(have_linux_sockopts)]
+    (
+        sys::IPPROTO_IP,
+        sys::IP_DROP_SOURCE_MEMBERSHIP,
+        "IP_DROP_SOURCE_MEMBERSHIP",
+    ),
+    #[cfg(have_linux_sockopts)]
+    (sys::IPPROTO_IP, sys::IP_PKTINFO, "IP_PKTINFO"),
+    #[cfg(have_linux_sockopts)]
+    (sys::IPPROTO_IP, sys::IP_RECVTTL, "IP_RECVTTL"),
+    #[cfg(have_linux_sockopts)]
+    (sys::IPPROTO_IP, sys::IP_RECVTOS, "IP_RECVTOS"),
+    #[cfg(have_linux_sockopts)]
+    (
+        sys::IPPROTO_IPV6,
+        sys::IPV6_MULTICAST_IF,
+        "IPV6_MULTICAST_IF",
+    ),
+    #[cfg(have_linux_sockopts)]
+    (
+        sys::IPPROTO_IPV6,
+        sys::IPV6_MULTICAST_HOPS,
+        "IPV6_MULTICAST_HOPS",
+    ),
+    #[cfg(have_linux_sockopts)]
+    (
+        sys::IPPROTO_IPV6,
+        sys::IPV6_MULTICAST_LOOP,
+        "IPV6_MULTICAST_LOOP",
+    ),
+    #[cfg(have_linux_sockopts)]
+    (sys::IPPROTO_IPV6, sys::IPV6_JOIN_GROUP, "IPV6_JOIN_GROUP"),
+    #[cfg(have_linux_sockopts)]
+    (sys::IPPROTO_IPV6, sys::IPV6_LEAVE_GROUP, "IPV6_LEAVE_GROUP"),
+    #[cfg(have_linux_sockopts)]
+    (sys::IPPROTO_IPV6, sys::IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO"),
+    #[cfg(have_linux_sockopts)]
+    (
+        sys::IPPROTO_IPV6,
+        sys::IPV6_RECVHOPLIMIT,
+        "IPV6_RECVHOPLIMIT",
+    ),
     (
         sys::IPPROTO_IPV6,
         sys::IPV6_UNICAST_HOPS,
