@@ -35,6 +35,10 @@ const CAPABILITIES: &[(&str, &str)] = &[
         "Linux's own socket options (SO_DOMAIN, SO_PEERCRED, TCP_USER_TIMEOUT, IP_MTU, …)",
     ),
     (
+        "have_linux_cmsg",
+        "sendmsg/recvmsg control messages as Linux lays them out and passes descriptors",
+    ),
+    (
         "have_init_array",
         "ELF .init_array: code that runs as the program loads, before main",
     ),
@@ -56,6 +60,7 @@ fn capabilities(os: &str, c_library: &str) -> &'static [&'static str] {
             "have_abstract_unix",
             "have_linux_errnos",
             "have_linux_sockopts",
+            "have_linux_cmsg",
             "have_tcp_keepidle",
             "have_init_array",
         ],

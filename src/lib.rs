@@ -125,6 +125,7 @@ mod addr;
 mod errno;
 pub mod fcntl;
 mod io;
+#[cfg(have_linux_cmsg)]
 mod msg;
 mod netif;
 mod raw;
@@ -150,10 +151,13 @@ pub use crate::io::{
 };
 #[cfg(have_linux_msg_flags)]
 pub use crate::io::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
+#[cfg(have_linux_cmsg)]
 #[doc(hidden)]
 pub use crate::msg::parse_control_bytes;
+#[cfg(have_linux_cmsg)]
 pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage, MsgHdr, MsgHdrMut};
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
+#[cfg(have_linux_cmsg)]
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, ScmRights};
 pub use crate::socket::{
     accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,

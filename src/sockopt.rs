@@ -577,8 +577,10 @@ impl<T: ?Sized, A> SockOpt<T, A> {
     /// # Safety
     ///
     /// The type `T` and access `A` are a claim that [`setsockopt`] and [`getsockopt`]
-    /// then rely on: for every level it will be used at, the kernel reads at most
-    /// `size_of::<T>()` bytes of the value and writes at most that many back, and
+    /// then rely on: for every level it will be used at, the kernel reads at most the
+    /// value's own size (`size_of::<T>()`, or for `dyn MulticastGroup`/`dyn
+    /// MulticastIf` the size of the struct passed: 4, 8 or 12 bytes) and writes at
+    /// most that many back, and
     /// follows no pointer or count inside them, on every socket family it may reach
     /// (some, such as Bluetooth's SCO, ignore the level). Options such as `TCP_ZEROCOPY_RECEIVE`
     /// (an address the kernel copies to), `IP_MSFILTER` / `MCAST_MSFILTER` (a count

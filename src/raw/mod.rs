@@ -19,6 +19,7 @@ mod env;
 mod errno;
 mod fcntl;
 mod io;
+#[cfg(have_linux_cmsg)]
 mod msg;
 mod netif;
 mod socket;
@@ -30,9 +31,11 @@ pub(crate) use self::env::getenv_with;
 pub(crate) use self::errno::strerror;
 pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
 pub(crate) use self::io::{recv, recvfrom, send, sendto};
+#[cfg(have_linux_cmsg)]
 pub(crate) use self::msg::{
     empty_storage, read_pod, recvmsg, sendmsg, RawCmsg, Received, ReceivedIter, Walk,
 };
+#[cfg(have_linux_cmsg)]
 pub use self::msg::{CmsgBuffer, CmsgBuilder, Control, ScmRights};
 pub(crate) use self::netif::{if_indextoname, if_nametoindex, IF_NAMESIZE};
 #[cfg(have_accept4)]

@@ -354,11 +354,14 @@ fn put(data: &mut [u8], at: usize, bytes: &[u8]) {
 
 /// A control buffer for `recvmsg`, which owns the descriptors the kernel put in it.
 ///
-/// Invariant: `len <= buf.len()`, and `buf[..len]` is exactly what the kernel wrote
-/// in the last successful `recvmsg` through it (`len` is 0 before the first call and
-/// after a failed one); in those bytes, every non-negative `int` in the data of an
-/// `SCM_RIGHTS` message is a descriptor the kernel installed in this process for that
-/// call and that nothing else owns. Taking one writes `-1` over it first; dropping
+/// Invariant: `len <= buf.len()`, and `buf[..len]` is the control data the kernel
+/// reported in the last successful `recvmsg` through it (`len` is 0 before the first
+/// call and after a failed one). Its padding bytes (between a message's data and the
+/// next `CMSG_ALIGN`ed header) the kernel does not write, so they may hold anything;
+/// the walk never reads them, only headers at the kernel's own aligned offsets and
+/// data within `cmsg_len`. In that data, every non-negative `int` of an `SCM_RIGHTS`
+/// message is a descriptor the kernel installed in this process for that call and
+/// that nothing else owns. Taking one writes `-1` over it first; dropping
 /// the buffer, or the next `recvmsg` through it, closes every one not taken.
 ///
 /// What this leans on: `recvmsg` reports in `msg_controllen` how many bytes it wrote
@@ -524,6 +527,18 @@ pub(crate) fn empty_storage() -> Storage {
     }
 }
 
+/// A control buffer's pointer as C passes it: `NULL` when there is no control data
+/// (an empty slice's pointer is a dangling non-null one, which an `LD_PRELOAD` shim
+/// would see where C shows `NULL`).
+#[inline(always)]
+fn non_null_or_null(ptr: *mut u8, len: usize) -> *mut sys::c_void {
+    if len == 0 {
+        core::ptr::null_mut()
+    } else {
+        ptr.cast()
+    }
+}
+
 /// A `struct msghdr` of these fields, `msg_flags` 0. A length cut by `as _` to a
 /// narrower field (musl's `int msg_iovlen`, `socklen_t msg_controllen`) only makes
 /// the kernel use less.
@@ -584,7 +599,7 @@ pub(crate) fn sendmsg(
         namelen,
         iov.as_ptr().cast_mut().cast(),
         iov.len(),
-        control.bytes.as_ptr().cast_mut().cast(),
+        non_null_or_null(control.bytes.as_ptr().cast_mut(), control.bytes.len()),
         control.bytes.len(),
     );
     // SAFETY: the kernel reads `msg` and, through it, only memory it may read: the
@@ -619,7 +634,7 @@ pub(crate) fn recvmsg(
         STORAGE_LEN,
         iov.as_mut_ptr().cast(),
         iov.len(),
-        control.buf.as_mut_ptr().cast(),
+        non_null_or_null(control.buf.as_mut_ptr(), control.buf.len()),
         control.buf.len(),
     );
     // SAFETY: the kernel writes only through `msg`: at most `msg_namelen` (the

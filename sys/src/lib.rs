@@ -65,11 +65,18 @@ pub mod sys_socket_msg {
     pub use libc::SCM_CREDENTIALS;
     pub use libc::{cmsghdr, iovec, msghdr, recvmsg, sendmsg, SCM_RIGHTS};
 
-    /// `CMSG_ALIGN(len)`: `len` rounded up to the alignment of `cmsghdr`'s length field
-    /// (`size_t` on glibc and the BSDs), saturating instead of wrapping.
+    /// `CMSG_ALIGN(len)`: `len` rounded up to the control messages' alignment
+    /// (`size_t`'s on Linux and FreeBSD; 4 bytes on Apple's systems, whose header is 12
+    /// bytes; NetBSD and OpenBSD follow their `ALIGNBYTES`, 15 on sparc64, and are not
+    /// covered), saturating instead of wrapping. The layout test checks it against the
+    /// C macro on the target it runs on.
     #[allow(non_snake_case)]
     pub const fn CMSG_ALIGN(len: usize) -> usize {
-        let align = core::mem::size_of::<usize>();
+        let align = if cfg!(target_vendor = "apple") {
+            4
+        } else {
+            core::mem::size_of::<usize>()
+        };
         len.saturating_add(align - 1) & !(align - 1)
     }
 
