@@ -2103,3 +2103,49 @@ fn interface_name_lines() {
         expect("if_indextoname(0, ...) = NULL ENXIO (No such device or address)".to_owned());
     });
 }
+
+/// Multicast values print their fields, strace-style. (No group is joined here,
+/// outside a namespace of the test's own: the join below fails before the kernel sends
+/// anything.)
+#[cfg(all(feature = "trace", target_os = "linux"))]
+#[test]
+fn multicast_option_lines() {
+    const NAME: &str = "multicast_option_lines";
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let u = udp_socket(V4);
+        let ufd = u.as_raw_fd();
+        expect(format!(
+            "socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, 0) = {ufd}"
+        ));
+        let lo = in_addr {
+            s_addr: u32::from_ne_bytes([127, 0, 0, 1]),
+        };
+        setsockopt(&u, IPPROTO_IP, IP_MULTICAST_IF, &lo).unwrap();
+        expect(format!(
+            "setsockopt({ufd}, SOL_IP, IP_MULTICAST_IF, {{s_addr=127.0.0.1}}, 4) = 0"
+        ));
+        assert_eq!(
+            getsockopt(&u, IPPROTO_IP, IP_MULTICAST_IF).map(|a| a.s_addr),
+            Ok(lo.s_addr)
+        );
+        expect(format!(
+            "getsockopt({ufd}, SOL_IP, IP_MULTICAST_IF, {{s_addr=127.0.0.1}}, [4]) = 0"
+        ));
+        let nowhere = ip_mreq {
+            imr_multiaddr: in_addr {
+                s_addr: u32::from_ne_bytes([239, 255, 0, 1]),
+            },
+            imr_interface: in_addr {
+                s_addr: u32::from_ne_bytes([192, 0, 2, 1]),
+            },
+        };
+        assert_eq!(
+            setsockopt(&u, IPPROTO_IP, IP_ADD_MEMBERSHIP, &nowhere),
+            Err(Errno::ENODEV)
+        );
+        expect(format!(
+            "setsockopt({ufd}, SOL_IP, IP_ADD_MEMBERSHIP, {{imr_multiaddr=239.255.0.1, imr_interface=192.0.2.1}}, 8) = -1 ENODEV (No such device)"
+        ));
+        drop_traced(u);
+    });
+}
