@@ -106,6 +106,8 @@ impl<'a> MMsgHdr<'a> {
     }
 
     /// The buffers (`msg_iov`).
+    // `size_t` on glibc, `int` on musl.
+    #[allow(clippy::unnecessary_cast)]
     pub(crate) fn iov(&self) -> &'a [IoSlice<'a>] {
         let h = &self.hdr.msg_hdr;
         // SAFETY: `new` set `msg_iov` and `msg_iovlen` from a `&'a [IoSlice<'a>]`
@@ -246,21 +248,18 @@ pub(crate) fn recvmmsg(
         let this = m.this();
         // SAFETY: the invariant: `this` is the entry's `MsgHdrMut`, borrowed by it
         // alone; the reference ends within this iteration.
-        let (iov, name, control, out_flags) = unsafe { (*this).parts() };
+        let (iov, name, control, _) = unsafe { (*this).parts() };
         let (control_ptr, control_len) = control.for_kernel();
-        *out_flags = 0;
-        name.len = 0;
-        off = ptr::addr_of_mut!(name.bytes).cast::<u8>().addr() - this.addr();
+        // Addresses only: the pointer made from `off` below is derived from `this`.
+        off = ptr::addr_of_mut!(name.bytes) as usize - this as usize;
         let h = &mut m.hdr.msg_hdr;
         h.msg_iov = iov.as_mut_ptr().cast();
         h.msg_iovlen = iov.len() as _;
         h.msg_control = control_ptr;
         h.msg_controllen = control_len as _;
         h.msg_namelen = STORAGE_LEN;
-        h.msg_flags = 0;
         // Derived from `this`, so that `this` can be had back from it after the call.
         h.msg_name = this.cast::<u8>().wrapping_add(off).cast();
-        m.hdr.msg_len = 0;
     }
     let timeout = match timeout {
         Some(t) => ptr::from_mut(t),
@@ -315,8 +314,20 @@ pub(crate) fn recvmmsg(
         *out_flags = h.msg_flags;
     }
     for m in rest {
-        let this = m.hdr.msg_hdr.msg_name.cast::<u8>().wrapping_sub(off);
+        let this = m
+            .hdr
+            .msg_hdr
+            .msg_name
+            .cast::<u8>()
+            .wrapping_sub(off)
+            .cast::<MsgHdrMut<'_, '_>>();
         m.hdr.msg_hdr.msg_name = this.cast();
+        m.hdr.msg_len = 0;
+        // SAFETY: as above; no message came into this entry (its control bytes were
+        // forgotten, `len` 0, by `for_kernel`).
+        let (_, name, _, out_flags) = unsafe { (*this).parts() };
+        name.len = 0;
+        *out_flags = 0;
     }
     ret.map(|_| n)
 }
