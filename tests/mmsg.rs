@@ -319,6 +319,13 @@ fn errno_512_displays() {
 }
 
 #[test]
+fn entries_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<MMsgHdr<'_>>();
+    send_sync::<MMsgHdrMut<'_, '_, '_>>();
+}
+
+#[test]
 fn layout_is_struct_mmsghdr() {
     use core::mem::{align_of, size_of};
     assert_eq!(size_of::<MMsgHdr<'_>>(), size_of::<sys::mmsghdr>());

@@ -332,6 +332,20 @@ pub(crate) fn recvmmsg(
     ret.map(|_| n)
 }
 
+// SAFETY: an `MMsgHdr<'a>` is, but for its layout, the borrows its `PhantomData`
+// names (a `&Storage`, a `&[IoSlice]`, a `Control`), all `Send` and `Sync`: its raw
+// pointers are those borrows, and nothing reaches them through `&self` but reads.
+unsafe impl Send for MMsgHdr<'_> {}
+// SAFETY: as above.
+unsafe impl Sync for MMsgHdr<'_> {}
+// SAFETY: an `MMsgHdrMut` is, but for its layout, the `&'m mut MsgHdrMut` its
+// `PhantomData` names (the pointer in `msg_name`, and pointers into what that
+// `MsgHdrMut` borrows); a `&mut T` is `Send` when `T` is.
+unsafe impl<'a, 'c> Send for MMsgHdrMut<'_, 'a, 'c> where MsgHdrMut<'a, 'c>: Send {}
+// SAFETY: as above: through `&self` only `msg()`, a `&MsgHdrMut`, is reached, and a
+// `&mut T` is `Sync` when `T` is.
+unsafe impl<'a, 'c> Sync for MMsgHdrMut<'_, 'a, 'c> where MsgHdrMut<'a, 'c>: Sync {}
+
 impl core::fmt::Debug for MMsgHdr<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("MMsgHdr")
