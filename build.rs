@@ -43,6 +43,10 @@ const CAPABILITIES: &[(&str, &str)] = &[
         "ELF .init_array: code that runs as the program loads, before main",
     ),
     (
+        "have_mmsg",
+        "sendmmsg(2) and recvmmsg(2) with struct mmsghdr, and the MSG_WAITFORONE flag",
+    ),
+    (
         "have_linux_errnos",
         "the errno values beyond POSIX and BSD that Linux defines",
     ),
@@ -63,6 +67,7 @@ fn capabilities(os: &str, c_library: &str) -> &'static [&'static str] {
             "have_linux_cmsg",
             "have_tcp_keepidle",
             "have_init_array",
+            "have_mmsg",
         ],
         ("freebsd", _) => &[
             "have_accept4",

@@ -54,6 +54,9 @@ c_flags! {
     /// (Linux; a `recvmsg` flag).
     #[cfg(have_linux_msg_flags)]
     const MSG_CMSG_CLOEXEC = sys::MSG_CMSG_CLOEXEC;
+    /// `recvmmsg` returns once one datagram is in, without blocking for the rest (Linux).
+    #[cfg(have_mmsg)]
+    const MSG_WAITFORONE = sys::MSG_WAITFORONE;
 }
 
 /// `send(sockfd, buf, len, flags)`—Sends bytes on a connected socket.

@@ -61,6 +61,8 @@
 //! | `recvmsg(fd, &msg, 0);` | `let mut msg = MsgHdrMut::new(&mut iov, &mut control); let n = recvmsg(&fd, &mut msg, 0)?;` then `msg.name()`, `msg.flags()` |
 //! | `for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))` | `for c in msg.cmsgs()` → [`ControlMessage`]; `SCM_RIGHTS` descriptors arrive as `OwnedFd` ([`ScmRights`]), untaken ones close with `msg` |
 //! | `char buf[CMSG_SPACE(sizeof(int))];` | `let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();` ([`CMSG_SPACE`], [`CMSG_LEN`] are `const fn`) |
+//! | `struct mmsghdr msgs[64]; sendmmsg(fd, msgs, 64, 0);` (Linux) | `let mut msgs: [MMsgHdr; 64] = array::from_fn(\|i\| MMsgHdr::new(MsgHdr::new(…)));` `let n = sendmmsg(&fd, &mut msgs, 0)?;` then `msgs[i].len()` |
+//! | `recvmmsg(fd, msgs, 64, MSG_WAITFORONE, NULL);` (Linux) | `let mut msgs: [MMsgHdrMut; 64] = …MMsgHdrMut::new(&mut hdrs[i])…;` `let n = recvmmsg(&fd, &mut msgs, MSG_WAITFORONE, None)?;` then `msgs[i].len()`, `msgs[i].msg().name()`, `msgs[i].msg_mut().cmsgs()` |
 //! | `shutdown(fd, SHUT_WR);` | `shutdown(&fd, SHUT_WR)?;` |
 //! | `close(fd);` | `close(fd)?;` or let the [`Socket`] drop |
 //! | `getsockname(fd, (struct sockaddr *)&addr, &len);` | `let addr = getsockname(&fd)?;` |
@@ -125,6 +127,8 @@ mod addr;
 mod errno;
 pub mod fcntl;
 mod io;
+#[cfg(have_mmsg)]
+mod mmsg;
 #[cfg(have_linux_cmsg)]
 mod msg;
 mod netif;
@@ -145,12 +149,16 @@ pub use crate::fcntl::{
 };
 #[cfg(have_msg_nosignal)]
 pub use crate::io::MSG_NOSIGNAL;
+#[cfg(have_mmsg)]
+pub use crate::io::MSG_WAITFORONE;
 pub use crate::io::{
     recv, recvfrom, send, sendto, MsgFlags, MSG_CTRUNC, MSG_DONTROUTE, MSG_DONTWAIT, MSG_EOR,
     MSG_OOB, MSG_PEEK, MSG_TRUNC, MSG_WAITALL,
 };
 #[cfg(have_linux_msg_flags)]
 pub use crate::io::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
+#[cfg(have_mmsg)]
+pub use crate::mmsg::{recvmmsg, sendmmsg, timespec};
 #[cfg(have_linux_cmsg)]
 #[doc(hidden)]
 pub use crate::msg::parse_control_bytes;
@@ -159,6 +167,8 @@ pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage, MsgHdr, MsgHdrMut}
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
 #[cfg(have_linux_cmsg)]
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, ScmRights};
+#[cfg(have_mmsg)]
+pub use crate::raw::{MMsgHdr, MMsgHdrMut};
 pub use crate::socket::{
     accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,
     AddressFamily, Protocol, ShutdownHow, SockFlag, SockType, Socket, AF_INET, AF_INET6, AF_UNIX,

@@ -55,6 +55,13 @@ impl<'a> MsgHdr<'a> {
         let control = unsafe { Control::from_raw(control) };
         MsgHdr { name, iov, control }
     }
+
+    /// The parts, for `sendmmsg` (`src/mmsg.rs`).
+    #[cfg(have_mmsg)]
+    #[inline]
+    pub(crate) fn parts(&self) -> (Option<&'a SockAddr>, &'a [IoSlice<'a>], Control<'a>) {
+        (self.name, self.iov, self.control)
+    }
 }
 
 /// The message [`recvmsg`] fills: buffers for the data, room for the peer address,
@@ -88,6 +95,25 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
             flags: 0,
             control: raw::Received::new(control),
         }
+    }
+
+    /// The fields `raw::recvmsg` takes, borrowed apart, for `recvmmsg` (`src/raw/mmsg.rs`).
+    #[cfg(have_mmsg)]
+    #[inline]
+    pub(crate) fn parts(
+        &mut self,
+    ) -> (
+        &mut [IoSliceMut<'a>],
+        &mut Storage,
+        &mut raw::Received<'c>,
+        &mut c_int,
+    ) {
+        (
+            &mut *self.iov,
+            &mut self.name,
+            &mut self.control,
+            &mut self.flags,
+        )
     }
 
     /// The peer's address (`msg_name`), if the last `recvmsg` returned one (a

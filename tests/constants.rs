@@ -79,6 +79,8 @@ fn message_and_file_flags() {
     check(rows![MSG_NOSIGNAL]);
     #[cfg(target_os = "linux")]
     check(rows![MSG_MORE, MSG_ERRQUEUE, MSG_CONFIRM, MSG_CMSG_CLOEXEC]);
+    #[cfg(target_os = "linux")]
+    check(rows![MSG_WAITFORONE]);
     check(rows![O_NONBLOCK, O_RDWR, O_WRONLY, O_APPEND, FD_CLOEXEC]);
     assert_eq!(O_RDONLY.as_raw(), sys::O_RDONLY);
     assert_eq!(

@@ -178,9 +178,52 @@ fn pidfds_never_looked_at() {
     assert_eq!(seen, 1, "one SCM_PIDFD per datagram");
 }
 
+/// `recvmmsg` (Linux): four messages of two descriptors each into six entries, twice
+/// per round through the same entries without looking (the second call closes what
+/// the first left), then the drop; one message's control buffer too small
+/// (`MSG_CTRUNC`: one descriptor installed), one message's descriptors half taken.
+#[cfg(target_os = "linux")]
+fn recvmmsg_rights() {
+    let (a, b) = pair(SOCK_DGRAM);
+    let (x, y) = pair(SOCK_STREAM);
+    no_leak(|_| {
+        let mut bufs = [[0u8; 4]; 6];
+        let mut controls = [[0u8; CMSG_SPACE(8)]; 6];
+        let mut iovs: Vec<[IoSliceMut<'_>; 1]> =
+            bufs.iter_mut().map(|b| [IoSliceMut::new(b)]).collect();
+        let mut hdrs: Vec<MsgHdrMut<'_, '_>> = iovs
+            .iter_mut()
+            .zip(controls.iter_mut())
+            .enumerate()
+            .map(|(i, (iov, c))| {
+                let c: &mut [u8] = if i == 1 { &mut c[..CMSG_LEN(4)] } else { c };
+                MsgHdrMut::new(iov, c)
+            })
+            .collect();
+        let mut entries: Vec<MMsgHdrMut<'_, '_, '_>> =
+            hdrs.iter_mut().map(MMsgHdrMut::new).collect();
+        for _ in 0..2 {
+            for _ in 0..4 {
+                send_fds(&a, &[x.as_fd(), y.as_fd()]);
+            }
+            assert_eq!(recvmmsg(&b, &mut entries, MSG_DONTWAIT, None), Ok(4));
+            assert!(entries[1].msg().flags().contains(MSG_CTRUNC));
+            assert_eq!(entries[4].msg().controllen(), 0);
+        }
+        match entries[2].msg_mut().cmsgs().next() {
+            Some(ControlMessage::Rights(mut fds)) => {
+                let fd: OwnedFd = fds.next().expect("a descriptor");
+                assert!(fd.as_raw_fd() >= 0);
+            }
+            _ => panic!("no SCM_RIGHTS in message 2"),
+        }
+    });
+}
+
 fn main() {
     trace::disable();
-    let scenarios: [(&str, fn()); 6] = [
+    #[allow(unused_mut)]
+    let mut scenarios: Vec<(&str, fn())> = vec![
         ("SCM_PIDFD never looked at", pidfds_never_looked_at),
         (
             "the count sees received descriptors",
@@ -194,6 +237,11 @@ fn main() {
         ),
         ("MSG_PEEK on a stream", peeked_and_stream),
     ];
+    #[cfg(target_os = "linux")]
+    scenarios.push((
+        "recvmmsg: per-message SCM_RIGHTS, reused, truncated, half taken",
+        recvmmsg_rights,
+    ));
     let mut passed = 0;
     let mut failed = 0;
     for (name, scenario) in scenarios {

@@ -269,6 +269,78 @@ fn round(checks: &mut Checks, refusing: &SockAddr) {
     checks.call("drop (close)", || drop(refused));
     checks.call("drop (close)", || drop(b));
     checks.call("drop (close)", || drop(listener));
+
+    // sendmmsg/recvmmsg on stack arrays, a passed descriptor included (Linux).
+    #[cfg(target_os = "linux")]
+    mmsg_round(checks, &passable_fd());
+}
+
+/// A descriptor to pass: a fresh socket, made outside the measured calls.
+#[cfg(target_os = "linux")]
+fn passable_fd() -> Socket {
+    socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socket")
+}
+
+/// `sendmmsg` of 8 datagrams (one with an `SCM_RIGHTS` message) and `recvmmsg` of
+/// them into 8 entries on the stack, the walk over what came, and the drop that closes
+/// the descriptor.
+#[cfg(target_os = "linux")]
+fn mmsg_round(checks: &mut Checks, passed: &Socket) {
+    use std::io::{IoSlice, IoSliceMut};
+    use std::os::fd::AsFd;
+    let (a, b) = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socketpair");
+    let mut cbuf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();
+    let mut builder = CmsgBuilder::new(&mut cbuf);
+    builder.rights(&[passed.as_fd()]).expect("rights");
+    let control = builder.finish();
+    let data = [*b"mmsg"; 8];
+    let iovs: [[IoSlice<'_>; 1]; 8] = core::array::from_fn(|i| [IoSlice::new(&data[i])]);
+    let mut msgs: [MMsgHdr<'_>; 8] = checks.call("MMsgHdr::new", || {
+        core::array::from_fn(|i| {
+            let c = if i == 0 { control } else { Control::NONE };
+            MMsgHdr::new(MsgHdr::new(None, &iovs[i], c))
+        })
+    });
+    let r = checks.call("sendmmsg", || sendmmsg(&a, &mut msgs, 0));
+    assert_eq!(r, Ok(8));
+    let mut bufs = [[0u8; 8]; 8];
+    let mut controls = [[0u8; CMSG_SPACE(4)]; 8];
+    let mut riovs: [[IoSliceMut<'_>; 1]; 8] = {
+        let mut it = bufs.iter_mut();
+        core::array::from_fn(|_| [IoSliceMut::new(it.next().unwrap())])
+    };
+    let mut hdrs: [MsgHdrMut<'_, '_>; 8] = {
+        let mut it = riovs.iter_mut().zip(controls.iter_mut());
+        core::array::from_fn(|_| {
+            let (iov, c) = it.next().unwrap();
+            MsgHdrMut::new(iov, c)
+        })
+    };
+    let mut entries: [MMsgHdrMut<'_, '_, '_>; 8] = checks.call("MMsgHdrMut::new", || {
+        let mut it = hdrs.iter_mut();
+        core::array::from_fn(|_| MMsgHdrMut::new(it.next().unwrap()))
+    });
+    let r = checks.call("recvmmsg", || {
+        recvmmsg(&b, &mut entries, MSG_DONTWAIT, None)
+    });
+    assert_eq!(r, Ok(8));
+    let n = checks.call("recvmmsg's cmsgs", || {
+        let n: usize = entries
+            .iter_mut()
+            .map(|e| e.msg_mut().cmsgs().count())
+            .sum();
+        n
+    });
+    assert_eq!(n, 1);
+    checks.call("recvmmsg's MsgHdrMut drop (closes the descriptor)", || {
+        drop(hdrs)
+    });
+    let r = checks.call("recvmmsg (EAGAIN)", || {
+        let mut hdr = MsgHdrMut::new(&mut [], &mut []);
+        let mut one = [MMsgHdrMut::new(&mut hdr)];
+        recvmmsg(&b, &mut one, MSG_DONTWAIT, None)
+    });
+    assert_eq!(r, Err(Errno::EAGAIN));
 }
 
 /// `sendmsg` with two buffers and an `SCM_RIGHTS` message built on the stack, then
@@ -397,6 +469,49 @@ fn main() {
             recvfrom(&udp, &mut buf, MSG_DONTWAIT)
         });
         assert_eq!(r, Err(Errno::EAGAIN));
+        #[cfg(target_os = "linux")]
+        {
+            use std::io::{IoSlice, IoSliceMut};
+            let iov = [IoSlice::new(b"traced")];
+            let mut msgs = [
+                MMsgHdr::new(MsgHdr::new(Some(&to), &iov, Control::NONE)),
+                MMsgHdr::new(MsgHdr::new(Some(&to), &iov, Control::NONE)),
+                MMsgHdr::new(MsgHdr::new(Some(&to), &iov, Control::NONE)),
+            ];
+            let r = checks.call("sendmmsg (trace on)", || sendmmsg(&udp, &mut msgs, 0));
+            assert_eq!(r, Ok(3));
+            let mut bufs = [[0u8; 8]; 3];
+            let [b0, b1, b2] = &mut bufs;
+            let mut iovs = [
+                [IoSliceMut::new(b0)],
+                [IoSliceMut::new(b1)],
+                [IoSliceMut::new(b2)],
+            ];
+            let [i0, i1, i2] = &mut iovs;
+            let mut hdrs = [
+                MsgHdrMut::new(i0, &mut []),
+                MsgHdrMut::new(i1, &mut []),
+                MsgHdrMut::new(i2, &mut []),
+            ];
+            let [h0, h1, h2] = &mut hdrs;
+            let mut entries = [
+                MMsgHdrMut::new(h0),
+                MMsgHdrMut::new(h1),
+                MMsgHdrMut::new(h2),
+            ];
+            let mut ts = timespec {
+                tv_sec: 1,
+                tv_nsec: 0,
+            };
+            let r = checks.call("recvmmsg (trace on)", || {
+                recvmmsg(&udp, &mut entries, MSG_WAITFORONE, Some(&mut ts))
+            });
+            assert_eq!(r, Ok(3));
+            let r = checks.call("recvmmsg (trace on, EAGAIN)", || {
+                recvmmsg(&udp, &mut entries, MSG_DONTWAIT, None)
+            });
+            assert_eq!(r, Err(Errno::EAGAIN));
+        }
         drop(udp);
         let r = checks.call("close (trace on)", || close(fd));
         assert_eq!(r, Ok(()));

@@ -72,6 +72,8 @@ const CALLS: &[&str] = &[
     "setsockopt",
     "getsockopt",
     "fcntl",
+    "sendmmsg",
+    "recvmmsg",
 ];
 
 /// Whether this process is the child started for scenario `name`.
@@ -2147,5 +2149,75 @@ fn multicast_option_lines() {
             "setsockopt({ufd}, SOL_IP, IP_ADD_MEMBERSHIP, {{imr_multiaddr=239.255.0.1, imr_interface=192.0.2.1}}, 8) = -1 ENODEV (No such device)"
         ));
         drop_traced(u);
+    });
+}
+
+/// `sendmmsg`/`recvmmsg` (Linux): the first two messages, then `...`; the received
+/// data cut to each message's length; the timeout as Linux left it.
+#[cfg(all(feature = "trace", target_os = "linux"))]
+#[test]
+fn mmsg_lines() {
+    use std::io::{IoSlice, IoSliceMut};
+    const NAME: &str = "mmsg_lines";
+    check_trace(NAME, TraceEnv::Unset, || {
+        let (a, b) = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+        let (afd, bfd) = (a.as_raw_fd(), b.as_raw_fd());
+        let iovs = [
+            [IoSlice::new(b"one")],
+            [IoSlice::new(b"two")],
+            [IoSlice::new(b"3")],
+        ];
+        let mut msgs = iovs
+            .each_ref()
+            .map(|iov| MMsgHdr::new(MsgHdr::new(None, iov, Control::NONE)));
+        let mut bufs = [[0u8; 8]; 3];
+        let [b0, b1, b2] = &mut bufs;
+        let mut riovs = [
+            [IoSliceMut::new(b0)],
+            [IoSliceMut::new(b1)],
+            [IoSliceMut::new(b2)],
+        ];
+        let [i0, i1, i2] = &mut riovs;
+        let mut hdrs = [
+            MsgHdrMut::new(i0, &mut []),
+            MsgHdrMut::new(i1, &mut []),
+            MsgHdrMut::new(i2, &mut []),
+        ];
+        let [h0, h1, h2] = &mut hdrs;
+        let mut entries = [
+            MMsgHdrMut::new(h0),
+            MMsgHdrMut::new(h1),
+            MMsgHdrMut::new(h2),
+        ];
+        trace::enable();
+        assert_eq!(sendmmsg(&a, &mut msgs, 0), Ok(3));
+        expect(format!(
+            "sendmmsg({afd}, [{{msg_hdr={{msg_name=NULL, msg_iov=[{{\"one\", 3}}], msg_iovlen=1, msg_controllen=0, msg_flags=0}}, msg_len=3}}, {{msg_hdr={{msg_name=NULL, msg_iov=[{{\"two\", 3}}], msg_iovlen=1, msg_controllen=0, msg_flags=0}}, msg_len=3}}, ...], 3, 0) = 3"
+        ));
+        assert_eq!(recvmmsg(&b, &mut entries, MSG_WAITFORONE, None), Ok(3));
+        expect(format!(
+            "recvmmsg({bfd}, [{{msg_hdr={{msg_name=NULL, msg_iov=[{{\"one\", 8}}], msg_iovlen=1, msg_controllen=0, msg_flags=0}}, msg_len=3}}, {{msg_hdr={{msg_name=NULL, msg_iov=[{{\"two\", 8}}], msg_iovlen=1, msg_controllen=0, msg_flags=0}}, msg_len=3}}, ...], 3, MSG_WAITFORONE, NULL) = 3"
+        ));
+        assert_eq!(
+            recvmmsg(&b, &mut entries, MSG_DONTWAIT, None),
+            Err(Errno::EAGAIN)
+        );
+        expect(format!(
+            "recvmmsg({bfd}, [...], 3, MSG_DONTWAIT, NULL) = -1 EAGAIN (Resource temporarily unavailable)"
+        ));
+        assert_eq!(sendmmsg(&a, &mut msgs[..1], 0), Ok(1));
+        expect(format!(
+            "sendmmsg({afd}, [{{msg_hdr={{msg_name=NULL, msg_iov=[{{\"one\", 3}}], msg_iovlen=1, msg_controllen=0, msg_flags=0}}, msg_len=3}}], 1, 0) = 1"
+        ));
+        let mut ts = timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        assert_eq!(recvmmsg(&b, &mut entries[..1], 0, Some(&mut ts)), Ok(1));
+        expect(format!(
+            "recvmmsg({bfd}, [{{msg_hdr={{msg_name=NULL, msg_iov=[{{\"one\", 8}}], msg_iovlen=1, msg_controllen=0, msg_flags=0}}, msg_len=3}}], 1, 0, {{tv_sec=0, tv_nsec=0}}) = 1"
+        ));
+        drop_traced(a);
+        drop_traced(b);
     });
 }

@@ -3,7 +3,8 @@
 //!
 //! It takes and returns C types — integers, byte slices, an address [`Storage`] and
 //! its length, [`OwnedFd`] — so it needs nothing from the façade above it, with one
-//! exception named in `socket.rs` (`Drop for Socket`). Nothing here allocates,
+//! exception named in `socket.rs` (`Drop for Socket`), and `mmsg.rs`'s use of
+//! `MsgHdr` and `MsgHdrMut`, whose entries are made of them. Nothing here allocates,
 //! retries, traces or adds a syscall: each function is exactly its C call plus
 //! reading `errno` when it fails. One file per façade file, under the same names.
 #![allow(unsafe_code)]
@@ -19,6 +20,8 @@ mod env;
 mod errno;
 mod fcntl;
 mod io;
+#[cfg(have_mmsg)]
+mod mmsg;
 #[cfg(have_linux_cmsg)]
 mod msg;
 mod netif;
@@ -31,6 +34,10 @@ pub(crate) use self::env::getenv_with;
 pub(crate) use self::errno::strerror;
 pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
 pub(crate) use self::io::{recv, recvfrom, send, sendto};
+#[cfg(have_mmsg)]
+pub(crate) use self::mmsg::{recvmmsg, sendmmsg};
+#[cfg(have_mmsg)]
+pub use self::mmsg::{MMsgHdr, MMsgHdrMut};
 #[cfg(have_linux_cmsg)]
 pub(crate) use self::msg::{
     empty_storage, read_pod, recvmsg, sendmsg, RawCmsg, Received, ReceivedIter, Walk,

@@ -392,6 +392,30 @@ impl<'c> Received<'c> {
         }
     }
 
+    /// For `recvmmsg` (`raw/mmsg.rs`): closes the descriptors not taken, then the
+    /// buffer for the kernel to fill; `len` is 0 until [`set_reported`](Self::set_reported).
+    #[cfg(have_mmsg)]
+    #[inline]
+    pub(super) fn for_kernel(&mut self) -> (*mut sys::c_void, usize) {
+        if self.len != 0 {
+            self.reset();
+        }
+        (self.buf.as_mut_ptr().cast(), self.buf.len())
+    }
+
+    /// For `recvmmsg`: the kernel reports writing `reported` bytes.
+    ///
+    /// # Safety
+    ///
+    /// The call just made gave the kernel the buffer [`for_kernel`](Self::for_kernel)
+    /// returned, it succeeded, and `reported` is the `msg_controllen` it wrote back for
+    /// this buffer: the bytes are the kernel's, as the invariant requires.
+    #[cfg(have_mmsg)]
+    #[inline]
+    pub(super) unsafe fn set_reported(&mut self, reported: usize) {
+        self.len = reported.min(self.buf.len());
+    }
+
     /// Closes every descriptor not taken, and forgets the bytes.
     #[cold]
     #[inline(never)]

@@ -20,6 +20,9 @@ pub mod sys_socket {
     /// Everywhere but Apple's systems: `MSG_NOSIGNAL`.
     #[cfg(not(target_vendor = "apple"))]
     pub use libc::MSG_NOSIGNAL;
+    /// Linux and Android: `recvmmsg`'s `MSG_WAITFORONE`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::MSG_WAITFORONE;
     pub use libc::SO_DEBUG;
     pub use libc::{
         accept, bind, connect, getpeername, getsockname, getsockopt, linger, listen, recv,
@@ -44,6 +47,9 @@ pub mod sys_socket {
         target_os = "solaris"
     ))]
     pub use libc::{accept4, SOCK_CLOEXEC, SOCK_NONBLOCK};
+    /// Linux and Android: `sendmmsg`, `recvmmsg` and `struct mmsghdr`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{mmsghdr, recvmmsg, sendmmsg};
     /// Linux and Android: the socket-level options only they have, and `struct ucred`.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub use libc::{
@@ -174,9 +180,10 @@ pub mod string {
     pub use libc::strerror_r;
 }
 
-/// `<sys/time.h>`: `timeval`, the type of `SO_RCVTIMEO` and `SO_SNDTIMEO`.
+/// `<sys/time.h>`: `timeval`, the type of `SO_RCVTIMEO` and `SO_SNDTIMEO`; and
+/// `<time.h>`'s `timespec`, `recvmmsg`'s timeout.
 pub mod sys_time {
-    pub use libc::{suseconds_t, time_t, timeval};
+    pub use libc::{suseconds_t, time_t, timespec, timeval};
 }
 
 /// `<stdlib.h>`: `getenv`, read once for `SOCKAPI_TRACE` without allocating.

@@ -531,6 +531,12 @@ fn messages_match_c() {
             IPV6_HOPLIMIT,
             IPV6_RECVHOPLIMIT
         ]);
+        table.extend(msg_layout![mmsghdr, timespec]);
+        table.extend(msg_fields![
+            mmsghdr { msg_hdr, msg_len }
+            timespec { tv_sec, tv_nsec }
+        ]);
+        table.extend(msg_consts![MSG_WAITFORONE]);
     }
     check(&["msg"], &table);
 }

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <sys/types.h>
 #include <sys/un.h>
 #include <limits.h>
@@ -497,6 +498,13 @@ static void messages(void) {
     MSG_CONST(IPV6_RECVPKTINFO);
     MSG_CONST(IPV6_HOPLIMIT);
     MSG_CONST(IPV6_RECVHOPLIMIT);
+    MSG_LAYOUT("mmsghdr", struct mmsghdr);
+    MSG_FIELD("mmsghdr", struct mmsghdr, msg_hdr);
+    MSG_FIELD("mmsghdr", struct mmsghdr, msg_len);
+    MSG_LAYOUT("timespec", struct timespec);
+    MSG_FIELD("timespec", struct timespec, tv_sec);
+    MSG_FIELD("timespec", struct timespec, tv_nsec);
+    MSG_CONST(MSG_WAITFORONE);
 #endif
 }
 

@@ -22,6 +22,11 @@
 //! - `msg`: a 1-byte `sendmsg` on one end of an `AF_UNIX` stream socketpair and a
 //!   `recvmsg` on the other, one iovec each, no address, no control data (C: a
 //!   `struct msghdr` zeroed and filled in, as C code writes it).
+//! - `mmsg`: a `sendmmsg` of 8 1-byte datagrams on one end of an `AF_UNIX` datagram
+//!   socketpair and a `recvmmsg` of 8 on the other, one iovec each, no control data;
+//!   the arrays are made once, before the loop (C: `struct mmsghdr` arrays, the
+//!   receive side's `msg_namelen` reset before each call, as code that reads the
+//!   names must, since `MsgHdrMut` always offers name storage).
 //!
 //! Both sides check every call the way their language does: C tests `< 0`, Rust
 //! matches the `Result`; either way a failure panics (in a cold function, shared by
@@ -35,7 +40,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg> <sockapi|libc> <iterations>";
+    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg> <sockapi|libc> <iterations>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -63,6 +68,8 @@ fn main() -> ExitCode {
         ("accept_peer", "libc") => with_libc::accept::<true>(n),
         ("msg", "sockapi") => with_sockapi::msg(n),
         ("msg", "libc") => with_libc::msg(n),
+        ("mmsg", "sockapi") => with_sockapi::mmsg(n),
+        ("mmsg", "libc") => with_libc::mmsg(n),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -205,6 +212,44 @@ mod with_sockapi {
                 Err(e) => fail("close", e),
             }
             drop(s);
+        }
+    }
+    /// Datagrams per `sendmmsg`/`recvmmsg` in the `mmsg` workload.
+    const BATCH: usize = 8;
+
+    pub fn mmsg(n: u64) {
+        use sockapi::{recvmmsg, sendmmsg, MMsgHdr, MMsgHdrMut, MsgHdr, MsgHdrMut, SOCK_DGRAM};
+        use std::io::{IoSlice, IoSliceMut};
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0),
+        );
+        let out = [[7u8; 1]; BATCH];
+        let out_iovs: [[IoSlice<'_>; 1]; BATCH] = core::array::from_fn(|i| [IoSlice::new(&out[i])]);
+        let mut sent: [MMsgHdr<'_>; BATCH] =
+            core::array::from_fn(|i| MMsgHdr::new(MsgHdr::new(None, &out_iovs[i], Control::NONE)));
+        let mut bufs = [[0u8; 1]; BATCH];
+        let mut iovs: [[IoSliceMut<'_>; 1]; BATCH] = {
+            let mut it = bufs.iter_mut();
+            core::array::from_fn(|_| [IoSliceMut::new(it.next().unwrap())])
+        };
+        let mut hdrs: [MsgHdrMut<'_, '_>; BATCH] = {
+            let mut it = iovs.iter_mut();
+            core::array::from_fn(|_| MsgHdrMut::new(it.next().unwrap(), &mut []))
+        };
+        let mut got: [MMsgHdrMut<'_, '_, '_>; BATCH] = {
+            let mut it = hdrs.iter_mut();
+            core::array::from_fn(|_| MMsgHdrMut::new(it.next().unwrap()))
+        };
+        for _ in 0..n {
+            match sendmmsg(&a, &mut sent, 0) {
+                Ok(_) => {}
+                Err(e) => fail("sendmmsg", e),
+            }
+            match recvmmsg(&b, &mut got, 0, None) {
+                Ok(_) => {}
+                Err(e) => fail("recvmmsg", e),
+            }
         }
     }
 }
@@ -425,5 +470,71 @@ mod with_libc {
         }
         // SAFETY: as above.
         unsafe { libc::close(listener) };
+    }
+
+    /// Datagrams per `sendmmsg`/`recvmmsg` in the `mmsg` workload.
+    const BATCH: usize = 8;
+
+    pub fn mmsg(n: u64) {
+        let mut sv: [c_int; 2] = [-1, -1];
+        let ty = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC;
+        // SAFETY: `sv` is a writable array of two ints.
+        if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+            fail("socketpair");
+        }
+        let mut out = [[7u8; 1]; BATCH];
+        let mut out_iovs: [libc::iovec; BATCH] = core::array::from_fn(|i| libc::iovec {
+            iov_base: out[i].as_mut_ptr().cast(),
+            iov_len: 1,
+        });
+        // SAFETY: all-zero bytes are a valid mmsghdr (integers and null pointers).
+        let mut sent: [libc::mmsghdr; BATCH] = unsafe { mem::zeroed() };
+        for (m, iov) in sent.iter_mut().zip(out_iovs.iter_mut()) {
+            m.msg_hdr.msg_iov = iov;
+            m.msg_hdr.msg_iovlen = 1;
+        }
+        let mut bufs = [[0u8; 1]; BATCH];
+        let mut iovs: [libc::iovec; BATCH] = core::array::from_fn(|i| libc::iovec {
+            iov_base: bufs[i].as_mut_ptr().cast(),
+            iov_len: 1,
+        });
+        let mut names = [MaybeUninit::<sockaddr_storage>::uninit(); BATCH];
+        // SAFETY: as above.
+        let mut got: [libc::mmsghdr; BATCH] = unsafe { mem::zeroed() };
+        for ((m, iov), name) in got.iter_mut().zip(iovs.iter_mut()).zip(names.iter_mut()) {
+            m.msg_hdr.msg_iov = iov;
+            m.msg_hdr.msg_iovlen = 1;
+            m.msg_hdr.msg_name = name.as_mut_ptr().cast();
+        }
+        for _ in 0..n {
+            // SAFETY: `sent` is an array of BATCH mmsghdrs, each naming one iovec over
+            // a readable byte.
+            if unsafe { libc::sendmmsg(sv[0], sent.as_mut_ptr(), BATCH as _, 0) } < 0 {
+                fail("sendmmsg");
+            }
+            for m in got.iter_mut() {
+                m.msg_hdr.msg_namelen = mem::size_of::<sockaddr_storage>() as socklen_t;
+            }
+            // SAFETY: `got` is an array of BATCH mmsghdrs, each naming one iovec over
+            // a writable byte and a name buffer writable for `msg_namelen` bytes.
+            let r = unsafe {
+                libc::recvmmsg(
+                    sv[1],
+                    got.as_mut_ptr(),
+                    BATCH as _,
+                    0,
+                    core::ptr::null_mut(),
+                )
+            };
+            if r < 0 {
+                fail("recvmmsg");
+            }
+            black_box(&got);
+        }
+        // SAFETY: the descriptors are ours and closed once.
+        unsafe {
+            libc::close(sv[0]);
+            libc::close(sv[1]);
+        }
     }
 }

@@ -1,0 +1,300 @@
+//! `sendmmsg` and `recvmmsg` (Linux): many datagrams in one call, over arrays of C's
+//! `struct mmsghdr` made of the same [`MsgHdr`]s and [`MsgHdrMut`]s that `sendmsg`
+//! and `recvmsg` take, without allocating.
+
+use core::fmt;
+use std::os::fd::{AsFd, RawFd};
+
+use crate::addr::SockAddr;
+use crate::io::MsgFlags;
+use crate::raw::{self, MMsgHdr, MMsgHdrMut};
+use crate::socket::fd_of;
+use crate::sys;
+use crate::trace::{self, traced, Data, Ret};
+use crate::Result;
+
+/// `struct timespec`: seconds and nanoseconds, [`recvmmsg`]'s timeout. `tv_nsec`
+/// must be below 1,000,000,000, or the kernel answers `EINVAL`.
+#[allow(non_camel_case_types)]
+pub type timespec = sys::timespec;
+
+/// `sendmmsg(sockfd, msgvec, vlen, flags)`—Sends several messages in one call
+/// (Linux).
+///
+/// ```c
+/// int sendmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags);
+/// ```
+///
+/// Sends `msgs` in order, each as [`sendmsg`](crate::sendmsg) would, and returns how
+/// many were sent, `n`; each of the first `n` then has its byte count in
+/// [`len`](MMsgHdr::len). An error after at least one message is not reported: the
+/// call returns the count, and a second call starting at the message that failed
+/// reports it. An empty `msgs` sends nothing and returns 0. The kernel takes at most
+/// 1024 (`UIO_MAXIOV`) messages per call: with more it sends the first 1024.
+///
+/// 64 datagrams in one call, all on the stack:
+///
+/// ```
+/// use sockapi::*;
+/// use std::io::{IoSlice, IoSliceMut};
+/// # fn main() -> sockapi::Result<()> {
+/// let (a, b) = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)?;
+/// let data: [[u8; 1]; 64] = core::array::from_fn(|i| [i as u8]);
+/// let iovs: [[IoSlice; 1]; 64] = core::array::from_fn(|i| [IoSlice::new(&data[i])]);
+/// let mut out: [MMsgHdr; 64] =
+///     core::array::from_fn(|i| MMsgHdr::new(MsgHdr::new(None, &iovs[i], Control::NONE)));
+/// assert_eq!(sendmmsg(&a, &mut out, 0)?, 64);
+///
+/// let mut bufs = [[0u8; 8]; 64];
+/// let mut iovs: [[IoSliceMut; 1]; 64] = {
+///     let mut it = bufs.iter_mut();
+///     core::array::from_fn(|_| [IoSliceMut::new(it.next().unwrap())])
+/// };
+/// let mut msgs: [MsgHdrMut; 64] = {
+///     let mut it = iovs.iter_mut();
+///     core::array::from_fn(|_| MsgHdrMut::new(it.next().unwrap(), &mut []))
+/// };
+/// let mut entries: [MMsgHdrMut; 64] = {
+///     let mut it = msgs.iter_mut();
+///     core::array::from_fn(|_| MMsgHdrMut::new(it.next().unwrap()))
+/// };
+/// assert_eq!(recvmmsg(&b, &mut entries, MSG_DONTWAIT, None)?, 64);
+/// assert!(entries.iter().all(|e| e.len() == 1));
+/// # Ok(()) }
+/// ```
+///
+/// The trace shows the first two messages, as strace does:
+/// `sendmmsg(3, [{msg_hdr={msg_name=NULL, msg_iov=[{"a", 1}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=1}, {...}, ...], 64, 0) = 64`.
+///
+/// # Errors
+///
+/// As [`sendmsg`](crate::sendmsg), for the first message.
+///
+/// # References
+///
+/// - [Linux](https://man7.org/linux/man-pages/man2/sendmmsg.2.html)
+#[inline]
+pub fn sendmmsg(
+    fd: &impl AsFd,
+    msgs: &mut [MMsgHdr<'_>],
+    flags: impl Into<MsgFlags>,
+) -> Result<usize> {
+    let flags = flags.into();
+    let ret = raw::sendmmsg(fd.as_fd(), msgs, flags.as_raw());
+    traced(
+        ret,
+        |&n| n,
+        |ret| trace_sendmmsg(fd_of(fd), msgs, flags, ret),
+    )
+}
+
+/// `recvmmsg(sockfd, msgvec, vlen, flags, timeout)`—Receives several messages in one
+/// call (Linux).
+///
+/// ```c
+/// int recvmmsg(int sockfd, struct mmsghdr *msgvec, unsigned int vlen, int flags,
+///              struct timespec *timeout);
+/// ```
+///
+/// Receives into `msgs` in order, each as [`recvmsg`](crate::recvmsg) would, and
+/// returns how many messages came, `n` (see [`MMsgHdrMut`] for what the entries then
+/// hold). It blocks, on a blocking socket without `MSG_DONTWAIT`, until `msgs` is
+/// full; with [`MSG_WAITFORONE`](crate::MSG_WAITFORONE) only until the first message,
+/// then takes what is queued. An empty `msgs` returns 0 at once. The kernel takes at
+/// most 1024 (`UIO_MAXIOV`) entries per call.
+///
+/// **The timeout is not what it seems.** Linux checks `timeout` only after each
+/// datagram arrives, so with fewer than `msgs.len()` datagrams queued the call blocks
+/// past it, for ever if no more come. For a bounded wait use `MSG_WAITFORONE`, or a
+/// non-blocking socket (or `MSG_DONTWAIT`) after `poll`. Linux writes the time left
+/// into `timeout` (C's pointer is not `const`), which is why it is `&mut`.
+///
+/// **Errors after the first message are deferred.** If something fails after at
+/// least one message came, the call returns the count and the kernel keeps the error
+/// for the socket: the next call on it (or `getsockopt(SO_ERROR)`) reports it. A
+/// signal that interrupts the wait for a later message leaves the kernel's internal
+/// `ERESTARTSYS` there, which no userspace header names: it surfaces as
+/// `Errno::from_raw(512)`, displayed `E? 512 (Unknown error 512)`. Treat it as `EINTR`.
+///
+/// # Errors
+///
+/// As [`recvmsg`](crate::recvmsg) for the first message (`EAGAIN` with nothing
+/// queued on a non-blocking socket or with `MSG_DONTWAIT`), and `EINVAL` (a bad
+/// `timeout`), and a deferred error (above).
+///
+/// # References
+///
+/// - [Linux](https://man7.org/linux/man-pages/man2/recvmmsg.2.html)
+#[inline]
+pub fn recvmmsg(
+    fd: &impl AsFd,
+    msgs: &mut [MMsgHdrMut<'_, '_, '_>],
+    flags: impl Into<MsgFlags>,
+    timeout: Option<&mut timespec>,
+) -> Result<usize> {
+    let flags = flags.into();
+    let mut timeout = timeout;
+    let ret = raw::recvmmsg(fd.as_fd(), msgs, flags.as_raw(), timeout.as_deref_mut());
+    traced(
+        ret,
+        |&n| n,
+        |ret| trace_recvmmsg(fd_of(fd), msgs, flags, timeout.as_deref(), ret),
+    )
+}
+
+/// How many messages a trace line shows before `...`.
+const MSGS_SHOWN: usize = 2;
+/// How many buffers of a message a trace line shows before `...`.
+const IOV_SHOWN: usize = 4;
+
+/// `[{"data", len}, ...]`, the data cut to `shown` bytes in all (the bytes received).
+struct TraceIov<'s, I>(&'s [I], Option<usize>);
+
+impl<I: core::ops::Deref<Target = [u8]>> fmt::Display for TraceIov<'_, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut left = self.1;
+        f.write_str("[")?;
+        for (i, buf) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            if i == IOV_SHOWN {
+                f.write_str("...")?;
+                break;
+            }
+            let data: &[u8] = buf;
+            let shown = match left {
+                Some(n) => {
+                    let k = n.min(data.len());
+                    left = Some(n - k);
+                    &data[..k]
+                }
+                None => data,
+            };
+            write!(f, "{{{}, {}}}", Data(shown), data.len())?;
+        }
+        f.write_str("]")
+    }
+}
+
+/// `NULL`, or the address as the trace prints one.
+struct TraceName(Option<SockAddr>);
+
+impl fmt::Display for TraceName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(addr) => write!(f, "{addr:?}"),
+            None => f.write_str("NULL"),
+        }
+    }
+}
+
+/// The first [`MSGS_SHOWN`] messages sent, then `...`.
+struct TraceSent<'s, 'a>(&'s [MMsgHdr<'a>]);
+
+impl fmt::Display for TraceSent<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[")?;
+        for (i, m) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            if i == MSGS_SHOWN {
+                f.write_str("...")?;
+                break;
+            }
+            let name = match m.name_bytes() {
+                [] => None,
+                bytes => SockAddr::from_bytes(bytes).ok(),
+            };
+            write!(
+                f,
+                "{{msg_hdr={{msg_name={}, msg_iov={}, msg_iovlen={}, msg_controllen={}, msg_flags=0}}, msg_len={}}}",
+                TraceName(name),
+                TraceIov(m.iov(), None),
+                m.iov().len(),
+                m.controllen(),
+                m.len(),
+            )?;
+        }
+        f.write_str("]")
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn trace_sendmmsg(fd: RawFd, msgs: &[MMsgHdr<'_>], flags: MsgFlags, ret: Result<usize>) {
+    trace::emit(format_args!(
+        "sendmmsg({fd}, {}, {}, {flags:?}) = {}",
+        TraceSent(msgs),
+        msgs.len(),
+        Ret(ret)
+    ));
+}
+
+/// `NULL`, or `{tv_sec=1, tv_nsec=0}`.
+struct TraceTimeout<'t>(Option<&'t timespec>);
+
+impl fmt::Display for TraceTimeout<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(t) => write!(f, "{{tv_sec={}, tv_nsec={}}}", t.tv_sec, t.tv_nsec),
+            None => f.write_str("NULL"),
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn trace_recvmmsg(
+    fd: RawFd,
+    msgs: &mut [MMsgHdrMut<'_, '_, '_>],
+    flags: MsgFlags,
+    timeout: Option<&timespec>,
+    ret: Result<usize>,
+) {
+    let vlen = msgs.len();
+    match ret {
+        Ok(n) => trace::emit(format_args!(
+            "recvmmsg({fd}, {}, {vlen}, {flags:?}, {}) = {n}",
+            TraceReceived(core::cell::RefCell::new(&mut msgs[..n])),
+            TraceTimeout(timeout),
+        )),
+        Err(e) => trace::emit(format_args!(
+            "recvmmsg({fd}, [...], {vlen}, {flags:?}, {}) = -1 {e}",
+            TraceTimeout(timeout),
+        )),
+    }
+}
+
+/// The first [`MSGS_SHOWN`] messages received, then `...`. (`&mut` for the buffers
+/// of each `MsgHdrMut`; `Display` takes `&self`.)
+struct TraceReceived<'s, 'm, 'a, 'c>(core::cell::RefCell<&'s mut [MMsgHdrMut<'m, 'a, 'c>]>);
+
+impl fmt::Display for TraceReceived<'_, '_, '_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut msgs = self.0.borrow_mut();
+        f.write_str("[")?;
+        for (i, m) in msgs.iter_mut().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            if i == MSGS_SHOWN {
+                f.write_str("...")?;
+                break;
+            }
+            let len = m.len();
+            let msg = m.msg_mut();
+            let (name, msg_flags, controllen) = (msg.name(), msg.flags(), msg.controllen());
+            let iov = msg.parts().0;
+            write!(
+                f,
+                "{{msg_hdr={{msg_name={}, msg_iov={}, msg_iovlen={}, msg_controllen={controllen}, msg_flags={msg_flags:?}}}, msg_len={len}}}",
+                TraceName(name),
+                TraceIov(iov, Some(len)),
+                iov.len(),
+            )?;
+        }
+        f.write_str("]")
+    }
+}
