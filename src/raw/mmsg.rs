@@ -69,7 +69,9 @@ impl<'a> MMsgHdr<'a> {
             hdr.msg_hdr.msg_namelen = name.len();
         }
         hdr.msg_hdr.msg_iov = iov.as_ptr().cast_mut().cast();
-        hdr.msg_hdr.msg_iovlen = iov.len() as _;
+        // Clamped first: musl's `msg_iovlen` is a signed `int`, and `iov()` reads it
+        // back into a slice length, where a wrapped negative value would lie.
+        hdr.msg_hdr.msg_iovlen = iov.len().min(sys::c_int::MAX as usize) as _;
         let control = control.as_bytes();
         hdr.msg_hdr.msg_control = control.as_ptr().cast_mut().cast();
         hdr.msg_hdr.msg_controllen = control.len() as _;

@@ -400,7 +400,10 @@ impl<'c> Received<'c> {
         if self.len != 0 {
             self.reset();
         }
-        (self.buf.as_mut_ptr().cast(), self.buf.len())
+        (
+            non_null_or_null(self.buf.as_mut_ptr(), self.buf.len()),
+            self.buf.len(),
+        )
     }
 
     /// For `recvmmsg`: the kernel reports writing `reported` bytes.
