@@ -62,7 +62,7 @@
 //! | `for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))` | `for c in msg.cmsgs()` → [`ControlMessage`]; `SCM_RIGHTS` descriptors arrive as `OwnedFd` ([`ScmRights`]), untaken ones close with `msg` |
 //! | `char buf[CMSG_SPACE(sizeof(int))];` | `let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();` ([`CMSG_SPACE`], [`CMSG_LEN`] are `const fn`) |
 //! | `struct mmsghdr msgs[64]; sendmmsg(fd, msgs, 64, 0);` (Linux) | `let mut msgs: [MMsgHdr; 64] = array::from_fn(\|i\| MMsgHdr::new(MsgHdr::new(…)));` `let n = sendmmsg(&fd, &mut msgs, 0)?;` then `msgs[i].len()` |
-//! | `recvmmsg(fd, msgs, 64, MSG_WAITFORONE, NULL);` (Linux) | `let mut msgs: [MMsgHdrMut; 64] = …MMsgHdrMut::new(&mut hdrs[i])…;` `let n = recvmmsg(&fd, &mut msgs, MSG_WAITFORONE, None)?;` then `msgs[i].len()`, `msgs[i].msg().name()`, `msgs[i].msg_mut().cmsgs()` |
+//! | `recvmmsg(fd, msgs, 64, MSG_WAITFORONE, NULL);` (Linux) | `let mut msgs: [MMsgHdrMut; 64] = …MMsgHdrMut::new(&mut hdrs[i])…;` `let n = recvmmsg(&fd, &mut msgs, MSG_WAITFORONE, None)?;` then `msgs[i].len()`, `msgs[i].name()`, `msgs[i].cmsgs()` |
 //! | `shutdown(fd, SHUT_WR);` | `shutdown(&fd, SHUT_WR)?;` |
 //! | `close(fd);` | `close(fd)?;` or let the [`Socket`] drop |
 //! | `getsockname(fd, (struct sockaddr *)&addr, &len);` | `let addr = getsockname(&fd)?;` |
@@ -163,10 +163,10 @@ pub use crate::mmsg::{recvmmsg, sendmmsg, timespec};
 #[doc(hidden)]
 pub use crate::msg::parse_control_bytes;
 #[cfg(have_linux_cmsg)]
-pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage, MsgHdr, MsgHdrMut};
+pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage};
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
 #[cfg(have_linux_cmsg)]
-pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, ScmRights};
+pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
 #[cfg(have_mmsg)]
 pub use crate::raw::{MMsgHdr, MMsgHdrMut};
 pub use crate::socket::{

@@ -7,6 +7,7 @@ use std::os::fd::{AsFd, RawFd};
 
 use crate::addr::SockAddr;
 use crate::io::MsgFlags;
+use crate::msg::Cmsgs;
 use crate::raw::{self, MMsgHdr, MMsgHdrMut};
 use crate::socket::fd_of;
 use crate::sys;
@@ -142,6 +143,47 @@ pub fn recvmmsg(
     )
 }
 
+impl<'m, 'a, 'c> MMsgHdrMut<'m, 'a, 'c> {
+    /// The sender's address (`msg_hdr.msg_name`) of this entry's message, if the last
+    /// [`recvmmsg`] returned one for it.
+    #[inline]
+    pub fn name(&self) -> Option<SockAddr> {
+        self.name_storage().map(SockAddr::from_storage)
+    }
+
+    /// `msg_hdr.msg_flags` of this entry's message (`MSG_TRUNC`, `MSG_CTRUNC`, ...),
+    /// as [`MsgHdrMut::flags`](crate::MsgHdrMut::flags).
+    #[inline]
+    pub fn flags(&self) -> MsgFlags {
+        MsgFlags::from_raw(self.raw_flags())
+    }
+
+    /// `msg_hdr.msg_controllen`: the control bytes the kernel wrote for this entry.
+    #[inline]
+    pub fn controllen(&self) -> usize {
+        self.control_bytes().len()
+    }
+
+    /// The control messages of this entry's message, as
+    /// [`MsgHdrMut::cmsgs`](crate::MsgHdrMut::cmsgs).
+    #[inline]
+    pub fn cmsgs(&mut self) -> Cmsgs<'_> {
+        Cmsgs::new(self.control_iter())
+    }
+}
+
+impl fmt::Debug for MMsgHdrMut<'_, '_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MMsgHdrMut")
+            .field("msg_name", &self.name())
+            .field("msg_iovlen", &self.iov().len())
+            .field("msg_controllen", &self.controllen())
+            .field("msg_flags", &self.flags())
+            .field("msg_len", &self.len())
+            .finish()
+    }
+}
+
 /// How many messages a trace line shows before `...`.
 const MSGS_SHOWN: usize = 2;
 /// How many buffers of a message a trace line shows before `...`.
@@ -203,17 +245,14 @@ impl fmt::Display for TraceSent<'_, '_> {
                 f.write_str("...")?;
                 break;
             }
-            let name = match m.name_bytes() {
-                [] => None,
-                bytes => SockAddr::from_bytes(bytes).ok(),
-            };
+            let msg = m.msg();
             write!(
                 f,
                 "{{msg_hdr={{msg_name={}, msg_iov={}, msg_iovlen={}, msg_controllen={}, msg_flags=0}}, msg_len={}}}",
-                TraceName(name),
-                TraceIov(m.iov(), None),
-                m.iov().len(),
-                m.controllen(),
+                TraceName(msg.name()),
+                TraceIov(msg.iov(), None),
+                msg.iov().len(),
+                msg.controllen(),
                 m.len(),
             )?;
         }
@@ -248,7 +287,7 @@ impl fmt::Display for TraceTimeout<'_> {
 #[inline(never)]
 fn trace_recvmmsg(
     fd: RawFd,
-    msgs: &mut [MMsgHdrMut<'_, '_, '_>],
+    msgs: &[MMsgHdrMut<'_, '_, '_>],
     flags: MsgFlags,
     timeout: Option<&timespec>,
     ret: Result<usize>,
@@ -257,7 +296,7 @@ fn trace_recvmmsg(
     match ret {
         Ok(n) => trace::emit(format_args!(
             "recvmmsg({fd}, {}, {vlen}, {flags:?}, {}) = {n}",
-            TraceReceived(core::cell::RefCell::new(&mut msgs[..n])),
+            TraceReceived(&msgs[..n]),
             TraceTimeout(timeout),
         )),
         Err(e) => trace::emit(format_args!(
@@ -267,15 +306,13 @@ fn trace_recvmmsg(
     }
 }
 
-/// The first [`MSGS_SHOWN`] messages received, then `...`. (`&mut` for the buffers
-/// of each `MsgHdrMut`; `Display` takes `&self`.)
-struct TraceReceived<'s, 'm, 'a, 'c>(core::cell::RefCell<&'s mut [MMsgHdrMut<'m, 'a, 'c>]>);
+/// The first [`MSGS_SHOWN`] messages received, then `...`.
+struct TraceReceived<'s, 'm, 'a, 'c>(&'s [MMsgHdrMut<'m, 'a, 'c>]);
 
 impl fmt::Display for TraceReceived<'_, '_, '_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut msgs = self.0.borrow_mut();
         f.write_str("[")?;
-        for (i, m) in msgs.iter_mut().enumerate() {
+        for (i, m) in self.0.iter().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
@@ -284,9 +321,8 @@ impl fmt::Display for TraceReceived<'_, '_, '_, '_> {
                 break;
             }
             let len = m.len();
-            let msg = m.msg_mut();
-            let (name, msg_flags, controllen) = (msg.name(), msg.flags(), msg.controllen());
-            let iov = msg.parts().0;
+            let (name, msg_flags, controllen) = (m.name(), m.flags(), m.controllen());
+            let iov = m.iov();
             write!(
                 f,
                 "{{msg_hdr={{msg_name={}, msg_iov={}, msg_iovlen={}, msg_controllen={controllen}, msg_flags={msg_flags:?}}}, msg_len={len}}}",

@@ -7,33 +7,20 @@ use std::os::fd::{AsFd, RawFd};
 
 use crate::addr::SockAddr;
 use crate::io::MsgFlags;
-use crate::raw::{self, Control, RawCmsg, ScmRights, Storage};
+use crate::raw::{self, Control, MsgHdr, MsgHdrMut, RawCmsg, ScmRights};
 use crate::socket::fd_of;
 use crate::sys::{self, c_int};
 use crate::trace::{self, traced, Data, Ret};
 use crate::Result;
 
-/// The message [`sendmsg`] sends: C's `struct msghdr`, made of borrowed parts.
-///
-/// ```c
-/// struct msghdr msg = { .msg_name = &addr, .msg_namelen = sizeof addr,
-///                       .msg_iov = iov, .msg_iovlen = 2,
-///                       .msg_control = buf, .msg_controllen = len };
-/// ```
-#[derive(Clone, Copy, Debug)]
-pub struct MsgHdr<'a> {
-    name: Option<&'a SockAddr>,
-    iov: &'a [IoSlice<'a>],
-    control: Control<'a>,
-}
-
 impl<'a> MsgHdr<'a> {
     /// The destination (`None` on a connected socket), the buffers sent one after
     /// the other, and the control messages ([`Control::NONE`], or what a
-    /// [`CmsgBuilder`](crate::CmsgBuilder) built).
+    /// [`CmsgBuilder`](crate::CmsgBuilder) built): C's `struct msghdr` filled in
+    /// (`msg_flags` 0), which [`sendmsg`] passes as it is.
     #[inline]
     pub fn new(name: Option<&'a SockAddr>, iov: &'a [IoSlice<'a>], control: Control<'a>) -> Self {
-        MsgHdr { name, iov, control }
+        MsgHdr::from_parts(name.map(SockAddr::storage), iov, control)
     }
 
     /// As [`new`](MsgHdr::new), with control bytes the caller wrote.
@@ -53,77 +40,42 @@ impl<'a> MsgHdr<'a> {
     ) -> Self {
         // SAFETY: the caller upholds `Control::from_raw`'s contract (above).
         let control = unsafe { Control::from_raw(control) };
-        MsgHdr { name, iov, control }
+        MsgHdr::new(name, iov, control)
     }
 
-    /// The parts, for `sendmmsg` (`src/mmsg.rs`).
-    #[cfg(have_mmsg)]
-    #[inline]
-    pub(crate) fn parts(&self) -> (Option<&'a SockAddr>, &'a [IoSlice<'a>], Control<'a>) {
-        (self.name, self.iov, self.control)
+    /// The destination (`msg_name`), if any.
+    pub fn name(&self) -> Option<SockAddr> {
+        match self.name_bytes() {
+            [] => None,
+            bytes => SockAddr::from_bytes(bytes).ok(),
+        }
     }
 }
 
-/// The message [`recvmsg`] fills: buffers for the data, room for the peer address,
-/// a control buffer, and the flags the kernel returns.
-///
-/// After a successful `recvmsg`, [`name`](MsgHdrMut::name), [`flags`](MsgHdrMut::flags)
-/// and [`cmsgs`](MsgHdrMut::cmsgs) tell what came. Every descriptor the kernel passed
-/// (`SCM_RIGHTS`) is owned by this value until taken as an [`OwnedFd`](std::os::fd::OwnedFd)
-/// from the [`ScmRights`] iterator: those not taken are closed when it is dropped or
-/// used for the next `recvmsg`, so none leaks, even from a message never looked at
-/// or cut short (`MSG_CTRUNC`: the kernel installs only the descriptors that fit).
-///
-/// The control buffer may have any alignment: the messages are copied out of it.
-/// Only the bytes the kernel reports writing are read; whatever the buffer held
-/// before is ignored.
-pub struct MsgHdrMut<'a, 'c> {
-    iov: &'a mut [IoSliceMut<'a>],
-    name: Storage,
-    flags: c_int,
-    control: raw::Received<'c>,
+impl fmt::Debug for MsgHdr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MsgHdr")
+            .field("msg_name", &self.name())
+            .field("msg_iovlen", &self.iov().len())
+            .field("msg_controllen", &self.controllen())
+            .finish()
+    }
 }
 
 impl<'a, 'c> MsgHdrMut<'a, 'c> {
     /// Buffers to fill one after the other, and a control buffer (`&mut []` for none;
-    /// a `[u8; CMSG_SPACE(n)]` on the stack works).
+    /// a `[u8; CMSG_SPACE(n)]` on the stack works): C's `struct msghdr` over them, with
+    /// room for the sender's address.
     #[inline]
     pub fn new(iov: &'a mut [IoSliceMut<'a>], control: &'c mut [u8]) -> Self {
-        MsgHdrMut {
-            iov,
-            name: raw::empty_storage(),
-            flags: 0,
-            control: raw::Received::new(control),
-        }
-    }
-
-    /// The fields `raw::recvmsg` takes, borrowed apart, for `recvmmsg` (`src/raw/mmsg.rs`).
-    #[cfg(have_mmsg)]
-    #[inline]
-    pub(crate) fn parts(
-        &mut self,
-    ) -> (
-        &mut [IoSliceMut<'a>],
-        &mut Storage,
-        &mut raw::Received<'c>,
-        &mut c_int,
-    ) {
-        (
-            &mut *self.iov,
-            &mut self.name,
-            &mut self.control,
-            &mut self.flags,
-        )
+        MsgHdrMut::from_parts(iov, control)
     }
 
     /// The peer's address (`msg_name`), if the last `recvmsg` returned one (a
     /// connected stream socket returns none).
     #[inline]
     pub fn name(&self) -> Option<SockAddr> {
-        match self.name.len() {
-            0 => None,
-            _ => Some(SockAddr::from_storage(self.name)),
-        }
+        self.name_storage().map(SockAddr::from_storage)
     }
 
     /// `msg_flags` of the last `recvmsg`: `MSG_TRUNC` (the datagram was longer than
@@ -131,13 +83,13 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
     /// [`CMSG_SPACE`](crate::CMSG_SPACE)), `MSG_EOR`, `MSG_OOB`.
     #[inline]
     pub fn flags(&self) -> MsgFlags {
-        MsgFlags::from_raw(self.flags)
+        MsgFlags::from_raw(self.raw_flags())
     }
 
     /// `msg_controllen` of the last `recvmsg`: how many control bytes the kernel wrote.
     #[inline]
     pub fn controllen(&self) -> usize {
-        self.control.bytes().len()
+        self.control_bytes().len()
     }
 
     /// The control messages of the last `recvmsg`, as C walks them with
@@ -145,7 +97,7 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
     #[inline]
     pub fn cmsgs(&mut self) -> Cmsgs<'_> {
         Cmsgs {
-            inner: self.control.iter(),
+            inner: self.control_iter(),
         }
     }
 }
@@ -154,7 +106,7 @@ impl fmt::Debug for MsgHdrMut<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MsgHdrMut")
             .field("msg_name", &self.name())
-            .field("msg_iovlen", &self.iov.len())
+            .field("msg_iovlen", &self.iov().len())
             .field("msg_controllen", &self.controllen())
             .field("msg_flags", &self.flags())
             .finish()
@@ -255,6 +207,14 @@ pub struct Cmsgs<'b> {
     inner: raw::ReceivedIter<'b>,
 }
 
+impl<'b> Cmsgs<'b> {
+    #[cfg(have_mmsg)]
+    #[inline]
+    pub(crate) fn new(inner: raw::ReceivedIter<'b>) -> Cmsgs<'b> {
+        Cmsgs { inner }
+    }
+}
+
 impl<'b> Iterator for Cmsgs<'b> {
     type Item = ControlMessage<'b>;
 
@@ -310,13 +270,7 @@ pub fn parse_control_bytes(bytes: &[u8]) -> impl Iterator<Item = ControlMessage<
 #[inline]
 pub fn sendmsg(fd: &impl AsFd, msg: &MsgHdr<'_>, flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
-    let ret = raw::sendmsg(
-        fd.as_fd(),
-        msg.name.map(SockAddr::storage),
-        msg.iov,
-        msg.control,
-        flags.as_raw(),
-    );
+    let ret = raw::sendmsg(fd.as_fd(), msg, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_sendmsg(fd_of(fd), msg, flags, ret))
 }
 
@@ -371,10 +325,10 @@ impl fmt::Display for TraceName {
 fn trace_sendmsg(fd: RawFd, msg: &MsgHdr<'_>, flags: MsgFlags, ret: Result<usize>) {
     trace::emit(format_args!(
         "sendmsg({fd}, {{msg_name={}, msg_iov={}, msg_iovlen={}, msg_controllen={}, msg_flags=0}}, {flags:?}) = {}",
-        TraceName(msg.name.copied()),
-        TraceIov(msg.iov, None),
-        msg.iov.len(),
-        msg.control.len(),
+        TraceName(msg.name()),
+        TraceIov(msg.iov(), None),
+        msg.iov().len(),
+        msg.controllen(),
         Ret(ret)
     ));
 }
@@ -443,14 +397,7 @@ pub fn recvmsg(
     flags: impl Into<MsgFlags>,
 ) -> Result<usize> {
     let flags = flags.into();
-    let ret = raw::recvmsg(
-        fd.as_fd(),
-        msg.iov,
-        &mut msg.name,
-        &mut msg.control,
-        &mut msg.flags,
-        flags.as_raw(),
-    );
+    let ret = raw::recvmsg(fd.as_fd(), msg, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_recvmsg(fd_of(fd), msg, flags, ret))
 }
 
@@ -461,14 +408,14 @@ fn trace_recvmsg(fd: RawFd, msg: &MsgHdrMut<'_, '_>, flags: MsgFlags, ret: Resul
         Ok(n) => trace::emit(format_args!(
             "recvmsg({fd}, {{msg_name={}, msg_iov={}, msg_iovlen={}, msg_controllen={}, msg_flags={:?}}}, {flags:?}) = {n}",
             TraceName(msg.name()),
-            TraceIov(msg.iov, Some(n)),
-            msg.iov.len(),
+            TraceIov(msg.iov(), Some(n)),
+            msg.iov().len(),
             msg.controllen(),
             msg.flags(),
         )),
         Err(e) => trace::emit(format_args!(
             "recvmsg({fd}, {{msg_iovlen={}, ...}}, {flags:?}) = -1 {e}",
-            msg.iov.len(),
+            msg.iov().len(),
         )),
     }
 }

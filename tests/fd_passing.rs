@@ -207,10 +207,10 @@ fn recvmmsg_rights() {
                 send_fds(&a, &[x.as_fd(), y.as_fd()]);
             }
             assert_eq!(recvmmsg(&b, &mut entries, MSG_DONTWAIT, None), Ok(4));
-            assert!(entries[1].msg().flags().contains(MSG_CTRUNC));
-            assert_eq!(entries[4].msg().controllen(), 0);
+            assert!(entries[1].flags().contains(MSG_CTRUNC));
+            assert_eq!(entries[4].controllen(), 0);
         }
-        match entries[2].msg_mut().cmsgs().next() {
+        match entries[2].cmsgs().next() {
             Some(ControlMessage::Rights(mut fds)) => {
                 let fd: OwnedFd = fds.next().expect("a descriptor");
                 assert!(fd.as_raw_fd() >= 0);

@@ -67,7 +67,7 @@ macro_rules! entries {
 fn assert_got(entries: &[MMsgHdrMut<'_, '_, '_>], data: &[Vec<u8>]) {
     for (i, (e, d)) in entries.iter().zip(data).enumerate() {
         assert_eq!(e.len(), d.len(), "message {i}");
-        assert!(!e.msg().flags().contains(MSG_TRUNC), "message {i}");
+        assert!(!e.flags().contains(MSG_TRUNC), "message {i}");
     }
 }
 
@@ -98,7 +98,7 @@ fn sixty_four_over_udp_with_peer_names() {
     assert_got(&entries, &data);
     for (i, e) in entries.iter().enumerate() {
         let want = if i < 32 { tx1_addr } else { tx2_addr };
-        assert_eq!(e.msg().name(), Some(want), "peer of message {i}");
+        assert_eq!(e.name(), Some(want), "peer of message {i}");
     }
     for (i, buf) in bufs.iter().enumerate() {
         assert_eq!(&buf[..i + 1], &data[i][..], "contents of message {i}");
@@ -119,9 +119,9 @@ fn partial_receive_leaves_the_rest_empty() {
     assert_got(&entries[..3], &data[..3]);
     for e in &entries[3..] {
         assert_eq!(e.len(), 0);
-        assert_eq!(e.msg().name(), None);
-        assert_eq!(e.msg().flags(), MsgFlags::from_raw(0));
-        assert_eq!(e.msg().controllen(), 0);
+        assert_eq!(e.name(), None);
+        assert_eq!(e.flags(), MsgFlags::from_raw(0));
+        assert_eq!(e.controllen(), 0);
     }
     // And MSG_DONTWAIT likewise.
     send_all(&a, &data[..2], None);
@@ -139,7 +139,7 @@ fn truncated_messages() {
     assert_eq!(recvmmsg(&b, &mut entries, MSG_DONTWAIT, None), Ok(4));
     for e in &entries {
         assert_eq!(e.len(), 4);
-        assert!(e.msg().flags().contains(MSG_TRUNC));
+        assert!(e.flags().contains(MSG_TRUNC));
     }
     // With MSG_TRUNC in the call's flags, each length is the datagram's own.
     send_all(&a, &data, None);
@@ -149,7 +149,7 @@ fn truncated_messages() {
     );
     for (i, e) in entries.iter().enumerate() {
         assert_eq!(e.len(), 10 + i);
-        assert!(e.msg().flags().contains(MSG_TRUNC));
+        assert!(e.flags().contains(MSG_TRUNC));
     }
 }
 
@@ -255,9 +255,7 @@ fn errors() {
     let (_c, d) =
         socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0).expect("socketpair");
     assert_eq!(recvmmsg(&d, &mut entries, 0, None), Err(Errno::EAGAIN));
-    assert!(entries
-        .iter()
-        .all(|e| e.is_empty() && e.msg().name().is_none()));
+    assert!(entries.iter().all(|e| e.is_empty() && e.name().is_none()));
     // Not connected, no address: the first message's error.
     let (tx, _) = udp();
     assert_eq!(sendmmsg(&tx, &mut msgs, 0), Err(Errno::EDESTADDRREQ));
@@ -289,7 +287,7 @@ fn rights_per_message() {
     assert_eq!(recvmmsg(&b, &mut entries, MSG_DONTWAIT, None), Ok(4));
     for (i, e) in entries.iter_mut().enumerate().take(4) {
         let mut got = 0;
-        for cmsg in e.msg_mut().cmsgs() {
+        for cmsg in e.cmsgs() {
             if let ControlMessage::Rights(fds) = cmsg {
                 for fd in fds {
                     got += 1;
@@ -301,7 +299,7 @@ fn rights_per_message() {
         assert_eq!(got, 1, "message {i}");
     }
     for e in &mut entries[4..] {
-        assert_eq!(e.msg_mut().cmsgs().count(), 0);
+        assert_eq!(e.cmsgs().count(), 0);
     }
     for (i, (_, other)) in passed.iter().enumerate() {
         let mut byte = [0u8; 1];

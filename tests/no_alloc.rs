@@ -325,13 +325,13 @@ fn mmsg_round(checks: &mut Checks, passed: &Socket) {
     });
     assert_eq!(r, Ok(8));
     let n = checks.call("recvmmsg's cmsgs", || {
-        let n: usize = entries
-            .iter_mut()
-            .map(|e| e.msg_mut().cmsgs().count())
-            .sum();
+        let n: usize = entries.iter_mut().map(|e| e.cmsgs().count()).sum();
         n
     });
     assert_eq!(n, 1);
+    checks.call("MMsgHdrMut drop (hands the descriptor back)", || {
+        drop(entries)
+    });
     checks.call("recvmmsg's MsgHdrMut drop (closes the descriptor)", || {
         drop(hdrs)
     });

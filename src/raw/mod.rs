@@ -3,8 +3,10 @@
 //!
 //! It takes and returns C types — integers, byte slices, an address [`Storage`] and
 //! its length, [`OwnedFd`] — so it needs nothing from the façade above it, with one
-//! exception named in `socket.rs` (`Drop for Socket`), and `mmsg.rs`'s use of
-//! `MsgHdr` and `MsgHdrMut`, whose entries are made of them. Nothing here allocates,
+//! exception named in `socket.rs` (`Drop for Socket`). `msg.rs` defines `MsgHdr` and
+//! `MsgHdrMut` (C's `struct msghdr`, which the kernel reads and writes in place), and
+//! `mmsg.rs` the `mmsghdr` entries made of them; their constructors and readers that
+//! need no `unsafe` are in the façade files of the same names. Nothing here allocates,
 //! retries, traces or adds a syscall: each function is exactly its C call plus
 //! reading `errno` when it fails. One file per façade file, under the same names.
 #![allow(unsafe_code)]
@@ -39,11 +41,9 @@ pub(crate) use self::mmsg::{recvmmsg, sendmmsg};
 #[cfg(have_mmsg)]
 pub use self::mmsg::{MMsgHdr, MMsgHdrMut};
 #[cfg(have_linux_cmsg)]
-pub(crate) use self::msg::{
-    empty_storage, read_pod, recvmsg, sendmsg, RawCmsg, Received, ReceivedIter, Walk,
-};
+pub(crate) use self::msg::{read_pod, recvmsg, sendmsg, RawCmsg, ReceivedIter, Walk};
 #[cfg(have_linux_cmsg)]
-pub use self::msg::{CmsgBuffer, CmsgBuilder, Control, ScmRights};
+pub use self::msg::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
 pub(crate) use self::netif::{if_indextoname, if_nametoindex, IF_NAMESIZE};
 #[cfg(have_accept4)]
 pub(crate) use self::socket::accept4;

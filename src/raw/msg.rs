@@ -1,11 +1,13 @@
 //! `sendmsg` and `recvmsg`, and the two control buffers around them: the one the
 //! builder fills with the kinds this crate vets ([`Control`]), and the one the kernel
-//! fills, which owns the descriptors in it ([`Received`]).
+//! fills, which owns the descriptors in it ([`MsgHdrMut`]), and the `struct msghdr`s
+//! that [`MsgHdr`] and [`MsgHdrMut`] are.
 //!
 //! The walk over control messages is safe code over byte slices: every header is
 //! copied out of a bounds-checked slice (`read_unaligned`), every offset is checked,
 //! and the walk stops at a `cmsg_len` smaller than the header or past the bytes.
 
+use core::marker::PhantomData;
 use core::mem::{self, align_of, offset_of, size_of, MaybeUninit};
 use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
@@ -352,99 +354,6 @@ fn put(data: &mut [u8], at: usize, bytes: &[u8]) {
     data[at..at + bytes.len()].copy_from_slice(bytes);
 }
 
-/// A control buffer for `recvmsg`, which owns the descriptors the kernel put in it.
-///
-/// Invariant: `len <= buf.len()`, and `buf[..len]` is the control data the kernel
-/// reported in the last successful `recvmsg` through it (`len` is 0 before the first
-/// call and after a failed one). Its padding bytes (between a message's data and the
-/// next `CMSG_ALIGN`ed header) the kernel does not write, so they may hold anything;
-/// the walk never reads them, only headers at the kernel's own aligned offsets and
-/// data within `cmsg_len`. In that data, every non-negative `int` of an `SCM_RIGHTS`
-/// message is a descriptor the kernel installed in this process for that call and
-/// that nothing else owns. Taking one writes `-1` over it first; dropping
-/// the buffer, or the next `recvmsg` through it, closes every one not taken.
-///
-/// What this leans on: `recvmsg` reports in `msg_controllen` how many bytes it wrote
-/// (POSIX and Linux), and `SOL_SOCKET`/`SCM_RIGHTS` messages come only from the
-/// kernel's descriptor passing. Caller bytes left in `buf` by earlier use are never
-/// read: only the kernel's `len` counts.
-pub(crate) struct Received<'c> {
-    buf: &'c mut [u8],
-    len: usize,
-}
-
-impl<'c> Received<'c> {
-    #[inline]
-    pub(crate) fn new(buf: &'c mut [u8]) -> Received<'c> {
-        Received { buf, len: 0 }
-    }
-
-    /// The bytes the kernel wrote (`msg_controllen`).
-    #[inline]
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
-    }
-
-    /// The control messages, `SCM_RIGHTS` with the descriptors it owns.
-    pub(crate) fn iter(&mut self) -> ReceivedIter<'_> {
-        ReceivedIter {
-            rest: &mut self.buf[..self.len],
-        }
-    }
-
-    /// For `recvmmsg` (`raw/mmsg.rs`): closes the descriptors not taken, then the
-    /// buffer for the kernel to fill; `len` is 0 until [`set_reported`](Self::set_reported).
-    #[cfg(have_mmsg)]
-    #[inline]
-    pub(super) fn for_kernel(&mut self) -> (*mut sys::c_void, usize) {
-        if self.len != 0 {
-            self.reset();
-        }
-        // An empty buffer's pointer is dangling but non-null, where `recvmsg` passes
-        // NULL; the kernel treats both alike (length 0). Left so: the branch costs 5
-        // instructions per entry (bench/icount `mmsg`).
-        (self.buf.as_mut_ptr().cast(), self.buf.len())
-    }
-
-    /// For `recvmmsg`: the kernel reports writing `reported` bytes.
-    ///
-    /// # Safety
-    ///
-    /// The call just made gave the kernel the buffer [`for_kernel`](Self::for_kernel)
-    /// returned, it succeeded, and `reported` is the `msg_controllen` it wrote back for
-    /// this buffer: the bytes are the kernel's, as the invariant requires.
-    #[cfg(have_mmsg)]
-    #[inline]
-    pub(super) unsafe fn set_reported(&mut self, reported: usize) {
-        self.len = reported.min(self.buf.len());
-    }
-
-    /// Closes every descriptor not taken, and forgets the bytes.
-    #[cold]
-    #[inline(never)]
-    fn reset(&mut self) {
-        for cmsg in self.iter() {
-            match cmsg {
-                RawCmsg::Rights(fds) => fds.for_each(drop),
-                #[cfg(have_linux_sockopts)]
-                RawCmsg::Pidfd(fds) => fds.for_each(drop),
-                RawCmsg::Other { .. } => {}
-            }
-        }
-        self.len = 0;
-    }
-}
-
-impl Drop for Received<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        // Most messages carry no control data: one compare then.
-        if self.len != 0 {
-            self.reset();
-        }
-    }
-}
-
 /// What [`ReceivedIter`] yields.
 pub(crate) enum RawCmsg<'b> {
     Rights(ScmRights<'b>),
@@ -459,6 +368,14 @@ pub(crate) enum RawCmsg<'b> {
 
 pub(crate) struct ReceivedIter<'b> {
     rest: &'b mut [u8],
+}
+
+impl<'b> ReceivedIter<'b> {
+    /// A walk over control bytes the kernel wrote (see `MsgHdrMut`'s invariant).
+    #[inline]
+    pub(super) fn new(rest: &'b mut [u8]) -> ReceivedIter<'b> {
+        ReceivedIter { rest }
+    }
 }
 
 impl<'b> Iterator for ReceivedIter<'b> {
@@ -525,8 +442,9 @@ impl Iterator for ScmRights<'_> {
             let fd = c_int::from_ne_bytes(raw);
             if fd >= 0 {
                 // SAFETY: a `ScmRights` exists only over the data of an `SCM_RIGHTS`
-                // (or `SCM_PIDFD`) message among the bytes the kernel wrote in the last successful
-                // `recvmsg` into a `Received` (its invariant): `fd` is a descriptor
+                // (or `SCM_PIDFD`) message among the control bytes the kernel wrote
+                // in the last successful call through a `MsgHdrMut` (or a receive
+                // entry holding its state), by their invariant: `fd` is a descriptor
                 // the kernel installed for this process in that call. No one owns it
                 // yet: a slot is overwritten with -1 (just above) before its
                 // descriptor is handed out, so it is handed out once.
@@ -537,20 +455,58 @@ impl Iterator for ScmRights<'_> {
     }
 }
 
-/// An empty address storage for `recvmsg` to fill.
-///
-/// Built field by field: as one aggregate (`Storage { bytes: uninit, len: 0 }`) the
-/// compiler folds it into an all-zero constant and writes out all 128 bytes.
-#[inline]
-pub(crate) fn empty_storage() -> Storage {
-    let mut storage = MaybeUninit::<Storage>::uninit();
-    // SAFETY: `len` is written through a raw pointer to the field, without a
-    // reference to the uninitialised whole; `bytes` is a `MaybeUninit`, valid
-    // uninitialised, and the padding needs nothing. So the storage is a valid
-    // `Storage` with `len` 0, which keeps its invariant (no byte initialised).
-    unsafe {
-        core::ptr::addr_of_mut!((*storage.as_mut_ptr()).len).write(0);
-        storage.assume_init()
+/// The largest value of a `struct msghdr` length field's type, for [`clamped`].
+pub(crate) trait LenField: TryFrom<usize> + Copy {
+    const MAX: Self;
+}
+impl LenField for usize {
+    const MAX: usize = usize::MAX;
+}
+impl LenField for c_int {
+    const MAX: c_int = c_int::MAX;
+}
+impl LenField for u32 {
+    const MAX: u32 = u32::MAX;
+}
+
+/// `n` in a length field whose type may be narrower than `usize` (musl's and the
+/// BSDs' `int msg_iovlen`, `socklen_t msg_controllen`): cut to its largest value,
+/// which only makes the kernel use less, and never wraps to a negative count that a
+/// read-back (`iov()`) would turn into a slice length. On glibc, where the fields are
+/// `size_t`, it is no code.
+#[inline(always)]
+pub(crate) fn clamped<T: LenField>(n: usize) -> T {
+    T::try_from(n).unwrap_or(T::MAX)
+}
+
+/// A length field read back as `usize` (`size_t` on glibc; `int` or `socklen_t`
+/// elsewhere, never negative here: set by [`clamped`] or by the kernel's count).
+#[inline(always)]
+fn field_len<T: TryInto<usize>>(n: T) -> usize {
+    n.try_into().unwrap_or(0)
+}
+
+/// A `struct msghdr` with every field zero or null.
+#[inline(always)]
+fn zeroed_msghdr() -> sys::msghdr {
+    // glibc's fields are all public: filled in one go, no zeroing first.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        sys::msghdr {
+            msg_name: core::ptr::null_mut(),
+            msg_namelen: 0,
+            msg_iov: core::ptr::null_mut(),
+            msg_iovlen: 0,
+            msg_control: core::ptr::null_mut(),
+            msg_controllen: 0,
+            msg_flags: 0,
+        }
+    }
+    // Elsewhere a `msghdr` may have private padding fields.
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    {
+        // SAFETY: all-zero bytes are a valid `msghdr` (integers and null pointers).
+        unsafe { mem::zeroed() }
     }
 }
 
@@ -566,126 +522,372 @@ fn non_null_or_null(ptr: *mut u8, len: usize) -> *mut sys::c_void {
     }
 }
 
-/// A `struct msghdr` of these fields, `msg_flags` 0. A length cut by `as _` to a
-/// narrower field (musl's `int msg_iovlen`, `socklen_t msg_controllen`) only makes
-/// the kernel use less.
-#[inline(always)]
-fn msghdr(
-    name: *mut sys::c_void,
-    namelen: sys::socklen_t,
-    iov: *mut sys::iovec,
-    iovlen: usize,
-    control: *mut sys::c_void,
-    controllen: usize,
-) -> sys::msghdr {
-    // glibc's fields are all public: filled in one go, no zeroing first.
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        sys::msghdr {
-            msg_name: name,
-            msg_namelen: namelen,
-            msg_iov: iov,
-            msg_iovlen: iovlen as _,
-            msg_control: control,
-            msg_controllen: controllen as _,
-            msg_flags: 0,
+/// The message [`sendmsg`](crate::sendmsg) sends: C's `struct msghdr`, exactly, made
+/// of borrowed parts, so that the call passes it as it is.
+///
+/// ```c
+/// struct msghdr msg = { .msg_name = &addr, .msg_namelen = sizeof addr,
+///                       .msg_iov = iov, .msg_iovlen = 2,
+///                       .msg_control = buf, .msg_controllen = len };
+/// ```
+// Invariant: `msg_name`/`msg_namelen` are null/0 or the bytes of a `&'a Storage`
+// (`msg_namelen` its `len()`, all initialised); `msg_iov`/`msg_iovlen` a
+// `&'a [IoSlice<'a>]` (the length possibly cut by `clamped`); `msg_control`/
+// `msg_controllen` null/0 or the bytes of a `Control<'a>`; `msg_flags` 0. Nothing
+// changes them after `from_parts`: the fields are private, and the kernel writes
+// none of a message it sends.
+#[repr(transparent)]
+#[derive(Clone, Copy)]
+pub struct MsgHdr<'a> {
+    pub(super) hdr: sys::msghdr,
+    _parts: PhantomData<(&'a Storage, &'a [IoSlice<'a>], Control<'a>)>,
+}
+
+impl<'a> MsgHdr<'a> {
+    /// The message of these parts (see the invariant).
+    #[inline]
+    pub(crate) fn from_parts(
+        name: Option<&'a Storage>,
+        iov: &'a [IoSlice<'a>],
+        control: Control<'a>,
+    ) -> MsgHdr<'a> {
+        let mut hdr = zeroed_msghdr();
+        if let Some(name) = name {
+            hdr.msg_name = name.as_ptr().cast_mut().cast();
+            hdr.msg_namelen = name.len();
+        }
+        hdr.msg_iov = iov.as_ptr().cast_mut().cast();
+        hdr.msg_iovlen = clamped(iov.len());
+        hdr.msg_control = non_null_or_null(control.bytes.as_ptr().cast_mut(), control.bytes.len());
+        hdr.msg_controllen = clamped(control.bytes.len());
+        MsgHdr {
+            hdr,
+            _parts: PhantomData,
         }
     }
-    // Elsewhere a `msghdr` may have private padding fields: zeroed, then filled.
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    {
-        // SAFETY: all-zero bytes are a valid `msghdr` (integers and null pointers).
-        let mut msg: sys::msghdr = unsafe { mem::zeroed() };
-        msg.msg_name = name;
-        msg.msg_namelen = namelen;
-        msg.msg_iov = iov;
-        msg.msg_iovlen = iovlen as _;
-        msg.msg_control = control;
-        msg.msg_controllen = controllen as _;
-        msg
+
+    /// The C struct, for `sendmmsg`'s entries.
+    #[cfg(have_mmsg)]
+    #[inline(always)]
+    pub(crate) fn as_raw(&self) -> &sys::msghdr {
+        &self.hdr
+    }
+
+    /// The message a `sendmmsg` entry holds.
+    #[cfg(have_mmsg)]
+    #[inline(always)]
+    pub(crate) fn from_raw_ref<'s>(hdr: &'s sys::msghdr) -> &'s MsgHdr<'a> {
+        // SAFETY: `MsgHdr` is `repr(transparent)` over `msghdr` (its other field is a
+        // zero-sized `PhantomData`), and the caller passes the `msghdr` of an
+        // `MMsgHdr<'a>`, which is a copy of a `MsgHdr<'a>`'s (see `raw/mmsg.rs`): its
+        // invariant holds.
+        unsafe { &*core::ptr::from_ref(hdr).cast::<MsgHdr<'a>>() }
+    }
+
+    /// The address bytes (`msg_name`, `msg_namelen` of them), empty for none.
+    pub(crate) fn name_bytes(&self) -> &'a [u8] {
+        let h = &self.hdr;
+        if h.msg_name.is_null() {
+            return &[];
+        }
+        // SAFETY: the invariant: a non-null `msg_name` is a `&'a Storage`'s bytes, of
+        // which `msg_namelen` (its `len()`) are initialised.
+        unsafe { core::slice::from_raw_parts(h.msg_name.cast::<u8>(), h.msg_namelen as usize) }
+    }
+
+    /// The buffers (`msg_iov`).
+    pub(crate) fn iov(&self) -> &'a [IoSlice<'a>] {
+        let h = &self.hdr;
+        // SAFETY: the invariant: `msg_iov` and `msg_iovlen` are a borrowed
+        // `&'a [IoSlice<'a>]`'s pointer and (possibly cut) length, never negative.
+        unsafe {
+            core::slice::from_raw_parts(h.msg_iov.cast::<IoSlice<'a>>(), field_len(h.msg_iovlen))
+        }
+    }
+
+    /// `msg_controllen`.
+    pub(crate) fn controllen(&self) -> usize {
+        field_len(self.hdr.msg_controllen)
     }
 }
 
-/// `sendmsg(fd, &msg, flags)` with `msg` made of the parts.
-#[inline]
-pub(crate) fn sendmsg(
-    fd: BorrowedFd<'_>,
-    name: Option<&Storage>,
-    iov: &[IoSlice<'_>],
-    control: Control<'_>,
-    flags: c_int,
-) -> Result<usize> {
-    let (name, namelen) = match name {
-        Some(name) => (name.as_ptr().cast_mut().cast(), name.len()),
-        None => (core::ptr::null_mut(), 0),
-    };
-    // An empty control slice passes its dangling pointer with length 0, which the
-    // kernel never follows.
-    let msg = msghdr(
-        name,
-        namelen,
-        iov.as_ptr().cast_mut().cast(),
-        iov.len(),
-        non_null_or_null(control.bytes.as_ptr().cast_mut(), control.bytes.len()),
-        control.bytes.len(),
-    );
-    // SAFETY: the kernel reads `msg` and, through it, only memory it may read: the
-    // name's first `len()` bytes (initialised, by `Storage`'s invariant); `iov`, whose
-    // `IoSlice`s std guarantees to be ABI-compatible with `struct iovec` on Unix, each
-    // naming a borrowed readable `&[u8]`; the control bytes, which `Control` vouches
-    // name no other memory and only descriptors the sender may pass. (A length cut by
-    // `as _` on a narrower field only makes the kernel read less.) It writes nothing.
-    cvt_len(unsafe { sys::sendmsg(fd.as_raw_fd(), &msg, flags) })
+// SAFETY: a `MsgHdr<'a>` is, but for its layout, the borrows its `PhantomData` names
+// (a `&Storage`, a `&[IoSlice]`, a `Control`), all `Send` and `Sync`: its raw
+// pointers are those borrows, and nothing reaches them but reads.
+unsafe impl Send for MsgHdr<'_> {}
+// SAFETY: as above.
+unsafe impl Sync for MsgHdr<'_> {}
+
+/// The message [`recvmsg`](crate::recvmsg) fills: C's `struct msghdr` over the
+/// caller's buffers and control buffer, the `sockaddr_storage` its `msg_name` points
+/// to, and the control buffer's size.
+///
+/// After a successful `recvmsg`, [`name`](MsgHdrMut::name), [`flags`](MsgHdrMut::flags)
+/// and [`cmsgs`](MsgHdrMut::cmsgs) tell what came, read from the fields the kernel
+/// wrote (`msg_namelen`, `msg_flags`, `msg_controllen`), as C reads them. Every
+/// descriptor the kernel passed (`SCM_RIGHTS`) is owned by this value until taken as
+/// an [`OwnedFd`] from the [`ScmRights`] iterator: those not taken are closed when it
+/// is dropped or used for the next `recvmsg`, so none leaks, even from a message
+/// never looked at or cut short (`MSG_CTRUNC`: the kernel installs only the
+/// descriptors that fit).
+///
+/// The control buffer may have any alignment: the messages are copied out of it.
+/// Only the bytes the kernel reports writing are read; whatever the buffer held
+/// before is ignored.
+// Invariant, outside the raw calls that pass `hdr` to the kernel:
+// - `msg_iov`/`msg_iovlen`: the `&'a mut [IoSliceMut<'a>]` given to `from_parts`
+//   (the length possibly cut by `clamped`); `msg_control`: the start of the
+//   `&'c mut [u8]` given, of `cap` bytes, or null when `cap` is 0. Never changed
+//   (the kernel writes none of them).
+// - `msg_name`: scratch, pointed at `name` just before each call (the value may move
+//   between calls); read only by the kernel.
+// - `msg_namelen`: the address length the kernel reported in the last successful
+//   call through this value (0 before one, after a failed one); the first
+//   `min(msg_namelen, STORAGE_LEN)` bytes of `name` are initialised (the kernel
+//   writes `min(len in, len out)` bytes and reports `len out`).
+// - `msg_controllen`: the control bytes the kernel reported writing in the last
+//   successful call through this value, or 0 (before one, after a failed one, and
+//   while an `MMsgHdrMut` holds the state). The first `min(msg_controllen, cap)`
+//   bytes of the control buffer are what the kernel wrote. Their padding the kernel
+//   does not write, so it may hold anything; the walk reads only headers at the
+//   kernel's own aligned offsets and data within `cmsg_len`. In that data every
+//   non-negative `int` of a `SOL_SOCKET`/`SCM_RIGHTS` (or `SCM_PIDFD`) message is a
+//   descriptor the kernel installed in this process in that call and that nothing
+//   else owns; taking one writes -1 over it first.
+// - `msg_flags`: the last successful call's, or 0.
+//
+// What this leans on: `recvmsg` reports in `msg_controllen` how many bytes it wrote
+// (POSIX and Linux), and `SOL_SOCKET`/`SCM_RIGHTS` messages come only from the
+// kernel's descriptor passing.
+pub struct MsgHdrMut<'a, 'c> {
+    pub(super) c: Recv<'c>,
+    pub(super) name: MaybeUninit<sys::sockaddr_storage>,
+    _iov: PhantomData<&'a mut [IoSliceMut<'a>]>,
 }
 
-/// `recvmsg(fd, &msg, flags)`: the byte count; the peer address into `name`, the
-/// control messages into `control` (whose earlier descriptors are closed first), the
-/// returned `msg_flags` into `out_flags`. On failure `name` and `control` are empty
-/// and `out_flags` is 0.
+/// The `msghdr` of a [`MsgHdrMut`] and its control buffer's size: the part that owns
+/// the descriptors received, apart so that only the control buffer's borrow must
+/// outlive it (the data buffers can be read once `recvmsg` returns, as in C, while
+/// the `MsgHdrMut` still lives).
+pub(crate) struct Recv<'c> {
+    pub(super) hdr: sys::msghdr,
+    pub(super) cap: usize,
+    _control: PhantomData<&'c mut [u8]>,
+}
+
+/// Where `name` lies in a `MsgHdrMut`: `recvmmsg`'s entries find their `MsgHdrMut`
+/// from their `msg_name` by it. (Lifetimes do not change a layout.)
+#[cfg(have_mmsg)]
+pub(crate) const NAME_OFFSET: usize = offset_of!(MsgHdrMut<'static, 'static>, name);
+
+impl<'a, 'c> MsgHdrMut<'a, 'c> {
+    /// Empty: no address, no control data, flags 0 (see the invariant).
+    #[inline]
+    pub(crate) fn from_parts(iov: &'a mut [IoSliceMut<'a>], control: &'c mut [u8]) -> Self {
+        let mut hdr = zeroed_msghdr();
+        hdr.msg_iov = iov.as_mut_ptr().cast();
+        hdr.msg_iovlen = clamped(iov.len());
+        hdr.msg_control = non_null_or_null(control.as_mut_ptr(), control.len());
+        MsgHdrMut {
+            c: Recv {
+                hdr,
+                cap: control.len(),
+                _control: PhantomData,
+            },
+            name: MaybeUninit::uninit(),
+            _iov: PhantomData,
+        }
+    }
+
+    /// The peer's address as the last call reported it, if any.
+    #[inline]
+    pub(crate) fn name_storage(&self) -> Option<Storage> {
+        // SAFETY: the invariant: `msg_namelen` covers initialised bytes of `name`.
+        unsafe { name_of(&self.name, self.c.hdr.msg_namelen) }
+    }
+
+    /// `msg_flags` of the last call.
+    #[inline]
+    pub(crate) fn raw_flags(&self) -> c_int {
+        self.c.hdr.msg_flags
+    }
+
+    /// The buffers (`msg_iov`).
+    pub(crate) fn iov(&self) -> &[IoSliceMut<'a>] {
+        // SAFETY: the invariant: the pointer and (possibly cut) length of the
+        // `&'a mut [IoSliceMut<'a>]` this value borrows, read through `&self`.
+        unsafe { iov_of(&self.c.hdr) }
+    }
+
+    /// The control bytes the kernel wrote in the last call.
+    #[inline]
+    pub(crate) fn control_bytes(&self) -> &[u8] {
+        // SAFETY: the invariant: `msg_control` is the control buffer this value
+        // borrows mutably, of `cap` bytes, read through `&self`.
+        unsafe { control_of(&self.c.hdr, self.c.cap) }
+    }
+
+    /// The control messages, `SCM_RIGHTS` with the descriptors it owns.
+    #[inline]
+    pub(crate) fn control_iter(&mut self) -> ReceivedIter<'_> {
+        // SAFETY: as in `control_bytes`, written through `&mut self`.
+        ReceivedIter {
+            rest: unsafe { control_of_mut(&mut self.c.hdr, self.c.cap) },
+        }
+    }
+}
+
+/// The address `namelen` reports in `name`, `None` for 0.
+///
+/// # Safety
+///
+/// The first `min(namelen, STORAGE_LEN)` bytes of `name` are initialised (the
+/// `MsgHdrMut` invariant): they become a `Storage` of that length.
+#[inline]
+pub(super) unsafe fn name_of(
+    name: &MaybeUninit<sys::sockaddr_storage>,
+    namelen: sys::socklen_t,
+) -> Option<Storage> {
+    match namelen {
+        0 => None,
+        len => Some(Storage {
+            bytes: *name,
+            len: len.min(STORAGE_LEN),
+        }),
+    }
+}
+
+/// `hdr`'s buffers.
+///
+/// # Safety
+///
+/// `hdr` is a `MsgHdrMut`'s (or a receive entry's copy of one), whose invariant holds:
+/// its `msg_iov`/`msg_iovlen` are a live `&mut [IoSliceMut]`, not used elsewhere for
+/// the borrow of `hdr`.
+pub(super) unsafe fn iov_of<'x, 'a>(hdr: &'x sys::msghdr) -> &'x [IoSliceMut<'a>] {
+    let len = field_len(hdr.msg_iovlen);
+    // SAFETY: the caller's contract (an empty slice's pointer is non-null too).
+    unsafe { core::slice::from_raw_parts(hdr.msg_iov.cast::<IoSliceMut<'a>>(), len) }
+}
+
+/// The control bytes `hdr` reports, within the buffer of `cap` bytes.
+///
+/// # Safety
+///
+/// `hdr` and `cap` are a `MsgHdrMut`'s (or a receive entry's copy of its `msghdr`, and
+/// the `MsgHdrMut`'s `cap`), whose invariant holds: `msg_control` is null with `cap`
+/// 0, or the start of a `cap`-byte buffer borrowed mutably by that `MsgHdrMut` and
+/// used by no one else for the borrow of `hdr`.
+#[inline]
+pub(super) unsafe fn control_of(hdr: &sys::msghdr, cap: usize) -> &[u8] {
+    let len = field_len(hdr.msg_controllen).min(cap);
+    if len == 0 {
+        return &[];
+    }
+    // SAFETY: the caller's contract; `len` is at most `cap` and not 0, so the pointer
+    // is not null.
+    unsafe { core::slice::from_raw_parts(hdr.msg_control.cast::<u8>(), len) }
+}
+
+/// As [`control_of`], writable.
+///
+/// # Safety
+///
+/// As [`control_of`].
+#[inline]
+pub(super) unsafe fn control_of_mut(hdr: &mut sys::msghdr, cap: usize) -> &mut [u8] {
+    let len = field_len(hdr.msg_controllen).min(cap);
+    if len == 0 {
+        return &mut [];
+    }
+    // SAFETY: as in `control_of`, through `&mut`.
+    unsafe { core::slice::from_raw_parts_mut(hdr.msg_control.cast::<u8>(), len) }
+}
+
+/// Closes every descriptor not taken from `hdr`'s control bytes, and forgets them
+/// (`msg_controllen` 0).
+///
+/// # Safety
+///
+/// As [`control_of`].
+#[cold]
+#[inline(never)]
+pub(super) unsafe fn close_untaken(hdr: &mut sys::msghdr, cap: usize) {
+    // SAFETY: the caller's contract.
+    let rest = unsafe { control_of_mut(hdr, cap) };
+    for cmsg in (ReceivedIter { rest }) {
+        match cmsg {
+            RawCmsg::Rights(fds) => fds.for_each(drop),
+            #[cfg(have_linux_sockopts)]
+            RawCmsg::Pidfd(fds) => fds.for_each(drop),
+            RawCmsg::Other { .. } => {}
+        }
+    }
+    hdr.msg_controllen = 0;
+}
+
+impl Drop for Recv<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // Most messages carry no control data, and many have no control buffer: the
+        // first test is one the compiler folds for a `&mut []` it can see.
+        if self.cap != 0 && self.hdr.msg_controllen != 0 {
+            // SAFETY: `self` is a `MsgHdrMut`'s, whose invariant holds (a receive
+            // entry borrowing it has handed its state back by now: the borrow ended).
+            unsafe { close_untaken(&mut self.hdr, self.cap) };
+        }
+    }
+}
+
+// SAFETY: a `MsgHdrMut<'a, 'c>` is, but for its layout, the borrows its `PhantomData`
+// names (`&mut [IoSliceMut]`, `&mut [u8]`, both `Send` and `Sync`), an address
+// storage (bytes) and the descriptors it owns (`OwnedFd`s, `Send` and `Sync`): its raw
+// pointers are those borrows, and through `&self` they are only read.
+unsafe impl Send for MsgHdrMut<'_, '_> {}
+// SAFETY: as above.
+unsafe impl Sync for MsgHdrMut<'_, '_> {}
+
+/// `sendmsg(fd, &msg, flags)`.
+#[inline]
+pub(crate) fn sendmsg(fd: BorrowedFd<'_>, msg: &MsgHdr<'_>, flags: c_int) -> Result<usize> {
+    // SAFETY: the kernel reads `msg.hdr` and, through it, only memory it may read
+    // (`MsgHdr`'s invariant): the name's initialised bytes; `iov`, whose `IoSlice`s std
+    // guarantees to be ABI-compatible with `struct iovec` on Unix, each naming a
+    // borrowed readable `&[u8]`; the control bytes, which `Control` vouches name no
+    // other memory and only descriptors the sender may pass. It writes nothing.
+    cvt_len(unsafe { sys::sendmsg(fd.as_raw_fd(), &msg.hdr, flags) })
+}
+
+/// `recvmsg(fd, &msg, flags)`: the byte count; the address, control bytes and flags
+/// the kernel reported stay in `msg` (see its invariant). Descriptors untaken from
+/// the last call through `msg` are closed first.
 #[inline]
 pub(crate) fn recvmsg(
     fd: BorrowedFd<'_>,
-    iov: &mut [IoSliceMut<'_>],
-    name: &mut Storage,
-    control: &mut Received<'_>,
-    out_flags: &mut c_int,
+    msg: &mut MsgHdrMut<'_, '_>,
     flags: c_int,
 ) -> Result<usize> {
-    // Before the kernel overwrites the buffer: the descriptors of the last call that
-    // were not taken are closed, and `len` is 0 should this call fail.
-    if control.len != 0 {
-        control.reset();
-    }
-    let mut msg = msghdr(
-        name.bytes.as_mut_ptr().cast(),
-        STORAGE_LEN,
-        iov.as_mut_ptr().cast(),
-        iov.len(),
-        non_null_or_null(control.buf.as_mut_ptr(), control.buf.len()),
-        control.buf.len(),
-    );
-    // SAFETY: the kernel writes only through `msg`: at most `msg_namelen` (the
-    // storage's size) bytes of the name, into the storage; into each buffer of `iov`
-    // (std guarantees `IoSliceMut` is ABI-compatible with `struct iovec` on Unix),
-    // each a borrowed writable `&mut [u8]`, at most its length; at most
-    // `msg_controllen` bytes of control data into `control.buf`, which it owns
-    // mutably; and `msg`'s own fields. Any bytes are valid for all of them.
-    let n = match cvt_len(unsafe { sys::recvmsg(fd.as_raw_fd(), &mut msg, flags) }) {
-        Ok(n) => n,
-        Err(e) => {
-            name.len = 0;
-            *out_flags = 0;
-            return Err(e);
+    if msg.c.cap != 0 {
+        if msg.c.hdr.msg_controllen != 0 {
+            // SAFETY: the invariant of `msg`.
+            unsafe { close_untaken(&mut msg.c.hdr, msg.c.cap) };
         }
-    };
-    // The kernel wrote `min(len in, len out)` bytes of the address and reported
-    // `len out`: cut to the storage to keep `Storage`'s invariant.
-    name.len = msg.msg_namelen.min(STORAGE_LEN);
-    // The control bytes the kernel wrote, and only those: `Received`'s invariant.
-    // (`size_t` on glibc, `socklen_t` on musl.)
-    #[allow(clippy::unnecessary_cast)]
-    let reported = msg.msg_controllen as usize;
-    control.len = reported.min(control.buf.len());
-    *out_flags = msg.msg_flags;
-    Ok(n)
+        msg.c.hdr.msg_controllen = clamped(msg.c.cap);
+    }
+    msg.c.hdr.msg_name = msg.name.as_mut_ptr().cast();
+    msg.c.hdr.msg_namelen = STORAGE_LEN;
+    // SAFETY: the kernel writes only through `msg.c.hdr`: at most `msg_namelen` (the
+    // storage's size) bytes of the name, into `msg.name`; into each buffer of
+    // `msg_iov` (std guarantees `IoSliceMut` is ABI-compatible with `struct iovec`),
+    // each a borrowed writable `&mut [u8]`, at most its length; at most
+    // `msg_controllen` (at most `cap`) bytes into the control buffer `msg` borrows
+    // mutably; and `msg.c.hdr`'s own fields. Any bytes are valid for all of them.
+    let ret = cvt_len(unsafe { sys::recvmsg(fd.as_raw_fd(), &mut msg.c.hdr, flags) });
+    if ret.is_err() {
+        // The kernel reports nothing on failure: back to the invariant's "none".
+        msg.c.hdr.msg_namelen = 0;
+        msg.c.hdr.msg_controllen = 0;
+        msg.c.hdr.msg_flags = 0;
+    }
+    ret
 }
