@@ -266,8 +266,10 @@ pub(crate) fn recvmmsg(
     // What C code resets before each call: the name room and, where there is a
     // control buffer (a non-null `msg_control`), its size, after closing the
     // descriptors left in it.
+    let mut any_control = false;
     for m in msgs.iter_mut() {
         if !m.hdr.msg_hdr.msg_control.is_null() {
+            any_control = true;
             let this = m.this();
             // SAFETY: the invariant: `this` is the entry's `MsgHdrMut`, used by no one
             // else; its `cap` and `msg_controllen` are plain fields.
@@ -314,10 +316,14 @@ pub(crate) fn recvmmsg(
     };
     let (got, rest) = msgs.split_at_mut(n);
     // The `MsgHdrMut`s own the control bytes the kernel reported (the invariant).
-    for m in got {
-        if !m.hdr.msg_hdr.msg_control.is_null() {
-            // SAFETY: the invariant: `this()` is the entry's `MsgHdrMut`.
-            unsafe { (*m.this()).c.hdr.msg_controllen = m.hdr.msg_hdr.msg_controllen };
+    // (Without a control buffer, the kernel reports 0, which the counts already are:
+    // one test for the whole array.)
+    if any_control {
+        for m in got {
+            if !m.hdr.msg_hdr.msg_control.is_null() {
+                // SAFETY: the invariant: `this()` is the entry's `MsgHdrMut`.
+                unsafe { (*m.this()).c.hdr.msg_controllen = m.hdr.msg_hdr.msg_controllen };
+            }
         }
     }
     // The entries no message came into: the kernel wrote none of their fields, so

@@ -829,9 +829,10 @@ pub(super) unsafe fn close_untaken(hdr: &mut sys::msghdr, cap: usize) {
 impl Drop for Recv<'_> {
     #[inline]
     fn drop(&mut self) {
-        // Most messages carry no control data, and many have no control buffer: the
-        // first test is one the compiler folds for a `&mut []` it can see.
-        if self.cap != 0 && self.hdr.msg_controllen != 0 {
+        // Most messages carry no control data: one test of the count the kernel
+        // wrote (0 for a call without a control buffer; `close_untaken` cuts it to
+        // `cap` anyway).
+        if self.hdr.msg_controllen != 0 {
             // SAFETY: `self` is a `MsgHdrMut`'s, whose invariant holds (a receive
             // entry borrowing it has handed its state back by now: the borrow ended).
             unsafe { close_untaken(&mut self.hdr, self.cap) };
