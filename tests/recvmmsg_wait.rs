@@ -1,9 +1,11 @@
-//! A signal that interrupts `recvmmsg` after one datagram: the call returns the
-//! count, and the kernel keeps its internal `ERESTARTSYS` (512) for the socket,
-//! which the next call (or `SO_ERROR`) reports, as `recvmmsg`'s docs say.
+//! How `recvmmsg` waits, as its docs say: a signal that interrupts it after one
+//! datagram makes it return the count, and the kernel keeps its internal
+//! `ERESTARTSYS` (512) for the socket, which the next call (or `SO_ERROR`) reports;
+//! and its timeout does not end a wait for the first datagram.
 //!
 //! Its own binary (`harness = false`): it installs a process-wide signal handler and
-//! sends the signal to one thread with `pthread_kill`.
+//! sends the signal to one thread with `pthread_kill`. A receiving thread is known to
+//! be waiting when `/proc` shows it blocked in `recvmmsg`; no sleep stands in for that.
 
 #[cfg(target_os = "linux")]
 mod linux {
@@ -68,21 +70,9 @@ mod linux {
             let first = entries[0].len();
             (b, ret, first)
         });
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut waited = 0u32;
-        loop {
-            let t = tid.load(Ordering::SeqCst);
-            if t != 0 && blocked_in_recvmmsg(t) {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline && !receiver.is_finished(),
-                "the receiving thread never blocked in recvmmsg"
-            );
-            waited += 1;
-            assert!(waited < 200_000, "bounded wait");
-            std::thread::yield_now();
-        }
+        wait_blocked(&tid, Instant::now(), Duration::ZERO, || {
+            receiver.is_finished()
+        });
         // SAFETY: the thread is alive (blocked in recvmmsg until this signal ends it).
         let rc = unsafe { libc::pthread_kill(receiver.as_pthread_t(), libc::SIGUSR1) };
         assert_eq!(rc, 0, "pthread_kill");
@@ -135,9 +125,64 @@ mod linux {
         assert_eq!(recv(&b, &mut buf, MSG_DONTWAIT), Err(Errno::EAGAIN));
     }
 
+    /// Waits (bounded) until thread `tid` is blocked in `recvmmsg` and at least `at_least`
+    /// has passed since `start`.
+    fn wait_blocked(tid: &AtomicI32, start: Instant, at_least: Duration, done: impl Fn() -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut polls = 0u32;
+        loop {
+            let t = tid.load(Ordering::SeqCst);
+            if t != 0 && blocked_in_recvmmsg(t) && start.elapsed() >= at_least {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline && !done(),
+                "the receiving thread never blocked in recvmmsg"
+            );
+            polls += 1;
+            assert!(polls < 2_000_000, "bounded wait");
+            std::thread::yield_now();
+        }
+    }
+
+    fn timeout_does_not_end_the_wait_for_the_first_datagram() {
+        let (a, b) = pair();
+        let tid = Arc::new(AtomicI32::new(0));
+        let thread_tid = Arc::clone(&tid);
+        let start = Instant::now();
+        let receiver = std::thread::spawn(move || {
+            // SAFETY: `gettid` has no preconditions.
+            thread_tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
+            let mut bufs = [[0u8; 4]; 2];
+            let [b0, b1] = &mut bufs;
+            let mut iov0 = [std::io::IoSliceMut::new(b0)];
+            let mut iov1 = [std::io::IoSliceMut::new(b1)];
+            let mut h0 = MsgHdrMut::new(&mut iov0, &mut []);
+            let mut h1 = MsgHdrMut::new(&mut iov1, &mut []);
+            let mut entries = [MMsgHdrMut::new(&mut h0), MMsgHdrMut::new(&mut h1)];
+            let mut ts = timespec {
+                tv_sec: 0,
+                tv_nsec: 1_000_000,
+            };
+            let ret = recvmmsg(&b, &mut entries, 0, Some(&mut ts));
+            (ret, entries[0].len(), ts.tv_sec, ts.tv_nsec)
+        });
+        // Still blocked 50 times past its 1 ms timeout, with nothing queued.
+        wait_blocked(&tid, start, Duration::from_millis(50), || {
+            receiver.is_finished()
+        });
+        // One datagram: the kernel takes it, finds the time up, and returns 1 without
+        // waiting for the second; it writes back the time left, none.
+        assert_eq!(send(&a, b"x", 0), Ok(1));
+        let (ret, first, sec, nsec) = receiver.join().expect("receiver thread");
+        assert_eq!(ret, Ok(1));
+        assert_eq!(first, 1);
+        assert_eq!((sec, nsec), (0, 0));
+    }
+
     pub fn main() {
         install_handler();
-        let tests: [(&str, fn()); 2] = [
+        let tests: [(&str, fn()); 3] = [
             (
                 "next call reports the pending 512",
                 next_call_reports_the_pending_512,
@@ -146,13 +191,17 @@ mod linux {
                 "SO_ERROR reports the pending 512",
                 so_error_reports_the_pending_512,
             ),
+            (
+                "the timeout does not end the wait for the first datagram",
+                timeout_does_not_end_the_wait_for_the_first_datagram,
+            ),
         ];
         for (name, test) in tests {
             HANDLED.store(false, Ordering::SeqCst);
             test();
             println!("ok     {name}");
         }
-        println!("recvmmsg_signal: {} passed, 0 failed", tests.len());
+        println!("recvmmsg_wait: {} passed, 0 failed", tests.len());
     }
 }
 
@@ -163,5 +212,5 @@ fn main() {
 
 #[cfg(not(target_os = "linux"))]
 fn main() {
-    println!("recvmmsg_signal: recvmmsg is Linux's; nothing to run");
+    println!("recvmmsg_wait: recvmmsg is Linux's; nothing to run");
 }
