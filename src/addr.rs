@@ -381,6 +381,14 @@ pub trait ToSockAddr {
     fn to_sock_addr(&self) -> Cow<'_, SockAddr>;
 }
 
+impl<T: ToSockAddr + ?Sized> ToSockAddr for &T {
+    /// Through a reference, so that `connect(&fd, &ai)` works for the `&AddrInfo` that
+    /// `for ai in &res` yields.
+    fn to_sock_addr(&self) -> Cow<'_, SockAddr> {
+        (**self).to_sock_addr()
+    }
+}
+
 impl ToSockAddr for SockAddr {
     fn to_sock_addr(&self) -> Cow<'_, SockAddr> {
         Cow::Borrowed(self)

@@ -124,6 +124,7 @@
 mod macros;
 
 mod addr;
+mod addrinfo;
 mod errno;
 pub mod fcntl;
 mod io;
@@ -141,6 +142,13 @@ pub mod trace;
 pub use sockapi_sys as sys;
 
 pub use crate::addr::{SockAddr, ToSockAddr, INADDR_ANY, INADDR_LOOPBACK};
+pub use crate::addrinfo::{
+    gai_strerror, getaddrinfo, getnameinfo, AddrInfoHints, AiFlags, EaiCode, GaiError, NameBuf,
+    NiFlags, NiHost, NiServ, AI_ADDRCONFIG, AI_ALL, AI_CANONNAME, AI_NUMERICHOST, AI_NUMERICSERV,
+    AI_PASSIVE, AI_V4MAPPED, EAI_AGAIN, EAI_BADFLAGS, EAI_FAIL, EAI_FAMILY, EAI_MEMORY, EAI_NONAME,
+    EAI_OVERFLOW, EAI_SERVICE, EAI_SOCKTYPE, EAI_SYSTEM, NI_DGRAM, NI_NAMEREQD, NI_NOFQDN,
+    NI_NUMERICHOST, NI_NUMERICSERV,
+};
 pub use crate::errno::{perror, strerror, Errno, StrError};
 #[doc(inline)]
 pub use crate::fcntl::{
@@ -165,6 +173,7 @@ pub use crate::msg::parse_control_bytes;
 #[cfg(have_linux_cmsg)]
 pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage};
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
+pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
 #[cfg(have_linux_cmsg)]
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
 #[cfg(have_mmsg)]

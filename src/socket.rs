@@ -572,7 +572,7 @@ impl fmt::Display for TraceFlags {
 }
 
 /// A protocol as C code writes it: `0` for the default, the name otherwise.
-struct TraceProtocol(Protocol);
+pub(crate) struct TraceProtocol(pub(crate) Protocol);
 
 impl fmt::Display for TraceProtocol {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -17,6 +17,7 @@ use crate::sys::{self, c_int};
 use crate::{Errno, Result};
 
 mod addr;
+mod addrinfo;
 #[cfg(feature = "trace")]
 mod env;
 mod errno;
@@ -31,6 +32,8 @@ mod socket;
 mod sockopt;
 
 pub(crate) use self::addr::{Filled, Storage};
+pub(crate) use self::addrinfo::{gai_strerror, getaddrinfo, getnameinfo, hints, GaiFailure};
+pub use self::addrinfo::{AddrInfo, AddrInfoIter, AddrInfoList};
 #[cfg(feature = "trace")]
 pub(crate) use self::env::getenv_with;
 pub(crate) use self::errno::strerror;

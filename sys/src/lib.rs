@@ -165,6 +165,21 @@ pub mod fcntl {
     };
 }
 
+/// `<netdb.h>`, addresses: `getaddrinfo`, `getnameinfo` and their flags and error
+/// codes.
+pub mod netdb_addrinfo {
+    pub use libc::{
+        addrinfo, freeaddrinfo, gai_strerror, getaddrinfo, getnameinfo, AI_ADDRCONFIG, AI_ALL,
+        AI_CANONNAME, AI_NUMERICHOST, AI_NUMERICSERV, AI_PASSIVE, AI_V4MAPPED, EAI_AGAIN,
+        EAI_BADFLAGS, EAI_FAIL, EAI_FAMILY, EAI_MEMORY, EAI_NONAME, EAI_OVERFLOW, EAI_SERVICE,
+        EAI_SOCKTYPE, EAI_SYSTEM, NI_DGRAM, NI_MAXHOST, NI_NAMEREQD, NI_NOFQDN, NI_NUMERICHOST,
+        NI_NUMERICSERV,
+    };
+    /// `NI_MAXSERV`: the size of a service name's buffer for `getnameinfo` (32 on
+    /// glibc and musl; `libc` does not declare it on Linux).
+    pub const NI_MAXSERV: libc::socklen_t = 32;
+}
+
 /// `<net/if.h>`: interface names and indexes.
 pub mod net_if {
     pub use libc::{if_indextoname, if_nametoindex, IF_NAMESIZE};
@@ -219,6 +234,7 @@ pub mod errno {
 pub use errno::*;
 pub use fcntl::*;
 pub use net_if::*;
+pub use netdb_addrinfo::*;
 pub use netinet_in::*;
 pub use netinet_tcp::*;
 pub use stdlib::*;
