@@ -51,25 +51,11 @@ fn set_lo(up: bool) {
 /// multicast-capable; `false` (the test passes without running) where namespaces
 /// cannot be made and `CI` is unset.
 fn in_netns(f: impl FnOnce() + Send + 'static) -> bool {
-    let ran = std::thread::spawn(move || {
-        // SAFETY: flags only; it moves this thread alone into a new namespace.
-        if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
-            let e = Errno::last();
-            if std::env::var_os("CI").is_some() {
-                panic!("unshare(CLONE_NEWNET): {e}; CI is set, so this test does not skip");
-            }
-            use std::io::Write as _;
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped: unshare(CLONE_NEWNET): {e}; these tests need CAP_SYS_ADMIN"
-            );
-            return false;
-        }
+    common::in_new_netns(|| {
         set_lo(true);
         f();
-        true
-    });
-    ran.join().unwrap()
+    })
+    .is_some()
 }
 
 /// A UDP socket with receive timeouts, bound to the wildcard address and port 0.

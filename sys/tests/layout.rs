@@ -30,6 +30,7 @@ const KINDS: &[&str] = &[
     "const",
     "errno",
     "msg",
+    "ai",
 ];
 
 /// `(name as the probe prints it, value as Rust sees it)`.
@@ -539,4 +540,66 @@ fn messages_match_c() {
         table.extend(msg_consts![MSG_WAITFORONE]);
     }
     check(&["msg"], &table);
+}
+
+/// `ai.<what>` lines: `struct addrinfo` and the `AI_*`, `EAI_*`, `NI_*` values.
+#[test]
+fn addrinfo_matches_c() {
+    use sockapi_sys as s;
+    macro_rules! ai_consts {
+        ($($name:ident),* $(,)?) => {vec![$((format!("ai.const.{}", stringify!($name)), i128::from(s::$name)),)*]};
+    }
+    let mut table: Table = vec![
+        (
+            String::from("ai.size.addrinfo"),
+            size_of::<s::addrinfo>() as i128,
+        ),
+        (
+            String::from("ai.align.addrinfo"),
+            align_of::<s::addrinfo>() as i128,
+        ),
+    ];
+    macro_rules! ai_fields {
+        ($($f:ident),*) => {$(
+            table.push((format!("ai.offset.addrinfo.{}", stringify!($f)), offset_of!(s::addrinfo, $f) as i128));
+            table.push((format!("ai.fieldsize.addrinfo.{}", stringify!($f)), field_size(|v: &s::addrinfo| &v.$f) as i128));
+        )*};
+    }
+    ai_fields!(
+        ai_flags,
+        ai_family,
+        ai_socktype,
+        ai_protocol,
+        ai_addrlen,
+        ai_addr,
+        ai_canonname,
+        ai_next
+    );
+    table.extend(ai_consts![
+        AI_PASSIVE,
+        AI_CANONNAME,
+        AI_NUMERICHOST,
+        AI_NUMERICSERV,
+        AI_ADDRCONFIG,
+        AI_V4MAPPED,
+        AI_ALL,
+        EAI_AGAIN,
+        EAI_BADFLAGS,
+        EAI_FAIL,
+        EAI_FAMILY,
+        EAI_MEMORY,
+        EAI_NONAME,
+        EAI_OVERFLOW,
+        EAI_SERVICE,
+        EAI_SOCKTYPE,
+        EAI_SYSTEM,
+        NI_NUMERICHOST,
+        NI_NUMERICSERV,
+        NI_NOFQDN,
+        NI_NAMEREQD,
+        NI_DGRAM,
+        NI_MAXHOST,
+        NI_MAXSERV,
+    ]);
+    check(&["ai"], &table);
 }

@@ -18,6 +18,7 @@
 #define _GNU_SOURCE /* struct ucred */
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stddef.h>
@@ -508,7 +509,58 @@ static void messages(void) {
 #endif
 }
 
+/* getaddrinfo/getnameinfo: every line under the kind `ai` (ai.size.T, ai.align.T,
+ * ai.offset.T.f, ai.fieldsize.T.f, ai.const.NAME), checked by its own test. */
+#define AI_LAYOUT(name, type)                                      \
+    do {                                                           \
+        printf("ai.size.%s %zu\n", name, sizeof(type));            \
+        printf("ai.align.%s %zu\n", name, (size_t)_Alignof(type)); \
+    } while (0)
+#define AI_FIELD(name, type, field)                                                   \
+    do {                                                                              \
+        printf("ai.offset.%s.%s %zu\n", name, #field, offsetof(type, field));         \
+        printf("ai.fieldsize.%s.%s %zu\n", name, #field, sizeof(((type *)0)->field)); \
+    } while (0)
+#define AI_CONST(name) printf("ai.const.%s %lld\n", #name, (long long)(name))
+
+static void addrinfos(void) {
+    AI_LAYOUT("addrinfo", struct addrinfo);
+    AI_FIELD("addrinfo", struct addrinfo, ai_flags);
+    AI_FIELD("addrinfo", struct addrinfo, ai_family);
+    AI_FIELD("addrinfo", struct addrinfo, ai_socktype);
+    AI_FIELD("addrinfo", struct addrinfo, ai_protocol);
+    AI_FIELD("addrinfo", struct addrinfo, ai_addrlen);
+    AI_FIELD("addrinfo", struct addrinfo, ai_addr);
+    AI_FIELD("addrinfo", struct addrinfo, ai_canonname);
+    AI_FIELD("addrinfo", struct addrinfo, ai_next);
+    AI_CONST(AI_PASSIVE);
+    AI_CONST(AI_CANONNAME);
+    AI_CONST(AI_NUMERICHOST);
+    AI_CONST(AI_NUMERICSERV);
+    AI_CONST(AI_ADDRCONFIG);
+    AI_CONST(AI_V4MAPPED);
+    AI_CONST(AI_ALL);
+    AI_CONST(EAI_AGAIN);
+    AI_CONST(EAI_BADFLAGS);
+    AI_CONST(EAI_FAIL);
+    AI_CONST(EAI_FAMILY);
+    AI_CONST(EAI_MEMORY);
+    AI_CONST(EAI_NONAME);
+    AI_CONST(EAI_OVERFLOW);
+    AI_CONST(EAI_SERVICE);
+    AI_CONST(EAI_SOCKTYPE);
+    AI_CONST(EAI_SYSTEM);
+    AI_CONST(NI_NUMERICHOST);
+    AI_CONST(NI_NUMERICSERV);
+    AI_CONST(NI_NOFQDN);
+    AI_CONST(NI_NAMEREQD);
+    AI_CONST(NI_DGRAM);
+    AI_CONST(NI_MAXHOST);
+    AI_CONST(NI_MAXSERV);
+}
+
 int main(void) {
+    addrinfos();
     messages();
     types();
     fields();

@@ -206,6 +206,30 @@ pub fn tool_runs(tool: &str, version_arg: &str, install: &str) -> bool {
     false
 }
 
+/// Runs `f` on a thread of its own moved into a new network namespace (only a `lo`,
+/// down), and returns what it returned; `None` (the test passes without running)
+/// where namespaces cannot be made and `CI` is unset. Nothing sent there can leave
+/// the machine.
+pub fn in_new_netns<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Option<R> {
+    let thread = std::thread::spawn(move || {
+        // SAFETY: flags only; it moves this thread alone into a new namespace.
+        if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+            let e = Errno::last();
+            if std::env::var_os("CI").is_some() {
+                panic!("unshare(CLONE_NEWNET): {e}; CI is set, so this test does not skip");
+            }
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: unshare(CLONE_NEWNET): {e}; this test needs CAP_SYS_ADMIN"
+            );
+            return None;
+        }
+        Some(f())
+    });
+    thread.join().unwrap()
+}
+
 // Socket-option helpers, shared by the option tests.
 
 pub fn proc_string(path: &str) -> String {
