@@ -83,6 +83,36 @@ impl Checks {
 const ROUNDS: usize = 5;
 
 /// One round of every call on the data path, each measured alone.
+/// The name calls: the names become C strings on the stack. (The C library's own
+/// `malloc` for the list is not Rust's allocator, and C pays it too.)
+fn names(checks: &mut Checks) {
+    let mut hints = AddrInfoHints::default();
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    hints.ai_socktype = SOCK_STREAM;
+    let res = checks.call("getaddrinfo (numeric) and freeaddrinfo", || {
+        getaddrinfo(Some("127.0.0.1"), Some("80"), Some(&hints)).map(|list| list.first().ai_addr())
+    });
+    assert!(res.is_ok());
+    let mut hints = AddrInfoHints::default();
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    let res = checks.call("getaddrinfo (localhost, http)", || {
+        getaddrinfo(Some("localhost"), Some("http"), Some(&hints)).map(|list| list.iter().count())
+    });
+    assert!(res.is_ok());
+    let res = checks.call("getaddrinfo (EAI_NONAME)", || {
+        let mut h = AddrInfoHints::default();
+        h.ai_flags = AI_NUMERICHOST;
+        getaddrinfo(Some("localhost"), None, Some(&h)).map(|_| ())
+    });
+    assert!(res.is_err());
+    let addr = SockAddr::from(SocketAddr::from(([127, 0, 0, 1], 80)));
+    let res = checks.call("getnameinfo", || {
+        getnameinfo(&addr, NI_NUMERICHOST | NI_NUMERICSERV).map(|(h, s)| h.len() + s.len())
+    });
+    assert_eq!(res, Ok(11));
+}
+
 fn round(checks: &mut Checks, refusing: &SockAddr) {
     let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
     let loopback_c = SockAddr::from(loopback);
@@ -435,6 +465,7 @@ fn main() {
 
     for _ in 0..ROUNDS {
         round(&mut checks, &refusing);
+        names(&mut checks);
     }
 
     // With the trace on, the line is formatted on the stack (the errno text too).
@@ -510,6 +541,14 @@ fn main() {
             assert_eq!(r, Err(Errno::EAGAIN));
         }
         drop(udp);
+        let r = checks.call("getaddrinfo (trace on)", || {
+            getaddrinfo(Some("127.0.0.1"), Some("80"), None).map(|list| list.iter().count())
+        });
+        assert!(r.is_ok());
+        let r = checks.call("getnameinfo (trace on)", || {
+            getnameinfo(&to, NI_NUMERICHOST | NI_NUMERICSERV).map(|_| ())
+        });
+        assert_eq!(r, Ok(()));
         let r = checks.call("close (trace on)", || close(fd));
         assert_eq!(r, Ok(()));
         trace::disable();

@@ -65,6 +65,8 @@ const CALLS: &[&str] = &[
     "recvfrom",
     "if_nametoindex",
     "if_indextoname",
+    "getaddrinfo",
+    "getnameinfo",
     "shutdown",
     "close",
     "getsockname",
@@ -2103,6 +2105,46 @@ fn interface_name_lines() {
         expect("if_nametoindex(\"sockapi-none0\") = -1 ENODEV (No such device)".to_owned());
         assert_eq!(if_indextoname(0), Err(Errno::ENXIO));
         expect("if_indextoname(0, ...) = NULL ENXIO (No such device or address)".to_owned());
+    });
+}
+
+/// `getaddrinfo` and `getnameinfo` are C library calls too: the names as strings, the
+/// hints by their fields, the list by its addresses, a failure by its `EAI_*` name.
+#[cfg(feature = "trace")]
+#[test]
+fn addrinfo_lines() {
+    const NAME: &str = "addrinfo_lines";
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let mut hints = AddrInfoHints::default();
+        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+        hints.ai_family = AF_INET;
+        hints.ai_socktype = SOCK_STREAM;
+        getaddrinfo(Some("127.0.0.1"), Some("80"), Some(&hints)).unwrap();
+        expect(
+            "getaddrinfo(\"127.0.0.1\", \"80\", {ai_flags=AI_NUMERICHOST|AI_NUMERICSERV, \
+             ai_family=AF_INET, ai_socktype=SOCK_STREAM, ai_protocol=0}, \
+             [{AF_INET, 127.0.0.1:80}]) = 0"
+                .to_owned(),
+        );
+        let e = getaddrinfo(Some("localhost"), None, Some(&hints)).unwrap_err();
+        expect(format!(
+            "getaddrinfo(\"localhost\", NULL, {{ai_flags=AI_NUMERICHOST|AI_NUMERICSERV, \
+             ai_family=AF_INET, ai_socktype=SOCK_STREAM, ai_protocol=0}}, ...) = \
+             EAI_NONAME ({e})"
+        ));
+        getaddrinfo(Some("a\0b"), None, None).unwrap_err();
+        expect(
+            "getaddrinfo(\"a\\0b\", NULL, ...) = EAI_SYSTEM (System error: EINVAL \
+             (Invalid argument)) (not called: NUL inside a name)"
+                .to_owned(),
+        );
+        let addr = SockAddr::from(v4(80));
+        getnameinfo(&addr, NI_NUMERICHOST | NI_NUMERICSERV).unwrap();
+        expect(
+            "getnameinfo({AF_INET, 127.0.0.1:80}, 16, \"127.0.0.1\", 1025, \"80\", 32, \
+             NI_NUMERICHOST|NI_NUMERICSERV) = 0"
+                .to_owned(),
+        );
     });
 }
 
