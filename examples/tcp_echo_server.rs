@@ -1,14 +1,17 @@
 //! The classic TCP echo server: `tcp_echo_server [host] [port]` (default
 //! `localhost 12345`).
 //!
-//! It listens with `SOMAXCONN`, prints `listening on <addr>` first (port 0 picks a free
+//! It looks the host up with `getaddrinfo` (`AI_PASSIVE`; a name in `/etc/hosts`,
+//! or an IPv4 or IPv6 literal), binds the first address that takes it, listens with
+//! `SOMAXCONN`, prints `listening on <addr>` first (port 0 picks a free
 //! port, and the line shows which), then takes connections one after another: for
 //! each, it receives up to 1024 bytes, sends them back and closes. The C it ports:
 //!
 //! ```c
-//! int fd = socket(AF_INET, SOCK_STREAM, 0);
+//! getaddrinfo(host, port, &hints, &res);          /* then, for each address: */
+//! int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 //! setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-//! bind(fd, (struct sockaddr *)&addr, sizeof addr);
+//! bind(fd, ai->ai_addr, ai->ai_addrlen);
 //! listen(fd, SOMAXCONN);
 //! for (;;) {
 //!     int c = accept(fd, NULL, NULL);
@@ -18,49 +21,48 @@
 //! }
 //! ```
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
 use sockapi::*;
 
+mod common;
+
+const PROG: &str = "tcp_echo_server";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() > 2 {
+        eprintln!("usage: tcp_echo_server [host] [port]");
+        return ExitCode::from(2);
+    }
     let host = args.first().map_or("localhost", String::as_str);
     let port = args.get(1).map_or("12345", String::as_str);
-    let addr = match parse_addr(host, port) {
-        Some(addr) => addr,
-        None => {
-            eprintln!("usage: tcp_echo_server [host] [port]  (host: an IP address or localhost)");
-            return ExitCode::from(2);
-        }
-    };
-    match serve(addr) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err((call, e)) => {
-            eprintln!("tcp_echo_server: {call}: {e}");
-            ExitCode::FAILURE
-        }
+    match run(host, port) {
+        Ok(code) | Err(code) => code,
     }
 }
 
-/// An IP literal, or `localhost` as 127.0.0.1 (the examples resolve names through
-/// `getaddrinfo` once the crate has it).
-fn parse_addr(host: &str, port: &str) -> Option<SocketAddr> {
-    let ip = match host {
-        "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        _ => host.parse().ok()?,
-    };
-    Some(SocketAddr::new(ip, port.parse().ok()?))
+fn run(host: &str, port: &str) -> Result<ExitCode, ExitCode> {
+    common::check_port(PROG, port)?;
+    let res = common::lookup(PROG, host, port, SOCK_STREAM, true)?;
+    let (fd, _addr) = common::first_that_works(PROG, &res, |fd, addr| {
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &1).map_err(|e| ("setsockopt", e))?;
+        bind(fd, addr).map_err(|e| ("bind", e))
+    })?;
+    drop(res);
+    match serve(fd) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err((call, e)) => {
+            eprintln!("{PROG}: {call}: {e}");
+            Err(ExitCode::FAILURE)
+        }
+    }
 }
 
 /// The failing call's name with its `Errno`.
 type Failure = (&'static str, Errno);
 
-fn serve(addr: SocketAddr) -> Result<(), Failure> {
-    let domain = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
-    let fd = socket(domain, SOCK_STREAM, 0).map_err(|e| ("socket", e))?;
-    setsockopt(&fd, SOL_SOCKET, SO_REUSEADDR, &1).map_err(|e| ("setsockopt", e))?;
-    bind(&fd, &addr).map_err(|e| ("bind", e))?;
+fn serve(fd: Socket) -> Result<(), Failure> {
     listen(&fd, SOMAXCONN).map_err(|e| ("listen", e))?;
     let local = getsockname(&fd).map_err(|e| ("getsockname", e))?;
     println!("listening on {local}");

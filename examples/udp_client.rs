@@ -1,17 +1,20 @@
 //! The classic UDP client: `udp_client [host] [port] [message] [timeout-seconds]`
 //! (default `localhost 12345 'Hello Server' 2`).
 //!
-//! It sends the message in one datagram with `sendto`, waits for one datagram back
+//! It looks the host up with `getaddrinfo` (a name in `/etc/hosts`, or an IPv4 or
+//! IPv6 literal) and takes the first address a socket can be made for; then it sends
+//! the message in one datagram with `sendto`, waits for one datagram back
 //! with `recvfrom`, at most `timeout-seconds` (`SO_RCVTIMEO`), prints
 //! `Received <text>` and closes. UDP does not promise delivery: when nothing comes
 //! back within the timeout (the server is down, or the datagram or its answer was
 //! lost), it says so and exits with status 1. The C it ports:
 //!
 //! ```c
-//! int fd = socket(AF_INET, SOCK_DGRAM, 0);
+//! getaddrinfo(host, port, &hints, &res);
+//! int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
 //! struct timeval tv = { .tv_sec = 2 };
 //! setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-//! sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&addr, sizeof addr);
+//! sendto(fd, msg, strlen(msg), 0, ai->ai_addr, ai->ai_addrlen);
 //! ssize_t n = recvfrom(fd, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len);
 //! if (n < 0) {
 //!     if (errno == EAGAIN)
@@ -28,57 +31,61 @@
 //! accepts datagrams from any address (`connect` would filter them, at the price of
 //! the classic flow).
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process::ExitCode;
 
 use sockapi::*;
+
+mod common;
+
+const PROG: &str = "udp_client";
 
 /// Room for the largest UDP datagram.
 const BUF_LEN: usize = 65_536;
 
 const USAGE: &str = "usage: udp_client [host] [port] [message] [timeout-seconds]  \
-    (host: an IP address or localhost; timeout: whole seconds, at least 1)";
+    (timeout: whole seconds, at least 1)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() > 4 {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    }
     let host = args.first().map_or("localhost", String::as_str);
     let port = args.get(1).map_or("12345", String::as_str);
     let message = args.get(2).map_or("Hello Server", String::as_str);
     let timeout = args.get(3).map_or("2", String::as_str);
-    let (addr, timeout) = match (parse_addr(host, port), parse_timeout(timeout)) {
-        (Some(addr), Some(timeout)) => (addr, timeout),
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let Some(timeout) = parse_timeout(timeout) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
     };
-    match talk(addr, message, timeout) {
-        Ok(reply) => {
-            println!("Received {reply}");
-            ExitCode::SUCCESS
-        }
-        Err(Failure::NoReply) => {
-            eprintln!(
-                "udp_client: no reply from {addr} within {timeout} s \
-                 (UDP does not promise delivery)"
-            );
-            ExitCode::FAILURE
-        }
-        Err(Failure::Call(call, e)) => {
-            eprintln!("udp_client: {call}: {e}");
-            ExitCode::FAILURE
-        }
+    match run(host, port, message, timeout) {
+        Ok(code) | Err(code) => code,
     }
 }
 
-/// An IP literal, or `localhost` as 127.0.0.1 (the examples resolve names through
-/// `getaddrinfo` once the crate has it).
-fn parse_addr(host: &str, port: &str) -> Option<SocketAddr> {
-    let ip = match host {
-        "localhost" => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        _ => host.parse().ok()?,
-    };
-    Some(SocketAddr::new(ip, port.parse().ok()?))
+fn run(host: &str, port: &str, message: &str, timeout: u32) -> Result<ExitCode, ExitCode> {
+    common::check_port(PROG, port)?;
+    let res = common::lookup(PROG, host, port, SOCK_DGRAM, false)?;
+    // A datagram socket needs no connect: the first address a socket is made for.
+    let (fd, addr) = common::first_that_works(PROG, &res, |_, _| Ok(()))?;
+    match talk(fd, &addr, message, timeout) {
+        Ok(reply) => {
+            println!("Received {reply}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(Failure::NoReply) => {
+            eprintln!(
+                "{PROG}: no reply from {addr} within {timeout} s \
+                 (UDP does not promise delivery)"
+            );
+            Err(ExitCode::FAILURE)
+        }
+        Err(Failure::Call(call, e)) => {
+            eprintln!("{PROG}: {call}: {e}");
+            Err(ExitCode::FAILURE)
+        }
+    }
 }
 
 /// Whole seconds, at least 1 (a zero `SO_RCVTIMEO` would mean: wait forever).
@@ -97,15 +104,13 @@ fn call(name: &'static str) -> impl FnOnce(Errno) -> Failure {
     move |e| Failure::Call(name, e)
 }
 
-fn talk(addr: SocketAddr, message: &str, timeout: u32) -> Result<String, Failure> {
-    let domain = if addr.is_ipv4() { AF_INET } else { AF_INET6 };
-    let fd = socket(domain, SOCK_DGRAM, 0).map_err(call("socket"))?;
+fn talk(fd: Socket, addr: &SockAddr, message: &str, timeout: u32) -> Result<String, Failure> {
     let tv = timeval {
         tv_sec: timeout.into(),
         tv_usec: 0,
     };
     setsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO, &tv).map_err(call("setsockopt"))?;
-    sendto(&fd, message.as_bytes(), 0, &addr).map_err(call("sendto"))?;
+    sendto(&fd, message.as_bytes(), 0, addr).map_err(call("sendto"))?;
     let mut buf = [0u8; BUF_LEN];
     let n = match recvfrom(&fd, &mut buf, 0) {
         Ok((n, _peer)) => n,

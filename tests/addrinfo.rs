@@ -198,7 +198,7 @@ fn a_nul_inside_a_name_is_an_error_not_a_call() {
     let e = getaddrinfo(Some("local\0host"), None, None).unwrap_err();
     assert_eq!(e, EAI_SYSTEM);
     assert_eq!(e.errno(), Some(Errno::EINVAL));
-    let e = getaddrinfo(Some("localhost"), Some("8\00"), None).unwrap_err();
+    let e = getaddrinfo(Some("localhost"), Some("8\x000"), None).unwrap_err();
     assert_eq!(e.errno(), Some(Errno::EINVAL));
 }
 

@@ -74,7 +74,11 @@ fn main() {
         println!("lookups done");
         return;
     }
-    if !common::tool_runs("valgrind", "--version", "install valgrind (apt-get install -y valgrind)") {
+    if !common::tool_runs(
+        "valgrind",
+        "--version",
+        "install valgrind (apt-get install -y valgrind)",
+    ) {
         println!("addrinfo_leaks: skipped (no valgrind)");
         return;
     }

@@ -433,16 +433,20 @@ fn trace_is_on_with_sockapi_trace_1() {
         return;
     }
     let lines: Vec<&str> = out.stderr.lines().collect();
-    let first = lines.first().copied().unwrap_or_default();
+    let second = lines.get(1).copied().unwrap_or_default();
     assert!(
-        first.starts_with("socket(AF_INET, SOCK_STREAM, 0) = "),
+        second.starts_with("socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = "),
         "the trace is missing, {STALE}; stderr:\n{}",
         out.stderr
     );
-    let fd = ret_of(first);
+    let fd = ret_of(second);
     assert!(fd >= 3, "a new descriptor, got {fd}");
     let expected = vec![
-        format!("socket(AF_INET, SOCK_STREAM, 0) = {fd}"),
+        format!(
+            "getaddrinfo(\"127.0.0.1\", \"{port}\", {{ai_flags=0, ai_family=AF_UNSPEC, \
+             ai_socktype=SOCK_STREAM, ai_protocol=0}}, [{{AF_INET, 127.0.0.1:{port}}}]) = 0"
+        ),
+        format!("socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = {fd}"),
         format!("connect({fd}, {{AF_INET, 127.0.0.1:{port}}}, 16) = 0"),
         format!("send({fd}, \"Hello Server\", 12, 0) = 12"),
         format!("recv({fd}, \"Hello Server\", 1024, 0) = 12"),
@@ -814,7 +818,7 @@ fn udp_server_on_a_port_in_use_reports_eaddrinuse() {
     assert_eq!(out.status.code(), Some(1), "stderr:\n{}", out.stderr);
     assert_eq!(
         out.stderr,
-        "udp_server: bind: EADDRINUSE (Address already in use)\n"
+        format!("udp_server: 127.0.0.1:{port}: bind: EADDRINUSE (Address already in use)\n")
     );
     assert_eq!(out.stdout, "", "no banner before a failed bind");
     drop(held);
@@ -851,15 +855,19 @@ fn udp_client_against_udp_server_traced() {
     println!("udp_server's trace:\n{server_trace}");
 
     let lines: Vec<&str> = out.stderr.lines().collect();
-    let first = lines.first().copied().unwrap_or_default();
+    let second = lines.get(1).copied().unwrap_or_default();
     assert!(
-        first.starts_with("socket(AF_INET, SOCK_DGRAM, 0) = "),
+        second.starts_with("socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = "),
         "the trace is missing, {STALE}; stderr:\n{}",
         out.stderr
     );
-    let fd = ret_of(first);
+    let fd = ret_of(second);
     let expected = vec![
-        format!("socket(AF_INET, SOCK_DGRAM, 0) = {fd}"),
+        format!(
+            "getaddrinfo(\"127.0.0.1\", \"{port}\", {{ai_flags=0, ai_family=AF_UNSPEC, \
+             ai_socktype=SOCK_DGRAM, ai_protocol=0}}, [{{AF_INET, 127.0.0.1:{port}}}]) = 0"
+        ),
+        format!("socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = {fd}"),
         format!("setsockopt({fd}, SOL_SOCKET, SO_RCVTIMEO, {{tv_sec=2, tv_usec=0}}, 16) = 0"),
         format!("sendto({fd}, \"Hello Server\", 12, 0, {{AF_INET, 127.0.0.1:{port}}}, 16) = 12"),
         format!(
@@ -870,16 +878,19 @@ fn udp_client_against_udp_server_traced() {
     assert_eq!(lines, expected, "stderr:\n{}", out.stderr);
 
     let lines: Vec<&str> = server_trace.lines().collect();
-    let sfd = ret_of(lines.first().copied().unwrap_or_default());
+    let sfd = ret_of(lines.get(1).copied().unwrap_or_default());
     // The client's port: the kernel picked it at its first sendto.
     let recv_prefix = format!("recvfrom({sfd}, \"Hello Server\", 65536, 0, {{AF_INET, 127.0.0.1:");
     let cport = lines
-        .get(3)
+        .get(4)
         .and_then(|line| line.strip_prefix(&recv_prefix))
         .and_then(|rest| rest.split('}').next())
         .unwrap_or_else(|| panic!("no recvfrom line:\n{server_trace}"));
     let expected = [
-        format!("socket(AF_INET, SOCK_DGRAM, 0) = {sfd}"),
+        "getaddrinfo(\"127.0.0.1\", \"0\", {ai_flags=AI_PASSIVE, ai_family=AF_UNSPEC, \
+         ai_socktype=SOCK_DGRAM, ai_protocol=0}, [{AF_INET, 127.0.0.1:0}]) = 0"
+            .to_owned(),
+        format!("socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = {sfd}"),
         format!("bind({sfd}, {{AF_INET, 127.0.0.1:0}}, 16) = 0"),
         format!("getsockname({sfd}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
         format!(
@@ -887,10 +898,10 @@ fn udp_client_against_udp_server_traced() {
         ),
         format!("sendto({sfd}, \"Hello Server\", 12, 0, {{AF_INET, 127.0.0.1:{cport}}}, 16) = 12"),
     ];
-    assert!(lines.len() >= 6, "server trace:\n{server_trace}");
-    assert_eq!(lines[..5], expected[..], "server trace:\n{server_trace}");
+    assert!(lines.len() >= 7, "server trace:\n{server_trace}");
+    assert_eq!(lines[..6], expected[..], "server trace:\n{server_trace}");
     assert!(
-        lines[5].starts_with(&format!("recvfrom({sfd}, \"probe\", 65536, 0, ")),
+        lines[6].starts_with(&format!("recvfrom({sfd}, \"probe\", 65536, 0, ")),
         "server trace:\n{server_trace}"
     );
 }
@@ -918,7 +929,7 @@ fn tcp_echo_client_to_a_closed_port_reports_econnrefused() {
     assert_eq!(out.status.code(), Some(1), "stderr:\n{}", out.stderr);
     assert_eq!(
         out.stderr,
-        "tcp_echo_client: connect: ECONNREFUSED (Connection refused)\n"
+        format!("tcp_echo_client: 127.0.0.1:{port}: connect: ECONNREFUSED (Connection refused)\n")
     );
     assert_eq!(out.stdout, "");
     drop(refusing);
@@ -934,7 +945,7 @@ fn tcp_echo_server_on_a_port_in_use_reports_eaddrinuse() {
     assert_eq!(out.status.code(), Some(1), "stderr:\n{}", out.stderr);
     assert_eq!(
         out.stderr,
-        "tcp_echo_server: bind: EADDRINUSE (Address already in use)\n"
+        format!("tcp_echo_server: 127.0.0.1:{port}: bind: EADDRINUSE (Address already in use)\n")
     );
     assert_eq!(out.stdout, "", "no banner before a failed bind");
     drop(held);
@@ -942,15 +953,11 @@ fn tcp_echo_server_on_a_port_in_use_reports_eaddrinuse() {
 
 #[test]
 fn bad_arguments_exit_2_with_usage() {
-    let cases: [(&str, &[&str]); 10] = [
-        ("tcp_echo_client", &["nothost"]),
-        ("tcp_echo_client", &["127.0.0.1", "99999"]),
-        ("tcp_echo_server", &["nothost"]),
-        ("tcp_echo_server", &["127.0.0.1", "99999"]),
-        ("udp_server", &["nothost"]),
-        ("udp_server", &["127.0.0.1", "99999"]),
-        ("udp_client", &["nothost"]),
-        ("udp_client", &["127.0.0.1", "99999"]),
+    let cases: [(&str, &[&str]); 6] = [
+        ("tcp_echo_client", &["127.0.0.1", "1", "hi", "extra"]),
+        ("tcp_echo_server", &["127.0.0.1", "1", "extra"]),
+        ("udp_server", &["127.0.0.1", "1", "extra"]),
+        ("udp_client", &["127.0.0.1", "1", "hi", "2", "extra"]),
         ("udp_client", &["127.0.0.1", "12345", "hi", "0"]),
         ("udp_client", &["127.0.0.1", "12345", "hi", "soon"]),
     ];
@@ -970,6 +977,115 @@ fn bad_arguments_exit_2_with_usage() {
             out.stderr
         );
         assert_eq!(out.stdout, "", "{name} {args:?}");
+    }
+}
+
+/// The port is checked before the lookup, which would wrap `99999` to 34463 and call
+/// `notaport` a socket-type problem.
+#[test]
+fn a_bad_port_is_named_and_exits_2() {
+    for name in [
+        "tcp_echo_client",
+        "tcp_echo_server",
+        "udp_server",
+        "udp_client",
+    ] {
+        for port in ["99999", "65536", "-1", "notaport", ""] {
+            let out = run(example_cmd(name).args(["127.0.0.1", port]));
+            assert_no_panic(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{name} {port:?}: {}",
+                out.stderr
+            );
+            assert_eq!(
+                out.stderr,
+                format!("{name}: bad port {port:?}: a number from 0 to 65535\n"),
+                "{name} {port:?}"
+            );
+            assert_eq!(out.stdout, "");
+        }
+    }
+}
+
+/// `unshare -n <binary> <args>`: the binary in a fresh network namespace, where no
+/// DNS query can leave the machine; `None` (the test passes without running) where
+/// `unshare -n` cannot run and `CI` is unset.
+fn in_fresh_netns(name: &str, args: &[&str]) -> Option<Output> {
+    let probe = Command::new("unshare")
+        .args(["-n", "true"])
+        .stdin(Stdio::null())
+        .output();
+    match probe {
+        Ok(out) if out.status.success() => {}
+        other => {
+            let why = match other {
+                Ok(out) => format!("`unshare -n true` failed ({})", out.status),
+                Err(e) => format!("`unshare` cannot run ({e})"),
+            };
+            if std::env::var_os("CI").is_some() {
+                panic!("{why}; CI is set, so this test does not skip");
+            }
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: {why}; to run this test, run it as root (util-linux's unshare)"
+            );
+            return None;
+        }
+    }
+    let mut cmd = Command::new("unshare");
+    cmd.arg("-n")
+        .arg(example(name))
+        .args(args)
+        .env_remove("SOCKAPI_TRACE");
+    Some(run(&mut cmd))
+}
+
+/// A host that no lookup can find prints the host and the `gai_strerror` text, and
+/// exits 1 (in a fresh namespace: the resolver is unreachable, `EAI_AGAIN`).
+#[test]
+fn a_bad_host_is_named_with_the_gai_text() {
+    let text = gai_strerror(EAI_AGAIN);
+    for name in [
+        "tcp_echo_client",
+        "tcp_echo_server",
+        "udp_server",
+        "udp_client",
+    ] {
+        let Some(out) = in_fresh_netns(name, &["sockapi-test.invalid", "1"]) else {
+            return;
+        };
+        assert_no_panic(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", out.stderr);
+        assert_eq!(
+            out.stderr,
+            format!("{name}: sockapi-test.invalid: {text}\n")
+        );
+        assert_eq!(out.stdout, "");
+    }
+}
+
+/// Names from `/etc/hosts` and IPv6 literals resolve too.
+#[test]
+fn hosts_by_name_and_ipv6_literal() {
+    for host in ["localhost", "::1"] {
+        let (listener, port) = match host {
+            "::1" => {
+                let (fd, addr) = common::listener("[::1]:0".parse().unwrap());
+                (fd, port_of(&addr))
+            }
+            _ => listener_v4(),
+        };
+        let peer = echo_once(listener);
+        let out = run(example_cmd("tcp_echo_client").args([host, &port.to_string(), "named"]));
+        assert_success(&out, "tcp_echo_client");
+        assert_eq!(out.stdout, "Received named\n");
+        assert_eq!(
+            peer.join().expect("echo thread").expect("echo peer"),
+            b"named"
+        );
     }
 }
 
@@ -1042,9 +1158,9 @@ fn tcp_echo_client_under_strace_makes_the_c_syscalls() {
     let calls = strace_calls(&text);
     let socket_at = calls
         .iter()
-        .position(|c| c.starts_with("socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = "))
+        .position(|c| c.starts_with("socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = "))
         .unwrap_or_else(|| {
-            panic!("no plain socket(AF_INET, SOCK_STREAM, IPPROTO_IP) (a flag added?):\n{text}")
+            panic!("no plain socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) (a flag added?):\n{text}")
         });
     let fd = ret_of(&calls[socket_at]);
     // A line is on the socket when the descriptor is its first argument.
@@ -1072,7 +1188,7 @@ fn tcp_echo_client_under_strace_makes_the_c_syscalls() {
     );
     assert_eq!(
         *on_fd[0],
-        format!("socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = {fd}")
+        format!("socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = {fd}")
     );
     assert!(
         !on_fd[0].contains("SOCK_CLOEXEC") && !on_fd[0].contains("SOCK_NONBLOCK"),
@@ -1128,9 +1244,9 @@ fn udp_client_under_strace_makes_the_c_syscalls() {
     let calls = strace_calls(&text);
     let socket_at = calls
         .iter()
-        .position(|c| c.starts_with("socket(AF_INET, SOCK_DGRAM, IPPROTO_IP) = "))
+        .position(|c| c.starts_with("socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) = "))
         .unwrap_or_else(|| {
-            panic!("no plain socket(AF_INET, SOCK_DGRAM, IPPROTO_IP) (a flag added?):\n{text}")
+            panic!("no plain socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP) (a flag added?):\n{text}")
         });
     let fd = ret_of(&calls[socket_at]);
     let on_fd: Vec<&String> = calls[socket_at..]
