@@ -63,6 +63,11 @@
 //! | `char buf[CMSG_SPACE(sizeof(int))];` | `let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();` ([`CMSG_SPACE`], [`CMSG_LEN`] are `const fn`) |
 //! | `struct mmsghdr msgs[64]; sendmmsg(fd, msgs, 64, 0);` (Linux) | `let mut msgs: [MMsgHdr; 64] = array::from_fn(\|i\| MMsgHdr::new(MsgHdr::new(…)));` `let n = sendmmsg(&fd, &mut msgs, 0)?;` then `msgs[i].len()` |
 //! | `recvmmsg(fd, msgs, 64, MSG_WAITFORONE, NULL);` (Linux) | `let mut msgs: [MMsgHdrMut; 64] = …MMsgHdrMut::new(&mut hdrs[i])…;` `let n = recvmmsg(&fd, &mut msgs, MSG_WAITFORONE, None)?;` then `msgs[i].len()`, `msgs[i].name()`, `msgs[i].cmsgs()` |
+//! | `struct addrinfo hints; memset(&hints, 0, sizeof hints); hints.ai_socktype = SOCK_STREAM;` | `let mut hints = AddrInfoHints::default(); hints.ai_socktype = SOCK_STREAM;` |
+//! | `getaddrinfo("localhost", "http", &hints, &res);` | `let res = getaddrinfo(Some("localhost"), Some("http"), Some(&hints))?;` → [`AddrInfoList`], freed on drop |
+//! | `for (ai = res; ai; ai = ai->ai_next) { fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol); connect(fd, ai->ai_addr, ai->ai_addrlen); }` | `for ai in &res { let fd = socket(ai.ai_family(), ai.ai_socktype(), ai.ai_protocol())?; connect(&fd, &ai)?; }` |
+//! | `fprintf(stderr, "%s\n", gai_strerror(status));` | `eprintln!("{e}")` for the [`GaiError`] (`e == EAI_NONAME`, `e.errno()` for `EAI_SYSTEM`); [`gai_strerror`] by name |
+//! | `getnameinfo(sa, len, host, NI_MAXHOST, serv, NI_MAXSERV, NI_NUMERICHOST);` | `let (host, serv) = getnameinfo(&addr, NI_NUMERICHOST)?;` (inline buffers, deref to `&str`) |
 //! | `shutdown(fd, SHUT_WR);` | `shutdown(&fd, SHUT_WR)?;` |
 //! | `close(fd);` | `close(fd)?;` or let the [`Socket`] drop |
 //! | `getsockname(fd, (struct sockaddr *)&addr, &len);` | `let addr = getsockname(&fd)?;` |

@@ -1284,3 +1284,52 @@ fn udp_client_under_strace_makes_the_c_syscalls() {
     );
     assert_eq!(*on_fd[4], format!("close({fd}) = 0"));
 }
+
+// ---------------------------------------------------------------------------------
+// showip
+
+#[test]
+fn showip_lists_the_addresses_of_localhost_and_literals() {
+    let out = run(example_cmd("showip").arg("localhost"));
+    assert_success(&out, "showip localhost");
+    assert!(
+        out.stdout.starts_with("IP addresses for localhost:\n\n"),
+        "{}",
+        out.stdout
+    );
+    // Every address /etc/hosts gives localhost, labelled by family.
+    assert!(out.stdout.contains("  IPv4: 127.0.0.1\n"), "{}", out.stdout);
+    for line in out.stdout.lines().skip(2) {
+        assert!(
+            line.starts_with("  IPv4: ") || line.starts_with("  IPv6: "),
+            "{line:?}"
+        );
+    }
+    let out = run(example_cmd("showip").arg("::1"));
+    assert_success(&out, "showip ::1");
+    assert_eq!(out.stdout, "IP addresses for ::1:\n\n  IPv6: ::1\n");
+    let out = run(example_cmd("showip").arg("127.0.0.1"));
+    assert_eq!(
+        out.stdout,
+        "IP addresses for 127.0.0.1:\n\n  IPv4: 127.0.0.1\n"
+    );
+}
+
+#[test]
+fn showip_usage_and_unresolvable_names() {
+    let out = run(&mut example_cmd("showip"));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.stderr, "usage: showip <host>\n");
+    let out = run(example_cmd("showip").args(["a", "b"]));
+    assert_eq!(out.status.code(), Some(2));
+    let Some(out) = in_fresh_netns("showip", &["sockapi-test.invalid"]) else {
+        return;
+    };
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!("getaddrinfo: {}\n", gai_strerror(EAI_AGAIN))
+    );
+    assert_eq!(out.stdout, "");
+}

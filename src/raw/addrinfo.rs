@@ -21,7 +21,7 @@ use crate::Errno;
 /// (meaningful for `EAI_SYSTEM` only).
 pub(crate) type GaiFailure = (c_int, Errno);
 
-/// The list a successful [`getaddrinfo`] returned, freed with `freeaddrinfo` when
+/// The list a successful [`getaddrinfo`](crate::getaddrinfo) returned, freed with `freeaddrinfo` when
 /// dropped.
 ///
 /// `for ai in &list` walks its entries ([`AddrInfo`]) in the C library's order, which
