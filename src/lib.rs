@@ -126,6 +126,7 @@ mod macros;
 mod addr;
 mod errno;
 pub mod fcntl;
+pub mod inet;
 mod io;
 #[cfg(have_mmsg)]
 mod mmsg;
@@ -146,6 +147,12 @@ pub use crate::errno::{perror, strerror, Errno, StrError};
 pub use crate::fcntl::{
     fcntl, FcntlCmd, FdFlags, OFlags, FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_APPEND,
     O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY,
+};
+#[doc(inline)]
+pub use crate::inet::{
+    htonl, htons, in6_addr, in_port_t, inet_aton, inet_ntoa, inet_ntop, inet_pton, ntohl, ntohs,
+    sa_family_t, sockaddr_in, sockaddr_in6, sockaddr_un, zeroed, AddrText, InetAddr, InetAddrStr,
+    Zeroable, INET6_ADDRSTRLEN, INET_ADDRSTRLEN,
 };
 #[cfg(have_msg_nosignal)]
 pub use crate::io::MSG_NOSIGNAL;

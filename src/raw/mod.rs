@@ -21,6 +21,7 @@ mod addr;
 mod env;
 mod errno;
 mod fcntl;
+mod inet;
 mod io;
 #[cfg(have_mmsg)]
 mod mmsg;
@@ -35,6 +36,7 @@ pub(crate) use self::addr::{Filled, Storage};
 pub(crate) use self::env::getenv_with;
 pub(crate) use self::errno::strerror;
 pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
+pub(crate) use self::inet::{inet_aton, inet_ntop, inet_pton, InetBinary};
 pub(crate) use self::io::{recv, recvfrom, send, sendto};
 #[cfg(have_mmsg)]
 pub(crate) use self::mmsg::{recvmmsg, sendmmsg};
