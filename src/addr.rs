@@ -461,9 +461,9 @@ impl TryFrom<&SockAddr> for std::os::unix::net::SocketAddr {
 
 /// Anything a call that takes an address accepts: a [`SockAddr`], std's
 /// `SocketAddr`, `SocketAddrV4` and `SocketAddrV6`, or C's `sockaddr_in`,
-/// `sockaddr_in6` and `sockaddr_un` as the program filled them, so `bind(&fd, &addr)` reads as in
-/// C whichever the program holds. Converting builds the C struct on the stack; a
-/// `SockAddr` is passed as it is.
+/// `sockaddr_in6` and `sockaddr_un` as the program filled them, so
+/// `bind(&fd, &addr)` reads as in C whichever the program holds. Converting builds
+/// the C struct on the stack; a `SockAddr` is passed as it is.
 pub trait ToSockAddr {
     /// The address as C storage.
     fn to_sock_addr(&self) -> Cow<'_, SockAddr>;
