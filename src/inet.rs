@@ -23,7 +23,7 @@
 //!   do not represent.
 //! - `AF_INET.into()`: the struct's field is C's `sa_family_t` (a `u16` on Linux, a
 //!   `u8` on the BSDs) and [`AF_INET`](crate::AF_INET) is an
-//!   [`AddressFamily`](crate::AddressFamily), so the line needs a conversion; `.into()`
+//!   [`AddressFamily`], so the line needs a conversion; `.into()`
 //!   is the shortest one that reads as C's implicit one, and it is C's: the value is
 //!   cut to `sa_family_t` as C's assignment cuts an `int` (every family a kernel
 //!   defines fits). The other way, `AddressFamily::from(addr.sin_family)`.
