@@ -410,6 +410,15 @@ impl<A: InetAddr> fmt::Display for Shown<'_, A> {
 /// assert_eq!(inet_ntop(AF_INET6, &sin6_addr, &mut buf), Ok("::1"));
 /// ```
 ///
+/// The source is an [`InetAddr`], never bare bytes or an integer:
+///
+/// ```compile_fail,E0277
+/// use sockapi::*;
+/// let s_addr: u32 = htonl(INADDR_LOOPBACK);
+/// let mut buf = [0u8; INET_ADDRSTRLEN];
+/// let _ = inet_ntop(AF_INET, &s_addr, &mut buf); // not an `in_addr`: does not compile
+/// ```
+///
 /// # Errors
 ///
 /// - `ENOSPC`: the text and its NUL do not fit in `dst`.
