@@ -162,6 +162,11 @@ pub fn zeroed<T: Zeroable>() -> T {
 
 /// `htons(hostshort)`—A 16-bit value from host to network byte order.
 ///
+/// ```c
+/// #include <arpa/inet.h>
+/// uint16_t htons(uint16_t hostshort);
+/// ```
+///
 /// # References
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/htons.html)
@@ -172,6 +177,11 @@ pub const fn htons(hostshort: u16) -> u16 {
 }
 
 /// `ntohs(netshort)`—A 16-bit value from network to host byte order.
+///
+/// ```c
+/// #include <arpa/inet.h>
+/// uint16_t ntohs(uint16_t netshort);
+/// ```
 ///
 /// # References
 ///
@@ -185,6 +195,11 @@ pub const fn ntohs(netshort: u16) -> u16 {
 /// `htonl(hostlong)`—A 32-bit value from host to network byte order
 /// (`addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);`).
 ///
+/// ```c
+/// #include <arpa/inet.h>
+/// uint32_t htonl(uint32_t hostlong);
+/// ```
+///
 /// # References
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/htonl.html)
@@ -195,6 +210,11 @@ pub const fn htonl(hostlong: u32) -> u32 {
 }
 
 /// `ntohl(netlong)`—A 32-bit value from network to host byte order.
+///
+/// ```c
+/// #include <arpa/inet.h>
+/// uint32_t ntohl(uint32_t netlong);
+/// ```
 ///
 /// # References
 ///
