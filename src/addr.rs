@@ -333,6 +333,93 @@ impl TryFrom<SockAddr> for SocketAddrV6 {
     }
 }
 
+/// C's `struct sockaddr_in`, all 16 bytes, as C passes `sizeof addr`: the fields as
+/// the program set them (a family left 0 is the kernel's to refuse).
+impl From<sys::sockaddr_in> for SockAddr {
+    fn from(sin: sys::sockaddr_in) -> SockAddr {
+        SockAddr {
+            storage: Storage::from_struct(&sin, mem::size_of::<sys::sockaddr_in>()),
+        }
+    }
+}
+
+/// C's `struct sockaddr_in6`, all 28 bytes, as C passes `sizeof addr`.
+impl From<sys::sockaddr_in6> for SockAddr {
+    fn from(sin6: sys::sockaddr_in6) -> SockAddr {
+        SockAddr {
+            storage: Storage::from_struct(&sin6, mem::size_of::<sys::sockaddr_in6>()),
+        }
+    }
+}
+
+/// C's `struct sockaddr_un`. The length is C's `sizeof addr` (110 on Linux), except
+/// for a path (`sun_path` starts with a character other than NUL and has a NUL), where
+/// it is `offsetof(struct sockaddr_un, sun_path) + strlen(sun_path) + 1`, C's other
+/// spelling: the kernel reads a path only up to its NUL, so both name the same file,
+/// and the shorter is what [`SockAddr::unix`] builds and `getsockname` reports, so
+/// the addresses compare equal. An abstract name (`sun_path[0]` NUL) keeps `sizeof
+/// addr`, as in C, and so names all 107 bytes after the NUL; for a shorter one use
+/// [`SockAddr::abstract_name`].
+impl From<sys::sockaddr_un> for SockAddr {
+    fn from(sun: sys::sockaddr_un) -> SockAddr {
+        let path = &sun.sun_path;
+        let len = match path.iter().position(|&c| c == 0) {
+            Some(nul) if nul > 0 => SUN_PATH_OFFSET + nul + 1,
+            _ => mem::size_of::<sys::sockaddr_un>(),
+        };
+        SockAddr {
+            storage: Storage::from_struct(&sun, len),
+        }
+    }
+}
+
+impl SockAddr {
+    /// The address as C's `struct sockaddr_in`, if it is an IPv4 one (`AF_INET`, 16
+    /// bytes).
+    pub fn as_sockaddr_in(&self) -> Option<sys::sockaddr_in> {
+        if self.family() != AF_INET || (self.len() as usize) < mem::size_of::<sys::sockaddr_in>() {
+            return None;
+        }
+        Some(self.storage.read())
+    }
+
+    /// The address as C's `struct sockaddr_in6`, if it is an IPv6 one (`AF_INET6`; the
+    /// 24-byte form of RFC 2133 reads with `sin6_scope_id` 0).
+    pub fn as_sockaddr_in6(&self) -> Option<sys::sockaddr_in6> {
+        if self.family() != AF_INET6 || (self.len() as usize) < SOCKADDR_IN6_RFC2133_LEN {
+            return None;
+        }
+        Some(self.storage.read())
+    }
+
+    /// The address as C's `struct sockaddr_un`, if it is a Unix-domain one: the bytes
+    /// the length covers, then zeros. The struct does not keep the length, so an
+    /// abstract name's end (and the unnamed address) shows only in
+    /// [`len`](SockAddr::len).
+    pub fn as_sockaddr_un(&self) -> Option<sys::sockaddr_un> {
+        if self.family() != AF_UNIX {
+            return None;
+        }
+        Some(self.storage.read())
+    }
+}
+
+/// `addr.sin_family = AF_INET.into();`—C's `addr.sin_family = AF_INET;`. The value is
+/// cut to `sa_family_t` as C's assignment cuts the `int`; every family a kernel
+/// defines fits.
+impl From<AddressFamily> for sys::sa_family_t {
+    fn from(family: AddressFamily) -> sys::sa_family_t {
+        family.as_raw() as sys::sa_family_t
+    }
+}
+
+/// `AddressFamily::from(addr.sin_family)`: a family field read back.
+impl From<sys::sa_family_t> for AddressFamily {
+    fn from(family: sys::sa_family_t) -> AddressFamily {
+        AddressFamily::from_raw(family.into())
+    }
+}
+
 /// std's Unix-domain address: a path, an abstract name (Linux) or unnamed.
 impl TryFrom<&std::os::unix::net::SocketAddr> for SockAddr {
     type Error = Errno;
@@ -372,10 +459,11 @@ impl TryFrom<&SockAddr> for std::os::unix::net::SocketAddr {
     }
 }
 
-/// Anything a call that takes an address accepts: a [`SockAddr`], or std's
-/// `SocketAddr`, `SocketAddrV4` and `SocketAddrV6`, so `bind(&fd, &addr)` reads as in
-/// C whichever the program holds. Converting builds the C struct on the stack; a
-/// `SockAddr` is passed as it is.
+/// Anything a call that takes an address accepts: a [`SockAddr`], std's
+/// `SocketAddr`, `SocketAddrV4` and `SocketAddrV6`, or C's `sockaddr_in`,
+/// `sockaddr_in6` and `sockaddr_un` as the program filled them, so
+/// `bind(&fd, &addr)` reads as in C whichever the program holds. Converting builds
+/// the C struct on the stack; a `SockAddr` is passed as it is.
 pub trait ToSockAddr {
     /// The address as C storage.
     fn to_sock_addr(&self) -> Cow<'_, SockAddr>;
@@ -408,6 +496,29 @@ impl ToSockAddr for SocketAddrV4 {
 }
 
 impl ToSockAddr for SocketAddrV6 {
+    fn to_sock_addr(&self) -> Cow<'_, SockAddr> {
+        Cow::Owned(SockAddr::from(*self))
+    }
+}
+
+/// C's `struct sockaddr_in`, as `bind(fd, (struct sockaddr *)&addr, sizeof addr)`
+/// passes it.
+impl ToSockAddr for sys::sockaddr_in {
+    fn to_sock_addr(&self) -> Cow<'_, SockAddr> {
+        Cow::Owned(SockAddr::from(*self))
+    }
+}
+
+/// C's `struct sockaddr_in6`, with `sizeof addr`.
+impl ToSockAddr for sys::sockaddr_in6 {
+    fn to_sock_addr(&self) -> Cow<'_, SockAddr> {
+        Cow::Owned(SockAddr::from(*self))
+    }
+}
+
+/// C's `struct sockaddr_un`, with the length that `From<sockaddr_un> for SockAddr`
+/// gives: `offsetof(sun_path) + strlen(sun_path) + 1` for a path, else `sizeof addr`.
+impl ToSockAddr for sys::sockaddr_un {
     fn to_sock_addr(&self) -> Cow<'_, SockAddr> {
         Cow::Owned(SockAddr::from(*self))
     }

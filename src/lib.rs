@@ -85,6 +85,14 @@
 //! | `perror("connect");` | `perror("connect");` → `connect: Connection refused` on stderr |
 //! | `printf("fd %d\n", fd);` | `println!("fd {fd}");` |
 //! | `struct sockaddr_un a; strcpy(a.sun_path, path);` | `SockAddr::unix(path)?` (too long is `ENAMETOOLONG`, never truncated) |
+//! | `struct sockaddr_in addr; memset(&addr, 0, sizeof addr);` | `let mut addr: sockaddr_in = zeroed();` ([`zeroed`]; `sockaddr_in6`, `sockaddr_un`, `in_addr`, … too) |
+//! | `addr.sin_family = AF_INET;` | `addr.sin_family = AF_INET.into();` (an [`AddressFamily`] into `sa_family_t`) |
+//! | `addr.sin_port = htons(port);` | `addr.sin_port = htons(port);` ([`htons`], [`ntohs`], [`htonl`], [`ntohl`] are `const fn`) |
+//! | `connect(fd, (struct sockaddr *)&addr, sizeof addr);` with a `sockaddr_in`/`sockaddr_in6`/`sockaddr_un` | `connect(&fd, &addr)?;` (the C structs are [`ToSockAddr`]; back with [`SockAddr::as_sockaddr_in`]) |
+//! | `inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);` | `inet_pton(AF_INET, "127.0.0.1", &mut addr.sin_addr)?;` → `Ok(true)` for 1, `Ok(false)` for 0; a family unlike the destination's type: `EAFNOSUPPORT`, no call |
+//! | `char buf[INET6_ADDRSTRLEN]; inet_ntop(AF_INET6, &a, buf, sizeof buf);` | `let mut buf = [0u8; INET6_ADDRSTRLEN]; let text = inet_ntop(AF_INET6, &a, &mut buf)?;` → `&str` |
+//! | `inet_aton("127.1", &addr.sin_addr)` | `inet_aton("127.1", &mut addr.sin_addr)` → `bool` |
+//! | `printf("%s\n", inet_ntoa(addr.sin_addr));` | `println!("{}", inet_ntoa(addr.sin_addr));` → [`InetAddrStr`] on the stack, no static buffer |
 //!
 //! `e.to_string()` and `{e:?}` say both the name and the text:
 //! `ECONNREFUSED (Connection refused)`, which is what `fn main() -> sockapi::Result<()>`
@@ -132,6 +140,7 @@ mod addr;
 mod addrinfo;
 mod errno;
 pub mod fcntl;
+pub mod inet;
 mod io;
 #[cfg(have_mmsg)]
 mod mmsg;
@@ -159,6 +168,12 @@ pub use crate::errno::{perror, strerror, Errno, StrError};
 pub use crate::fcntl::{
     fcntl, FcntlCmd, FdFlags, OFlags, FD_CLOEXEC, F_GETFD, F_GETFL, F_SETFD, F_SETFL, O_APPEND,
     O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY,
+};
+#[doc(inline)]
+pub use crate::inet::{
+    htonl, htons, in6_addr, in_port_t, inet_aton, inet_ntoa, inet_ntop, inet_pton, ntohl, ntohs,
+    sa_family_t, sockaddr_in, sockaddr_in6, sockaddr_un, zeroed, AddrText, InetAddr, InetAddrStr,
+    Zeroable, INET6_ADDRSTRLEN, INET_ADDRSTRLEN,
 };
 #[cfg(have_msg_nosignal)]
 pub use crate::io::MSG_NOSIGNAL;

@@ -303,6 +303,79 @@ fn round(checks: &mut Checks, refusing: &SockAddr) {
     // sendmmsg/recvmmsg on stack arrays, a passed descriptor included (Linux).
     #[cfg(target_os = "linux")]
     mmsg_round(checks, &passable_fd());
+
+    inet_round(checks);
+}
+
+/// The address conversions on stack buffers, and a connect with C's `sockaddr_in`
+/// built as C builds it.
+fn inet_round(checks: &mut Checks) {
+    let mut addr: sockaddr_in = checks.call("zeroed", zeroed);
+    addr.sin_family = AF_INET.into();
+    let r = checks.call("inet_pton (AF_INET)", || {
+        inet_pton(AF_INET, "127.0.0.1", &mut addr.sin_addr)
+    });
+    assert_eq!(r, Ok(true));
+    let r = checks.call("inet_pton (CStr)", || {
+        inet_pton(AF_INET, c"127.0.0.1", &mut addr.sin_addr)
+    });
+    assert_eq!(r, Ok(true));
+    let r = checks.call("inet_pton (not an address)", || {
+        inet_pton(AF_INET, "256.0.0.1", &mut addr.sin_addr)
+    });
+    assert_eq!(r, Ok(false));
+    let r = checks.call("inet_pton (EAFNOSUPPORT)", || {
+        inet_pton(AF_INET6, "::1", &mut addr.sin_addr)
+    });
+    assert_eq!(r, Err(Errno::EAFNOSUPPORT));
+    let mut a6: in6_addr = zeroed();
+    let r = checks.call("inet_pton (AF_INET6, longest text)", || {
+        inet_pton(
+            AF_INET6,
+            "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+            &mut a6,
+        )
+    });
+    assert_eq!(r, Ok(true));
+    let mut buf = [0u8; INET6_ADDRSTRLEN];
+    let r = checks.call("inet_ntop (AF_INET6)", || {
+        inet_ntop(AF_INET6, &a6, &mut buf).map(str::len)
+    });
+    assert_eq!(r, Ok(39));
+    let r = checks.call("inet_ntop (ENOSPC)", || {
+        inet_ntop(AF_INET, &addr.sin_addr, &mut buf[..3]).map(str::len)
+    });
+    assert_eq!(r, Err(Errno::ENOSPC));
+    let ok = checks.call("inet_aton", || inet_aton("127.1", &mut addr.sin_addr));
+    assert!(ok);
+    let text = checks.call("inet_ntoa", || inet_ntoa(addr.sin_addr));
+    assert_eq!(text.as_str(), "127.0.0.1");
+    let len = checks.call("inet_ntoa's Display", || {
+        use std::io::Write as _;
+        let mut out = [0u8; 32];
+        let mut cursor = &mut out[..];
+        write!(cursor, "{text}").expect("fits");
+        32 - cursor.len()
+    });
+    assert_eq!(len, 9);
+
+    // C's connect to a listener, the port from getsockname.
+    let listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
+    bind(&listener, &SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind");
+    listen(&listener, 1).expect("listen");
+    let port = getsockname(&listener)
+        .expect("getsockname")
+        .as_socket()
+        .expect("inet")
+        .port();
+    addr.sin_port = htons(port);
+    let fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
+    let r = checks.call("connect (sockaddr_in)", || connect(&fd, &addr));
+    assert_eq!(r, Ok(()));
+    let back = checks.call("SockAddr::as_sockaddr_in", || {
+        getpeername(&fd).expect("getpeername").as_sockaddr_in()
+    });
+    assert_eq!(back.map(|b| ntohs(b.sin_port)), Some(port));
 }
 
 /// A descriptor to pass: a fresh socket, made outside the measured calls.
@@ -540,6 +613,20 @@ fn main() {
             });
             assert_eq!(r, Err(Errno::EAGAIN));
         }
+        let mut a: in_addr = zeroed();
+        let r = checks.call("inet_pton (trace on)", || {
+            inet_pton(AF_INET, "127.0.0.1", &mut a)
+        });
+        assert_eq!(r, Ok(true));
+        let mut text = [0u8; INET_ADDRSTRLEN];
+        let r = checks.call("inet_ntop (trace on)", || {
+            inet_ntop(AF_INET, &a, &mut text).map(str::len)
+        });
+        assert_eq!(r, Ok(9));
+        let ok = checks.call("inet_aton (trace on)", || inet_aton("127.1", &mut a));
+        assert!(ok);
+        let t = checks.call("inet_ntoa (trace on)", || inet_ntoa(a));
+        assert_eq!(t.as_str(), "127.0.0.1");
         drop(udp);
         let r = checks.call("getaddrinfo (trace on)", || {
             getaddrinfo(Some("127.0.0.1"), Some("80"), None).map(|list| list.iter().count())

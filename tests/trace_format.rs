@@ -67,6 +67,10 @@ const CALLS: &[&str] = &[
     "if_indextoname",
     "getaddrinfo",
     "getnameinfo",
+    "inet_pton",
+    "inet_ntop",
+    "inet_aton",
+    "inet_ntoa",
     "shutdown",
     "close",
     "getsockname",
@@ -2145,6 +2149,49 @@ fn addrinfo_lines() {
              NI_NUMERICHOST|NI_NUMERICSERV) = 0"
                 .to_owned(),
         );
+    });
+}
+
+/// The address conversions are C library calls too: the text as a string, the binary
+/// address by its fields, `...` where the call wrote nothing.
+#[cfg(feature = "trace")]
+#[test]
+fn inet_conversion_lines() {
+    const NAME: &str = "inet_conversion_lines";
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        let mut a: in_addr = zeroed();
+        assert_eq!(inet_pton(AF_INET, "127.0.0.1", &mut a), Ok(true));
+        expect("inet_pton(AF_INET, \"127.0.0.1\", {s_addr=127.0.0.1}) = 1".to_owned());
+        assert_eq!(inet_pton(AF_INET, "1.2.3", &mut a), Ok(false));
+        expect("inet_pton(AF_INET, \"1.2.3\", ...) = 0".to_owned());
+        assert_eq!(inet_pton(AF_INET, "1.2.3.4\0x", &mut a), Ok(false));
+        expect("inet_pton(AF_INET, \"1.2.3.4\\0x\", ...) = 0".to_owned());
+        assert_eq!(inet_pton(AF_INET6, "::1", &mut a), Err(Errno::EAFNOSUPPORT));
+        expect(
+            "inet_pton(AF_INET6, \"::1\", ...) = -1 EAFNOSUPPORT (Address family not supported by protocol)"
+                .to_owned(),
+        );
+        let mut a6: in6_addr = zeroed();
+        assert_eq!(inet_pton(AF_INET6, c"::1", &mut a6), Ok(true));
+        expect("inet_pton(AF_INET6, \"::1\", {s6_addr=::1}) = 1".to_owned());
+        let mut buf = [0u8; INET_ADDRSTRLEN];
+        assert_eq!(inet_ntop(AF_INET, &a, &mut buf), Ok("127.0.0.1"));
+        expect(
+            "inet_ntop(AF_INET, {s_addr=127.0.0.1}, \"127.0.0.1\", 16) = \"127.0.0.1\"".to_owned(),
+        );
+        assert_eq!(inet_ntop(AF_INET, &a, &mut buf[..4]), Err(Errno::ENOSPC));
+        expect(
+            "inet_ntop(AF_INET, {s_addr=127.0.0.1}, ..., 4) = NULL ENOSPC (No space left on device)"
+                .to_owned(),
+        );
+        assert!(inet_aton("10.1", &mut a));
+        expect("inet_aton(\"10.1\", {s_addr=10.0.0.1}) = 1".to_owned());
+        assert!(!inet_aton("x", &mut a));
+        expect("inet_aton(\"x\", ...) = 0".to_owned());
+        assert_eq!(inet_ntoa(a), "10.0.0.1");
+        expect("inet_ntoa({s_addr=10.0.0.1}) = \"10.0.0.1\"".to_owned());
+        // The byte-order helpers are no calls: no line.
+        assert_eq!(ntohs(htons(80)), 80);
     });
 }
 

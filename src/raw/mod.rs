@@ -22,6 +22,7 @@ mod addrinfo;
 mod env;
 mod errno;
 mod fcntl;
+mod inet;
 mod io;
 #[cfg(have_mmsg)]
 mod mmsg;
@@ -38,6 +39,7 @@ pub use self::addrinfo::{AddrInfo, AddrInfoIter, AddrInfoList};
 pub(crate) use self::env::getenv_with;
 pub(crate) use self::errno::strerror;
 pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
+pub(crate) use self::inet::{inet_aton, inet_ntop, inet_pton, InetBinary};
 pub(crate) use self::io::{recv, recvfrom, send, sendto};
 #[cfg(have_mmsg)]
 pub(crate) use self::mmsg::{recvmmsg, sendmmsg};

@@ -2,8 +2,8 @@
 //!
 //! Everything here is the C library's own declaration, grouped by the header a C
 //! programmer would include. What the [`libc`] crate declares is re-exported from it
-//! unchanged; only what `libc` lacks is declared here with `extern "C"` (nothing yet:
-//! the foundation needs only calls that `libc` has).
+//! unchanged; only what `libc` lacks is declared here with `extern "C"` (so far
+//! `<arpa/inet.h>`'s address conversions, which `libc` does not declare for Linux).
 //!
 //! Every item is also re-exported at the crate root, so `sockapi_sys::AF_INET` and
 //! `sockapi_sys::sys_socket::AF_INET` name the same constant.
@@ -137,6 +137,37 @@ pub mod netinet_in {
     };
 }
 
+/// `<arpa/inet.h>`: Internet addresses between text and binary. The `libc` crate
+/// declares none of these for Linux, so they are declared here as the header does.
+pub mod arpa_inet {
+    use crate::{c_char, c_int, c_void, in_addr, socklen_t};
+
+    /// `INET_ADDRSTRLEN`: room for the longest IPv4 address text and its NUL
+    /// (`"255.255.255.255"`, 15 + 1).
+    pub const INET_ADDRSTRLEN: c_int = 16;
+    /// `INET6_ADDRSTRLEN`: room for the longest IPv6 address text and its NUL
+    /// (`"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255"`, 45 + 1).
+    pub const INET6_ADDRSTRLEN: c_int = 46;
+
+    extern "C" {
+        /// `int inet_pton(int af, const char *restrict src, void *restrict dst);`
+        pub fn inet_pton(af: c_int, src: *const c_char, dst: *mut c_void) -> c_int;
+        /// `const char *inet_ntop(int af, const void *restrict src, char *restrict dst,
+        /// socklen_t size);`
+        pub fn inet_ntop(
+            af: c_int,
+            src: *const c_void,
+            dst: *mut c_char,
+            size: socklen_t,
+        ) -> *const c_char;
+        /// `int inet_aton(const char *cp, struct in_addr *inp);`
+        pub fn inet_aton(cp: *const c_char, inp: *mut in_addr) -> c_int;
+        /// `char *inet_ntoa(struct in_addr in);` Its result points into a static buffer
+        /// (per thread in glibc, per process in musl and the BSDs).
+        pub fn inet_ntoa(inp: in_addr) -> *mut c_char;
+    }
+}
+
 /// `<netinet/tcp.h>`: TCP-level options.
 pub mod netinet_tcp {
     /// Linux, Android and FreeBSD: idle time before keepalive probes (Apple calls it
@@ -231,6 +262,7 @@ pub mod errno {
     };
 }
 
+pub use arpa_inet::*;
 pub use errno::*;
 pub use fcntl::*;
 pub use net_if::*;

@@ -190,6 +190,8 @@ fn constants_match_c() {
     table.extend(consts!["const", sockapi_sys;
         MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE,
     ]);
+    // <arpa/inet.h>
+    table.extend(consts!["const", sockapi_sys; INET_ADDRSTRLEN, INET6_ADDRSTRLEN]);
     // <netinet/in.h>
     table.extend(consts!["const", sockapi_sys;
         INADDR_ANY, INADDR_LOOPBACK,

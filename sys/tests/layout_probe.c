@@ -16,6 +16,7 @@
  * going unchecked.
  */
 #define _GNU_SOURCE /* struct ucred */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -200,6 +201,10 @@ static void constants(void) {
     CONST(MSG_ERRQUEUE);
     CONST(MSG_MORE);
 #endif
+
+    /* <arpa/inet.h> */
+    CONST(INET_ADDRSTRLEN);
+    CONST(INET6_ADDRSTRLEN);
 
     /* <netinet/in.h> */
     CONST(INADDR_ANY);
