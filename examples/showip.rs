@@ -19,7 +19,7 @@
 //!     return 1;
 //! }
 //! for (p = res; p != NULL; p = p->ai_next) {
-//!     /* IPv4 or IPv6: inet_ntop into ipstr */
+//!     /* IPv4 or IPv6: the address inside the sockaddr, inet_ntop into ipstr */
 //!     printf("  %s: %s\n", p->ai_family == AF_INET ? "IPv4" : "IPv6", ipstr);
 //! }
 //! freeaddrinfo(res);
@@ -51,12 +51,19 @@ fn main() -> ExitCode {
     println!("IP addresses for {host}:\n");
     for ai in &res {
         let addr = ai.ai_addr();
-        let (label, ip) = match addr.as_socket() {
-            Some(std::net::SocketAddr::V4(v4)) => ("IPv4", v4.ip().to_string()),
-            Some(std::net::SocketAddr::V6(v6)) => ("IPv6", v6.ip().to_string()),
-            None => ("other", format!("{addr:?}")),
+        let mut ipstr = [0u8; INET6_ADDRSTRLEN];
+        // The address inside the sockaddr, by family, as C casts it.
+        let (label, text) = if let Some(sin) = addr.as_sockaddr_in() {
+            ("IPv4", inet_ntop(AF_INET, &sin.sin_addr, &mut ipstr))
+        } else if let Some(sin6) = addr.as_sockaddr_in6() {
+            ("IPv6", inet_ntop(AF_INET6, &sin6.sin6_addr, &mut ipstr))
+        } else {
+            continue;
         };
-        println!("  {label}: {ip}");
+        match text {
+            Ok(ip) => println!("  {label}: {ip}"),
+            Err(e) => eprintln!("inet_ntop: {e}"),
+        }
     }
     ExitCode::SUCCESS
 }
