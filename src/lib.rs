@@ -131,6 +131,8 @@ mod io;
 mod mmsg;
 #[cfg(have_linux_cmsg)]
 mod msg;
+#[cfg(have_reentrant_netdb)]
+mod netdb;
 mod netif;
 mod raw;
 mod socket;
@@ -164,6 +166,15 @@ pub use crate::mmsg::{recvmmsg, sendmmsg, timespec};
 pub use crate::msg::parse_control_bytes;
 #[cfg(have_linux_cmsg)]
 pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage};
+#[cfg(have_reentrant_netdb)]
+pub use crate::netdb::{
+    gethostbyaddr, gethostbyname, getprotobyname, getprotobynumber, getservbyname, getservbyport,
+    hstrerror, AddrList, Aliases, HError, HostEnt, NetStr,
+    ProtoEnt, ServEnt, HOST_NOT_FOUND, NETDB_INTERNAL, NO_DATA, NO_RECOVERY, TRY_AGAIN,
+};
+#[cfg(have_reentrant_netdb)]
+#[doc(hidden)]
+pub use crate::netdb::getservbyname_sized;
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
 #[cfg(have_linux_cmsg)]
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
