@@ -140,6 +140,8 @@ impl fmt::Debug for Aliases<'_> {
 }
 
 /// Bytes kept inline up to [`INLINE`], on the heap beyond.
+// The inline variant is the point: boxing it would allocate on every lookup.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 enum Store {
     Inline { buf: [u8; INLINE], len: usize },
@@ -306,7 +308,10 @@ impl Iterator for PtrArray<'_> {
 /// stack, then, while it answers `None` (`ERANGE`: too small), with larger ones on the
 /// heap. Returns the answer, `None` if even [`MAX_BUFFER`] was too small, and how
 /// many calls it took.
-fn with_buffer<R>(first_len: usize, mut call: impl FnMut(&mut [u8]) -> Option<R>) -> (Option<R>, usize) {
+fn with_buffer<R>(
+    first_len: usize,
+    mut call: impl FnMut(&mut [u8]) -> Option<R>,
+) -> (Option<R>, usize) {
     let mut stack = [0u8; FIRST_BUFFER];
     if let Some(answer) = call(&mut stack[..first_len.min(FIRST_BUFFER)]) {
         return (Some(answer), 1);
@@ -471,10 +476,7 @@ impl fmt::Debug for ServEnt {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getservbyname.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyname_r.3.html)
-pub fn getservbyname<'p>(
-    name: &str,
-    proto: impl Into<Option<&'p str>>,
-) -> Result<Option<ServEnt>> {
+pub fn getservbyname<'p>(name: &str, proto: impl Into<Option<&'p str>>) -> Result<Option<ServEnt>> {
     let proto = proto.into();
     let ret = getservbyname_sized(name, proto, FIRST_BUFFER).map(|(entry, _)| entry);
     if trace::maybe_on() {
@@ -502,7 +504,9 @@ pub fn getservbyname_sized(
                 Ok(Some(entry)) => Some(ServEnt::from_c(&entry, &Answer { buf, args }).map(Some)),
             }
         });
-        answer.unwrap_or(Err(Errno::ENOMEM)).map(|entry| (entry, attempts))
+        answer
+            .unwrap_or(Err(Errno::ENOMEM))
+            .map(|entry| (entry, attempts))
     })?
 }
 
@@ -676,7 +680,13 @@ pub fn getprotobyname(name: &str) -> Result<Option<ProtoEnt>> {
 pub fn getprotobynumber(proto: c_int) -> Result<Option<ProtoEnt>> {
     let (answer, _) = with_buffer(FIRST_BUFFER, |buf| {
         let ret = raw::getprotobynumber_r(proto, buf);
-        proto_answer(ret, Answer { buf, args: [&[], &[]] })
+        proto_answer(
+            ret,
+            Answer {
+                buf,
+                args: [&[], &[]],
+            },
+        )
     });
     let ret = answer.unwrap_or(Err(Errno::ENOMEM));
     if trace::maybe_on() {
@@ -877,10 +887,7 @@ impl HostEnt {
             strings.push_name(answer.c_str(alias?)?);
         }
         let h_addrtype = AddressFamily::from_raw(entry.h_addrtype);
-        let keep = matches!(
-            (h_addrtype, entry.h_length),
-            (AF_INET, 4) | (AF_INET6, 16)
-        );
+        let keep = matches!((h_addrtype, entry.h_length), (AF_INET, 4) | (AF_INET6, 16));
         let mut addrs = Store::new();
         if keep {
             let len = entry.h_length as usize;
@@ -1057,7 +1064,13 @@ pub fn gethostbyaddr(addr: impl Into<IpAddr>) -> Result<HostEnt, HError> {
     };
     let (answer, _) = with_buffer(FIRST_BUFFER, |buf| {
         let ret = raw::gethostbyaddr_r(bytes.as_bytes(), family, buf);
-        host_answer(ret, Answer { buf, args: [&[], &[]] })
+        host_answer(
+            ret,
+            Answer {
+                buf,
+                args: [&[], &[]],
+            },
+        )
     });
     let ret = answer.unwrap_or(Err(HError::internal(Errno::ENOMEM)));
     if trace::maybe_on() {
@@ -1246,4 +1259,139 @@ fn trace_hostbyaddr(addr: IpAddr, ret: &Result<HostEnt, HError>) {
         "gethostbyaddr({addr}, {len}, {family:?}) = {}",
         HostFound(ret)
     ));
+}
+
+/// The checks on the C library's answer, on answers made up here: pointers outside
+/// the buffer, strings without their NUL, arrays without their NULL, too many entries.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A buffer whose pointers (as the `_r` calls write them) are filled in by
+    /// offset: `base + offset` as bytes at `at`.
+    fn put_ptr(buf: &mut [u8], at: usize, offset: usize) {
+        let addr = buf.as_ptr() as usize + offset;
+        buf[at..at + PTR].copy_from_slice(&addr.to_ne_bytes());
+    }
+
+    fn servent(buf: &[u8], name: usize, aliases: usize, proto: usize) -> sys::servent {
+        let base = buf.as_ptr() as usize;
+        sys::servent {
+            s_name: (base + name) as *mut c_char,
+            s_aliases: (base + aliases) as *mut *mut c_char,
+            s_port: c_int::from(80u16.to_be()),
+            s_proto: (base + proto) as *mut c_char,
+        }
+    }
+
+    /// `http\0tcp\0www\0` at 64, the alias array [www, NULL] at 0.
+    fn good_buffer() -> Vec<u8> {
+        let mut buf = vec![0u8; 128];
+        buf[64..77].copy_from_slice(b"http\0tcp\0www\0");
+        put_ptr(&mut buf, 0, 73);
+        buf
+    }
+
+    fn read(buf: &[u8], entry: &sys::servent) -> Result<ServEnt> {
+        ServEnt::from_c(
+            entry,
+            &Answer {
+                buf,
+                args: [&[], &[]],
+            },
+        )
+    }
+
+    #[test]
+    fn a_good_answer_is_copied_out() {
+        let buf = good_buffer();
+        let se = read(&buf, &servent(&buf, 64, 0, 69)).unwrap();
+        assert_eq!(se.s_name(), "http");
+        assert_eq!(se.s_proto(), "tcp");
+        assert_eq!(se.port(), 80);
+        assert_eq!(se.s_aliases().collect::<Vec<_>>(), [NetStr(b"www")]);
+    }
+
+    #[test]
+    fn pointers_outside_the_buffer_are_efault() {
+        let buf = good_buffer();
+        let elsewhere = *b"http\0";
+        let mut entry = servent(&buf, 64, 0, 69);
+        entry.s_name = elsewhere.as_ptr() as *mut c_char;
+        assert_eq!(read(&buf, &entry), Err(Errno::EFAULT));
+        // One past the end, and NULL, are outside too.
+        let entry = servent(&buf, buf.len(), 0, 69);
+        assert_eq!(read(&buf, &entry), Err(Errno::EFAULT));
+        let mut entry = servent(&buf, 64, 0, 69);
+        entry.s_proto = core::ptr::null_mut();
+        assert_eq!(read(&buf, &entry), Err(Errno::EFAULT));
+        // An alias array entry pointing outside.
+        let mut bad = good_buffer();
+        let outside = elsewhere.as_ptr() as usize;
+        bad[0..PTR].copy_from_slice(&outside.to_ne_bytes());
+        assert_eq!(read(&bad, &servent(&bad, 64, 0, 69)), Err(Errno::EFAULT));
+    }
+
+    #[test]
+    fn a_string_without_its_nul_is_efault() {
+        let mut buf = good_buffer();
+        let end = buf.len();
+        buf[end - 3..].copy_from_slice(b"abc");
+        assert_eq!(
+            read(&buf, &servent(&buf, end - 3, 0, 69)),
+            Err(Errno::EFAULT)
+        );
+    }
+
+    #[test]
+    fn an_array_without_its_null_is_efault() {
+        // The array starts 4 bytes before the end: its first slot runs past it.
+        let buf = good_buffer();
+        let end = buf.len();
+        assert_eq!(
+            read(&buf, &servent(&buf, 64, end - 4, 69)),
+            Err(Errno::EFAULT)
+        );
+        // Slots all non-NULL up to the end.
+        let mut buf = vec![0u8; 64 + 8 * PTR];
+        buf[..13].copy_from_slice(b"http\0tcp\0www\0");
+        for slot in 0..8 {
+            put_ptr(&mut buf, 64 + slot * PTR, 9);
+        }
+        assert_eq!(read(&buf, &servent(&buf, 0, 64, 5)), Err(Errno::EFAULT));
+    }
+
+    #[test]
+    fn more_than_max_entries_is_eoverflow_and_many_spill_to_the_heap() {
+        let slots = MAX_ENTRIES + 2;
+        let mut buf = vec![0u8; 16 + slots * PTR];
+        buf[..13].copy_from_slice(b"http\0tcp\0www\0");
+        for slot in 0..slots - 1 {
+            put_ptr(&mut buf, 16 + slot * PTR, 9);
+        }
+        assert_eq!(read(&buf, &servent(&buf, 0, 16, 5)), Err(Errno::EOVERFLOW));
+        // 100 aliases (400 bytes) no longer fit inline: the same answer, on the heap.
+        let n = 100;
+        put_ptr(&mut buf, 16 + n * PTR, 0);
+        buf[16 + n * PTR..16 + (n + 1) * PTR].fill(0);
+        let se = read(&buf, &servent(&buf, 0, 16, 5)).unwrap();
+        assert!(matches!(se.strings, Store::Heap(_)));
+        assert_eq!(se.s_aliases().count(), n);
+        assert!(se.s_aliases().all(|a| a == "www"));
+        assert_eq!(se.s_name(), "http");
+    }
+
+    #[test]
+    fn names_in_the_arguments_may_be_pointed_at() {
+        // musl points s_name at the name passed in.
+        let buf = good_buffer();
+        let name = *b"www\0";
+        let mut entry = servent(&buf, 64, 0, 69);
+        entry.s_name = name.as_ptr() as *mut c_char;
+        let answer = Answer {
+            buf: &buf,
+            args: [&name, &[]],
+        };
+        assert_eq!(ServEnt::from_c(&entry, &answer).unwrap().s_name(), "www");
+    }
 }

@@ -74,14 +74,20 @@ fn http_is_port_80_and_back() {
     let aliases: Vec<String> = se.s_aliases().map(|a| a.to_string()).collect();
     assert!(aliases.iter().all(|a| !a.is_empty()), "{aliases:?}");
 
-    let back = getservbyport(htons(80), "tcp").unwrap().expect("port 80/tcp");
+    let back = getservbyport(htons(80), "tcp")
+        .unwrap()
+        .expect("port 80/tcp");
     assert_eq!(back.s_name(), "http");
     assert_eq!(back, se);
 
     // Any protocol: C's NULL.
-    let any = getservbyname("http", None).unwrap().expect("http, any protocol");
+    let any = getservbyname("http", None)
+        .unwrap()
+        .expect("http, any protocol");
     assert_eq!(any.port(), 80);
-    let any = getservbyport(htons(80), None).unwrap().expect("port 80, any");
+    let any = getservbyport(htons(80), None)
+        .unwrap()
+        .expect("port 80, any");
     assert_eq!(any.s_name(), "http");
     // An alias finds the entry too.
     if let Some(alias) = aliases.first() {
@@ -179,10 +185,7 @@ fn numeric_hosts_need_no_lookup() {
     assert_eq!(hstrerror(e), "Unknown host");
     assert_eq!(format!("{e:?}"), "HOST_NOT_FOUND (Unknown host)");
     assert_eq!(e.errno(), None);
-    assert_eq!(
-        std::io::Error::from(e).kind(),
-        std::io::ErrorKind::NotFound
-    );
+    assert_eq!(std::io::Error::from(e).kind(), std::io::ErrorKind::NotFound);
 }
 
 #[test]
@@ -195,7 +198,10 @@ fn hstrerror_texts() {
     assert_eq!(HError::from(2), TRY_AGAIN);
     assert_eq!(TRY_AGAIN.raw(), 2);
     assert_eq!(HError::from_raw(99).name(), None);
-    assert_eq!(format!("{:?}", HError::from_raw(99)), "99 (Unknown resolver error)");
+    assert_eq!(
+        format!("{:?}", HError::from_raw(99)),
+        "99 (Unknown resolver error)"
+    );
     assert_eq!(
         HError::internal(Errno::ENOMEM).to_string(),
         "Resolver internal error: ENOMEM (Cannot allocate memory)"
@@ -284,7 +290,10 @@ fn unknown_hosts_fail_without_a_network() {
         }
         let long = "a".repeat(300);
         let e = gethostbyname(&long).unwrap_err();
-        assert!(e == TRY_AGAIN || e == HOST_NOT_FOUND || e.errno().is_some(), "{e:?}");
+        assert!(
+            e == TRY_AGAIN || e == HOST_NOT_FOUND || e.errno().is_some(),
+            "{e:?}"
+        );
         let e = gethostbyaddr(Ipv4Addr::new(192, 0, 2, 1)).unwrap_err();
         assert!(e == TRY_AGAIN || e == HOST_NOT_FOUND, "{e:?}");
         println!("{NETNS_DONE}");

@@ -437,7 +437,7 @@ fn netdb_round(checks: &mut Checks) {
     let he = checks
         .call("gethostbyaddr", || gethostbyaddr(Ipv4Addr::LOCALHOST))
         .expect("gethostbyaddr");
-    assert!(he.h_name().len() > 0);
+    assert!(!he.h_name().is_empty());
     let r = checks.call("gethostbyname (HOST_NOT_FOUND)", || {
         gethostbyname("256.1.1.1").map(|_| ())
     });

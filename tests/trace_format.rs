@@ -2152,9 +2152,7 @@ fn netdb_entry_lines() {
         assert_eq!(getservbyname("sockapi-none", None), Ok(None));
         expect("getservbyname(\"sockapi-none\", NULL) = NULL".to_owned());
         assert_eq!(getservbyname("a\0b", "tcp"), Err(Errno::EINVAL));
-        expect(
-            "getservbyname(\"a\\0b\", \"tcp\") = NULL EINVAL (Invalid argument)".to_owned(),
-        );
+        expect("getservbyname(\"a\\0b\", \"tcp\") = NULL EINVAL (Invalid argument)".to_owned());
         getprotobynumber(17).unwrap();
         expect(format!(
             "getprotobynumber(17) = {{p_name=\"udp\", p_aliases={}, p_proto=17}}",
