@@ -50,12 +50,25 @@ const CAPABILITIES: &[(&str, &str)] = &[
         "have_linux_errnos",
         "the errno values beyond POSIX and BSD that Linux defines",
     ),
+    (
+        "have_reentrant_netdb",
+        "getservbyname_r, getservbyport_r, getprotobyname_r, getprotobynumber_r, \
+         gethostbyname_r and gethostbyaddr_r with the glibc/musl signatures",
+    ),
 ];
 
-/// The table: which capabilities a target has, by OS and C library (`gnu`, `musl`, …;
-/// none of today's capabilities differs between Linux's C libraries, but the reentrant
-/// netdb calls will).
-fn capabilities(os: &str, c_library: &str) -> &'static [&'static str] {
+/// The table: which capabilities a target has, by OS and C library (`gnu`, `musl`, …).
+/// Only the reentrant netdb calls differ between Linux's C libraries (bionic lacks
+/// `getservbyname_r`; uclibc and others are not checked), so they get their own row.
+fn capabilities(os: &str, c_library: &str) -> Vec<&'static str> {
+    let mut caps = by_os(os, c_library).to_vec();
+    if let ("linux", "gnu" | "musl") = (os, c_library) {
+        caps.push("have_reentrant_netdb");
+    }
+    caps
+}
+
+fn by_os(os: &str, c_library: &str) -> &'static [&'static str] {
     match (os, c_library) {
         ("linux", _) | ("android", _) => &[
             "have_accept4",

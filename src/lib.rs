@@ -84,6 +84,15 @@
 //! | `printf("%s\n", strerror(errno));` | `println!("{}", strerror(e));` → `Connection refused` |
 //! | `perror("connect");` | `perror("connect");` → `connect: Connection refused` on stderr |
 //! | `printf("fd %d\n", fd);` | `println!("fd {fd}");` |
+//! | `struct servent *se = getservbyname("http", "tcp");` | `let se = getservbyname("http", "tcp")?;` → `Option<`[`ServEnt`]`>` (`None`: not found) |
+//! | `getservbyname("domain", NULL)` | `getservbyname("domain", None)` |
+//! | `ntohs(se->s_port)`, `se->s_name`, `se->s_aliases`, `se->s_proto` | `se.port()` (or `ntohs(se.s_port())`), `se.s_name()`, `se.s_aliases()`, `se.s_proto()` |
+//! | `getservbyport(htons(80), "tcp")` | `getservbyport(htons(80), "tcp")?` → `Option<`[`ServEnt`]`>` |
+//! | `struct protoent *pe = getprotobyname("tcp");` / `getprotobynumber(17)` | `getprotobyname("tcp")?` / `getprotobynumber(17)?` → `Option<`[`ProtoEnt`]`>` |
+//! | `struct hostent *he = gethostbyname("localhost");` (legacy) | `let he = gethostbyname("localhost")?;` → [`HostEnt`], `Err(`[`HError`]`)` for C's `h_errno` |
+//! | `gethostbyaddr(&in, sizeof in, AF_INET)` (legacy) | `gethostbyaddr(Ipv4Addr::LOCALHOST)?` |
+//! | `for (p = he->h_addr_list; *p; p++)` | `for addr in he.h_addr_list()` (each an `IpAddr`) |
+//! | `if (h_errno == HOST_NOT_FOUND)`, `hstrerror(h_errno)` | `if e == HOST_NOT_FOUND`, `hstrerror(e)` or `{e}` |
 //! | `struct sockaddr_un a; strcpy(a.sun_path, path);` | `SockAddr::unix(path)?` (too long is `ENAMETOOLONG`, never truncated) |
 //! | `struct sockaddr_in addr; memset(&addr, 0, sizeof addr);` | `let mut addr: sockaddr_in = zeroed();` ([`zeroed`]; `sockaddr_in6`, `sockaddr_un`, `in_addr`, … too) |
 //! | `addr.sin_family = AF_INET;` | `addr.sin_family = AF_INET.into();` (an [`AddressFamily`] into `sa_family_t`) |
@@ -146,6 +155,8 @@ mod io;
 mod mmsg;
 #[cfg(have_linux_cmsg)]
 mod msg;
+#[cfg(have_reentrant_netdb)]
+mod netdb;
 mod netif;
 mod raw;
 mod socket;
@@ -192,6 +203,15 @@ pub use crate::mmsg::{recvmmsg, sendmmsg, timespec};
 pub use crate::msg::parse_control_bytes;
 #[cfg(have_linux_cmsg)]
 pub use crate::msg::{recvmsg, sendmsg, Cmsgs, ControlMessage};
+#[cfg(have_reentrant_netdb)]
+#[doc(hidden)]
+pub use crate::netdb::getservbyname_sized;
+#[cfg(have_reentrant_netdb)]
+pub use crate::netdb::{
+    gethostbyaddr, gethostbyname, getprotobyname, getprotobynumber, getservbyname, getservbyport,
+    hstrerror, AddrList, Aliases, HError, HostEnt, NetStr, ProtoEnt, ServEnt, HOST_NOT_FOUND,
+    NETDB_INTERNAL, NO_DATA, NO_RECOVERY, TRY_AGAIN,
+};
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
 pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
 #[cfg(have_linux_cmsg)]

@@ -504,6 +504,51 @@ impl Drop for StderrToDevNull {
     }
 }
 
+/// One round of the netdb entry calls, each measured alone (the answer checked
+/// outside the measured region).
+#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+fn netdb_round(checks: &mut Checks) {
+    use std::net::{IpAddr, Ipv4Addr};
+    let se = checks
+        .call("getservbyname", || getservbyname("http", "tcp"))
+        .expect("getservbyname")
+        .expect("http/tcp in /etc/services (install netbase)");
+    assert_eq!(se.port(), 80);
+    let se = checks
+        .call("getservbyport", || getservbyport(80u16.to_be(), "tcp"))
+        .expect("getservbyport")
+        .expect("80/tcp");
+    assert_eq!(se.s_name(), "http");
+    let r = checks.call("getservbyname (not found)", || {
+        getservbyname("sockapi-none", None)
+    });
+    assert_eq!(r, Ok(None));
+    let pe = checks
+        .call("getprotobyname", || getprotobyname("tcp"))
+        .expect("getprotobyname")
+        .expect("tcp");
+    assert_eq!(pe.p_proto(), 6);
+    let pe = checks
+        .call("getprotobynumber", || getprotobynumber(17))
+        .expect("getprotobynumber")
+        .expect("17");
+    assert_eq!(pe.p_name(), "udp");
+    let he = checks
+        .call("gethostbyname", || gethostbyname("localhost"))
+        .expect("gethostbyname");
+    assert_eq!(he.h_addr(), Some(IpAddr::V4(Ipv4Addr::LOCALHOST)));
+    let he = checks
+        .call("gethostbyaddr", || gethostbyaddr(Ipv4Addr::LOCALHOST))
+        .expect("gethostbyaddr");
+    assert!(!he.h_name().is_empty());
+    let r = checks.call("gethostbyname (HOST_NOT_FOUND)", || {
+        gethostbyname("256.1.1.1").map(|_| ())
+    });
+    assert_eq!(r, Err(HOST_NOT_FOUND));
+    let r = checks.call("getservbyname (EINVAL)", || getservbyname("a\0b", "tcp"));
+    assert_eq!(r, Err(Errno::EINVAL));
+}
+
 fn main() {
     // The default state is under test: the trace compiled in, off at run time.
     if std::env::var_os("SOCKAPI_TRACE").is_some() {
@@ -539,6 +584,15 @@ fn main() {
     for _ in 0..ROUNDS {
         round(&mut checks, &refusing);
         names(&mut checks);
+    }
+
+    // The netdb entry calls: names become C strings on the stack, the `_r` call gets a
+    // stack buffer, and the entry keeps its strings inline. (The C library's own
+    // mallocs, for its NSS modules and `FILE`s, do not reach this Rust allocator:
+    // what is counted is what sockapi allocates.)
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    for _ in 0..ROUNDS {
+        netdb_round(&mut checks);
     }
 
     // With the trace on, the line is formatted on the stack (the errno text too).
@@ -636,6 +690,17 @@ fn main() {
             getnameinfo(&to, NI_NUMERICHOST | NI_NUMERICSERV).map(|_| ())
         });
         assert_eq!(r, Ok(()));
+        #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+        {
+            let r = checks.call("getservbyname (trace on)", || {
+                getservbyname("http", "tcp").map(|e| e.map(|e| e.port()))
+            });
+            assert_eq!(r, Ok(Some(80)));
+            let r = checks.call("gethostbyname (trace on, HOST_NOT_FOUND)", || {
+                gethostbyname("256.1.1.1").map(|_| ())
+            });
+            assert_eq!(r, Err(HOST_NOT_FOUND));
+        }
         let r = checks.call("close (trace on)", || close(fd));
         assert_eq!(r, Ok(()));
         trace::disable();

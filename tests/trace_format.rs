@@ -80,6 +80,12 @@ const CALLS: &[&str] = &[
     "fcntl",
     "sendmmsg",
     "recvmmsg",
+    "getservbyname",
+    "getservbyport",
+    "getprotobyname",
+    "getprotobynumber",
+    "gethostbyname",
+    "gethostbyaddr",
 ];
 
 /// Whether this process is the child started for scenario `name`.
@@ -2148,6 +2154,78 @@ fn addrinfo_lines() {
             "getnameinfo({AF_INET, 127.0.0.1:80}, 16, \"127.0.0.1\", 1025, \"80\", 32, \
              NI_NUMERICHOST|NI_NUMERICSERV) = 0"
                 .to_owned(),
+        );
+    });
+}
+
+/// The netdb entry calls are C library calls, not syscalls: the line shows the
+/// arguments as C passes them (`htons(80)`, `NULL` for any protocol) and the entry as
+/// strace shows a struct, `NULL` when not found, `NULL` and the errno or `h_errno` on
+/// failure. The entries are read back with the trace off, so the expected lines hold
+/// whatever this machine's files say.
+#[cfg(all(
+    feature = "trace",
+    target_os = "linux",
+    any(target_env = "gnu", target_env = "musl")
+))]
+#[test]
+fn netdb_entry_lines() {
+    const NAME: &str = "netdb_entry_lines";
+    /// `["a", "b"]`, as the trace lists aliases.
+    fn list<'a>(names: impl Iterator<Item = NetStr<'a>>) -> String {
+        let names: Vec<String> = names.map(|n| format!("\"{n}\"")).collect();
+        format!("[{}]", names.join(", "))
+    }
+    if !std::path::Path::new("/etc/services").exists() && std::env::var_os("CI").is_none() {
+        eprintln!("skipped: /etc/services is missing; install `netbase`");
+        return;
+    }
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        trace::disable();
+        let se = getservbyname("http", "tcp").unwrap().unwrap();
+        let pe = getprotobynumber(17).unwrap().unwrap();
+        let he = gethostbyname("localhost").unwrap();
+        let by_addr = gethostbyaddr(std::net::Ipv4Addr::LOCALHOST).unwrap();
+        trace::enable();
+        let http = format!(
+            "{{s_name=\"http\", s_aliases={}, s_port=htons(80), s_proto=\"tcp\"}}",
+            list(se.s_aliases())
+        );
+        getservbyname("http", "tcp").unwrap();
+        expect(format!("getservbyname(\"http\", \"tcp\") = {http}"));
+        getservbyport(80u16.to_be(), "tcp").unwrap();
+        expect(format!("getservbyport(htons(80), \"tcp\") = {http}"));
+        assert_eq!(getservbyname("sockapi-none", None), Ok(None));
+        expect("getservbyname(\"sockapi-none\", NULL) = NULL".to_owned());
+        assert_eq!(getservbyname("a\0b", "tcp"), Err(Errno::EINVAL));
+        expect("getservbyname(\"a\\0b\", \"tcp\") = NULL EINVAL (Invalid argument)".to_owned());
+        getprotobynumber(17).unwrap();
+        expect(format!(
+            "getprotobynumber(17) = {{p_name=\"udp\", p_aliases={}, p_proto=17}}",
+            list(pe.p_aliases())
+        ));
+        assert_eq!(getprotobyname("sockapi-none"), Ok(None));
+        expect("getprotobyname(\"sockapi-none\") = NULL".to_owned());
+        let addrs: Vec<String> = he.h_addr_list().map(|a| a.to_string()).collect();
+        gethostbyname("localhost").unwrap();
+        expect(format!(
+            "gethostbyname(\"localhost\") = {{h_name=\"{}\", h_aliases={}, h_addrtype=AF_INET, h_length=4, h_addr_list=[{}]}}",
+            he.h_name(),
+            list(he.h_aliases()),
+            addrs.join(", ")
+        ));
+        let addrs: Vec<String> = by_addr.h_addr_list().map(|a| a.to_string()).collect();
+        gethostbyaddr(std::net::Ipv4Addr::LOCALHOST).unwrap();
+        expect(format!(
+            "gethostbyaddr(127.0.0.1, 4, AF_INET) = {{h_name=\"{}\", h_aliases={}, h_addrtype=AF_INET, h_length=4, h_addr_list=[{}]}}",
+            by_addr.h_name(),
+            list(by_addr.h_aliases()),
+            addrs.join(", ")
+        ));
+        // Digits and dots that are no address: HOST_NOT_FOUND without a DNS query.
+        assert_eq!(gethostbyname("256.1.1.1").unwrap_err(), HOST_NOT_FOUND);
+        expect(
+            "gethostbyname(\"256.1.1.1\") = NULL h_errno=HOST_NOT_FOUND (Unknown host)".to_owned(),
         );
     });
 }

@@ -28,6 +28,8 @@ mod io;
 mod mmsg;
 #[cfg(have_linux_cmsg)]
 mod msg;
+#[cfg(have_reentrant_netdb)]
+mod netdb;
 mod netif;
 mod socket;
 mod sockopt;
@@ -49,6 +51,11 @@ pub use self::mmsg::{MMsgHdr, MMsgHdrMut};
 pub(crate) use self::msg::{read_pod, recvmsg, sendmsg, RawCmsg, ReceivedIter, Walk};
 #[cfg(have_linux_cmsg)]
 pub use self::msg::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
+#[cfg(have_reentrant_netdb)]
+pub(crate) use self::netdb::{
+    gethostbyaddr_r, gethostbyname_r, getprotobyname_r, getprotobynumber_r, getservbyname_r,
+    getservbyport_r, hstrerror, HostFailure,
+};
 pub(crate) use self::netif::{if_indextoname, if_nametoindex, IF_NAMESIZE};
 #[cfg(have_accept4)]
 pub(crate) use self::socket::accept4;

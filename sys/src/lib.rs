@@ -2,8 +2,9 @@
 //!
 //! Everything here is the C library's own declaration, grouped by the header a C
 //! programmer would include. What the [`libc`] crate declares is re-exported from it
-//! unchanged; only what `libc` lacks is declared here with `extern "C"` (so far
-//! `<arpa/inet.h>`'s address conversions, which `libc` does not declare for Linux).
+//! unchanged; only what `libc` lacks is declared here with `extern "C"`:
+//! `<arpa/inet.h>`'s address conversions, which `libc` does not declare for Linux,
+//! and the reentrant `<netdb.h>` calls and the `h_errno` codes, in [`netdb`].
 //!
 //! Every item is also re-exported at the crate root, so `sockapi_sys::AF_INET` and
 //! `sockapi_sys::sys_socket::AF_INET` name the same constant.
@@ -216,6 +217,84 @@ pub mod net_if {
     pub use libc::{if_indextoname, if_nametoindex, IF_NAMESIZE};
 }
 
+/// `<netdb.h>`: the service, protocol and host databases. `libc` declares the structs
+/// (`servent`, `protoent`, `hostent`) and `hstrerror`; the reentrant `_r` calls and the
+/// `h_errno` codes it lacks for glibc and musl are declared here, with the signature
+/// both C libraries share (Solaris and the BSDs differ, and are left out).
+pub mod netdb {
+    use crate::{c_char, c_int, c_void, size_t, socklen_t};
+    pub use libc::{hostent, hstrerror, protoent, servent};
+
+    /// `h_errno`: the host is unknown.
+    pub const HOST_NOT_FOUND: c_int = 1;
+    /// `h_errno`: a temporary failure (no answer from a name server); try again.
+    pub const TRY_AGAIN: c_int = 2;
+    /// `h_errno`: a failure that will not go away.
+    pub const NO_RECOVERY: c_int = 3;
+    /// `h_errno`: the name is valid but has no address.
+    pub const NO_DATA: c_int = 4;
+    /// `h_errno`: an internal error, whose cause is in `errno`.
+    pub const NETDB_INTERNAL: c_int = -1;
+
+    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    extern "C" {
+        /// `getservbyname_r(3)`: glibc and musl.
+        pub fn getservbyname_r(
+            name: *const c_char,
+            proto: *const c_char,
+            result_buf: *mut servent,
+            buf: *mut c_char,
+            buflen: size_t,
+            result: *mut *mut servent,
+        ) -> c_int;
+        /// `getservbyport_r(3)`: glibc and musl; `port` in network byte order.
+        pub fn getservbyport_r(
+            port: c_int,
+            proto: *const c_char,
+            result_buf: *mut servent,
+            buf: *mut c_char,
+            buflen: size_t,
+            result: *mut *mut servent,
+        ) -> c_int;
+        /// `getprotobyname_r(3)`: glibc and musl.
+        pub fn getprotobyname_r(
+            name: *const c_char,
+            result_buf: *mut protoent,
+            buf: *mut c_char,
+            buflen: size_t,
+            result: *mut *mut protoent,
+        ) -> c_int;
+        /// `getprotobynumber_r(3)`: glibc and musl.
+        pub fn getprotobynumber_r(
+            proto: c_int,
+            result_buf: *mut protoent,
+            buf: *mut c_char,
+            buflen: size_t,
+            result: *mut *mut protoent,
+        ) -> c_int;
+        /// `gethostbyname_r(3)`: glibc and musl; the failure's `h_errno` in `h_errnop`.
+        pub fn gethostbyname_r(
+            name: *const c_char,
+            ret: *mut hostent,
+            buf: *mut c_char,
+            buflen: size_t,
+            result: *mut *mut hostent,
+            h_errnop: *mut c_int,
+        ) -> c_int;
+        /// `gethostbyaddr_r(3)`: glibc and musl; the failure's `h_errno` in `h_errnop`.
+        pub fn gethostbyaddr_r(
+            addr: *const c_void,
+            len: socklen_t,
+            type_: c_int,
+            ret: *mut hostent,
+            buf: *mut c_char,
+            buflen: size_t,
+            result: *mut *mut hostent,
+            h_errnop: *mut c_int,
+        ) -> c_int;
+    }
+}
+
 /// `<unistd.h>`: `close`.
 pub mod unistd {
     pub use libc::close;
@@ -266,6 +345,7 @@ pub use arpa_inet::*;
 pub use errno::*;
 pub use fcntl::*;
 pub use net_if::*;
+pub use netdb::*;
 pub use netdb_addrinfo::*;
 pub use netinet_in::*;
 pub use netinet_tcp::*;

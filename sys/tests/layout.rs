@@ -107,6 +107,9 @@ fn types_and_fields_match_c() {
         timeval,
         in_addr,
         in6_addr,
+        servent,
+        protoent,
+        hostent,
         socklen_t,
         sa_family_t,
         in_port_t,
@@ -154,6 +157,9 @@ fn types_and_fields_match_c() {
         timeval { tv_sec, tv_usec }
         in_addr { s_addr }
         in6_addr { s6_addr }
+        servent { s_name, s_aliases, s_port, s_proto }
+        protoent { p_name, p_aliases, p_proto }
+        hostent { h_name, h_aliases, h_addrtype, h_length, h_addr_list }
     ]);
     check(&["size", "align", "signed", "offset", "fieldsize"], &table);
 }
@@ -211,6 +217,10 @@ fn constants_match_c() {
         IPV6_JOIN_GROUP, IPV6_LEAVE_GROUP, IPV6_MULTICAST_HOPS, IPV6_MULTICAST_IF, IPV6_MULTICAST_LOOP, IP_DROP_SOURCE_MEMBERSHIP, IP_MULTICAST_IF, IP_MULTICAST_LOOP, IP_MULTICAST_TTL,
         IPV6_RECVERR, IP_ADD_MEMBERSHIP, IP_ADD_SOURCE_MEMBERSHIP, IP_DROP_MEMBERSHIP, IP_FREEBIND, IP_MSFILTER, IP_MTU, IP_MTU_DISCOVER, IP_PMTUDISC_DO, IP_PMTUDISC_DONT, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, IP_RECVERR, IP_TRANSPARENT, MCAST_MSFILTER,
         TCP_CONGESTION, TCP_CORK, TCP_DEFER_ACCEPT, TCP_FASTOPEN, TCP_INFO, TCP_NOTSENT_LOWAT, TCP_QUICKACK, TCP_SYNCNT, TCP_USER_TIMEOUT, TCP_ZEROCOPY_RECEIVE,
+    ]);
+    // <netdb.h>: the h_errno codes.
+    table.extend(consts!["const", sockapi_sys;
+        HOST_NOT_FOUND, TRY_AGAIN, NO_RECOVERY, NO_DATA, NETDB_INTERNAL,
     ]);
     // <fcntl.h>
     table.extend(consts!["const", sockapi_sys;

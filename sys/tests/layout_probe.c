@@ -74,6 +74,10 @@ static void types(void) {
 #endif
     LAYOUT("in_addr", struct in_addr);
     LAYOUT("in6_addr", struct in6_addr);
+    /* <netdb.h> */
+    LAYOUT("servent", struct servent);
+    LAYOUT("protoent", struct protoent);
+    LAYOUT("hostent", struct hostent);
 
     /* The integer typedefs: size, alignment and signedness all reach the ABI. */
     LAYOUT("socklen_t", socklen_t);
@@ -141,6 +145,20 @@ static void fields(void) {
 
     FIELD("in_addr", struct in_addr, s_addr);
     FIELD("in6_addr", struct in6_addr, s6_addr);
+
+    /* <netdb.h> */
+    FIELD("servent", struct servent, s_name);
+    FIELD("servent", struct servent, s_aliases);
+    FIELD("servent", struct servent, s_port);
+    FIELD("servent", struct servent, s_proto);
+    FIELD("protoent", struct protoent, p_name);
+    FIELD("protoent", struct protoent, p_aliases);
+    FIELD("protoent", struct protoent, p_proto);
+    FIELD("hostent", struct hostent, h_name);
+    FIELD("hostent", struct hostent, h_aliases);
+    FIELD("hostent", struct hostent, h_addrtype);
+    FIELD("hostent", struct hostent, h_length);
+    FIELD("hostent", struct hostent, h_addr_list);
 }
 
 static void constants(void) {
@@ -282,6 +300,13 @@ static void constants(void) {
     CONST(TCP_USER_TIMEOUT);
     CONST(TCP_ZEROCOPY_RECEIVE);
 #endif
+
+    /* <netdb.h>: the h_errno codes */
+    CONST(HOST_NOT_FOUND);
+    CONST(TRY_AGAIN);
+    CONST(NO_RECOVERY);
+    CONST(NO_DATA);
+    CONST(NETDB_INTERNAL);
 
     /* <fcntl.h> */
     CONST(FD_CLOEXEC);
@@ -563,6 +588,26 @@ static void addrinfos(void) {
     AI_CONST(NI_MAXHOST);
     AI_CONST(NI_MAXSERV);
 }
+/* The reentrant <netdb.h> calls that sys/src/lib.rs declares itself (libc lacks
+ * them): each prototype there, written in C, must be the header's. Checked at compile
+ * time; the Rust cfg is all(linux, any(gnu, musl)). */
+#if defined(__linux__) && !defined(__ANDROID__)
+#define SAME_PROTOTYPE(fn, type)                                                 \
+    _Static_assert(__builtin_types_compatible_p(__typeof__(&fn), type),          \
+                   #fn ": the header's prototype differs from sockapi-sys's")
+SAME_PROTOTYPE(getservbyname_r, int (*)(const char *, const char *, struct servent *,
+                                        char *, size_t, struct servent **));
+SAME_PROTOTYPE(getservbyport_r, int (*)(int, const char *, struct servent *, char *,
+                                        size_t, struct servent **));
+SAME_PROTOTYPE(getprotobyname_r, int (*)(const char *, struct protoent *, char *, size_t,
+                                         struct protoent **));
+SAME_PROTOTYPE(getprotobynumber_r, int (*)(int, struct protoent *, char *, size_t,
+                                           struct protoent **));
+SAME_PROTOTYPE(gethostbyname_r, int (*)(const char *, struct hostent *, char *, size_t,
+                                        struct hostent **, int *));
+SAME_PROTOTYPE(gethostbyaddr_r, int (*)(const void *, socklen_t, int, struct hostent *,
+                                        char *, size_t, struct hostent **, int *));
+#endif
 
 int main(void) {
     addrinfos();
