@@ -1333,3 +1333,114 @@ fn showip_usage_and_unresolvable_names() {
     );
     assert_eq!(out.stdout, "");
 }
+
+// ---------------------------------------------------------------------------------
+// http_get
+
+/// `python3 -m http.server` on 127.0.0.1, an ephemeral port, serving `dir`: the child
+/// and the port from its first line.
+fn python_http_server(dir: &std::path::Path) -> (ChildGuard, u16, JoinHandle<String>) {
+    let mut python = ChildGuard(
+        Command::new("python3")
+            .args(["-u", "-m", "http.server", "--bind", "127.0.0.1", "0"])
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn python3 -m http.server"),
+    );
+    let stdout = lines_of(python.0.stdout.take().expect("stdout"));
+    let stderr = collect(python.0.stderr.take().expect("stderr"));
+    // "Serving HTTP on 127.0.0.1 port 43210 (http://127.0.0.1:43210/) ..."
+    let banner = next_line(&stdout, "python3 -m http.server");
+    let port = banner
+        .split_whitespace()
+        .skip_while(|w| *w != "port")
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no port in {banner:?}"));
+    (python, port, stderr)
+}
+
+#[test]
+fn http_get_fetches_from_python_http_server() {
+    let dir = common::TempDir::new("examples", "http_get");
+    std::fs::write(dir.path("hello.txt"), "hello from python\n").expect("write");
+    let (mut python, port, py_stderr) = python_http_server(&dir.path(""));
+    let out = run(example_cmd("http_get").args(["localhost", &port.to_string(), "/hello.txt"]));
+    assert_success(&out, "http_get");
+    assert!(
+        out.stdout.starts_with("HTTP/1.0 200 OK\r\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.ends_with("\r\n\r\nhello from python\n"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.stderr, "");
+    // A path that is not there: the server's 404, printed as it came.
+    let out = run(example_cmd("http_get").args(["127.0.0.1", &port.to_string(), "/missing"]));
+    assert_success(&out, "http_get");
+    assert!(out.stdout.starts_with("HTTP/1.0 404"), "{}", out.stdout);
+    let _ = python.0.kill();
+    let _ = python.0.wait();
+    let log = py_stderr.join().expect("reader");
+    // The server saw the request line and the Host header's effect (one line each).
+    assert!(log.contains("\"GET /hello.txt HTTP/1.0\" 200"), "{log}");
+}
+
+#[test]
+fn http_get_refused_usage_and_the_default_port() {
+    // Bound, not listening: refused, and the message names the address.
+    let refusing = tcp_socket(V4);
+    bind(&refusing, &V4).expect("bind");
+    let port = port_of(&getsockname(&refusing).expect("getsockname"));
+    let out = run(example_cmd("http_get").args(["127.0.0.1", &port.to_string()]));
+    assert_no_panic(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.stderr,
+        format!("http_get: 127.0.0.1:{port}: connect: ECONNREFUSED (Connection refused)\n")
+    );
+    drop(refusing);
+    for args in [&[][..], &["a", "1", "/", "extra"][..]] {
+        let out = run(example_cmd("http_get").args(args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(out.stderr, "usage: http_get <host> [port] [path]\n");
+    }
+    let out = run(example_cmd("http_get").args(["127.0.0.1", "99999"]));
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        out.stderr,
+        "http_get: bad port \"99999\": a number from 0 to 65535\n"
+    );
+    // No port: the http service's, from getservbyname (80), seen in the trace.
+    if !std::path::Path::new("/etc/services").exists() && std::env::var_os("CI").is_none() {
+        eprintln!("skipped: /etc/services is missing; install `netbase`");
+        return;
+    }
+    let out = run(example_cmd("http_get")
+        .arg("127.0.0.1")
+        .env("SOCKAPI_TRACE", "1"));
+    assert_no_panic(&out);
+    if !cfg!(feature = "trace") {
+        return;
+    }
+    let mut lines = out.stderr.lines();
+    let first = lines.next().unwrap_or_default();
+    assert!(
+        first.starts_with("getservbyname(\"http\", \"tcp\") = {s_name=\"http\", "),
+        "{}",
+        out.stderr
+    );
+    assert!(first.contains("s_port=htons(80)"), "{first}");
+    let second = lines.next().unwrap_or_default();
+    assert!(
+        second.starts_with("getaddrinfo(\"127.0.0.1\", \"80\", "),
+        "{}",
+        out.stderr
+    );
+}
