@@ -226,9 +226,13 @@ fn tour_narrates_each_phase_and_traces_every_call() {
         assert!(line.starts_with("== "), "not a narration line: {line:?}");
     }
     let phases = [
+        "== Directory: look up the extension of the web (getservbyname",
+        "== Directory: the \"http\" service answers on port 80 (s_port is htons(80)).",
+        "== Directory: look up the number of localhost (getaddrinfo)",
+        "== Directory: localhost is 127.0.0.1:0.",
         "== Server: install a phone (socket)",
         "== Server: the number is 127.0.0.1:",
-        "== Client: get a phone (socket) and dial the number (connect).",
+        "== Client: look up the number (getaddrinfo localhost and the server's port), get a phone (socket) and dial (connect).",
         "== Server: the phone rings; pick up",
         "== Server: the caller is 127.0.0.1:",
         "== Client: speak (send).",
@@ -257,7 +261,11 @@ fn tour_narrates_each_phase_and_traces_every_call() {
     }
 
     let lines: Vec<&str> = out.stderr.lines().collect();
-    let (l, c) = tour_sockets(&lines, "socket(AF_INET, SOCK_STREAM, 0) = ", &out.stderr);
+    let (l, c) = tour_sockets(
+        &lines,
+        "socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = ",
+        &out.stderr,
+    );
     let number_prefix = format!("getsockname({l}, {{AF_INET, 127.0.0.1:");
     let port: u16 = lines
         .iter()
@@ -278,13 +286,27 @@ fn tour_narrates_each_phase_and_traces_every_call() {
 
     // The baton makes the order deterministic: the whole trace is known but for the
     // descriptors and ports, which come from the lines above.
+    let servent = lines.first().copied().unwrap_or_default();
+    assert!(
+        servent.starts_with("getservbyname(\"http\", \"tcp\") = {s_name=\"http\", ")
+            && servent.ends_with("s_port=htons(80), s_proto=\"tcp\"}"),
+        "{servent:?}"
+    );
     let expected = vec![
-        format!("socket(AF_INET, SOCK_STREAM, 0) = {l}"),
+        servent.to_owned(),
+        "getaddrinfo(\"localhost\", \"0\", {ai_flags=AI_PASSIVE, ai_family=AF_INET, \
+         ai_socktype=SOCK_STREAM, ai_protocol=0}, [{AF_INET, 127.0.0.1:0}]) = 0"
+            .to_owned(),
+        format!("socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = {l}"),
         format!("setsockopt({l}, SOL_SOCKET, SO_REUSEADDR, [1], 4) = 0"),
         format!("bind({l}, {{AF_INET, 127.0.0.1:0}}, 16) = 0"),
         format!("listen({l}, {SOMAXCONN}) = 0"),
         format!("getsockname({l}, {{AF_INET, 127.0.0.1:{port}}}) = 0"),
-        format!("socket(AF_INET, SOCK_STREAM, 0) = {c}"),
+        format!(
+            "getaddrinfo(\"localhost\", \"{port}\", {{ai_flags=0, ai_family=AF_INET, \
+             ai_socktype=SOCK_STREAM, ai_protocol=0}}, [{{AF_INET, 127.0.0.1:{port}}}]) = 0"
+        ),
+        format!("socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) = {c}"),
         format!("connect({c}, {{AF_INET, 127.0.0.1:{port}}}, 16) = 0"),
         format!("accept({l}, {{AF_INET, 127.0.0.1:{peer}}}) = {a}"),
         format!("send({c}, \"Hello Server\", 12, 0) = 12"),
@@ -355,9 +377,12 @@ fn tour_narration_comes_before_the_calls_of_its_phase() {
         let on = |fd: i32| call.contains(&format!("({fd},")) || call.contains(&format!("({fd})"));
         let name = call.split('(').next().unwrap_or("");
         match name {
+            "getservbyname" => "== Directory: look up the extension",
+            "getaddrinfo" if call.contains("AI_PASSIVE") => "== Directory: look up the number",
+            "getaddrinfo" => "== Client: look up the number",
             "socket" if ret_of(call) == l => "== Server: install a phone",
             "setsockopt" | "bind" | "listen" | "getsockname" => "== Server: install a phone",
-            "socket" | "connect" => "== Client: get a phone",
+            "socket" | "connect" => "== Client: look up the number",
             "accept" => "== Server: the phone rings",
             "send" if on(c) => "== Client: speak",
             "recv" | "send" if on(a) && ret_of(call) > 0 => "== Server: listen (recv)",
@@ -369,9 +394,11 @@ fn tour_narration_comes_before_the_calls_of_its_phase() {
             _ => panic!("unexpected call in the tour: {call:?}\n{merged}"),
         }
     };
-    const PHASE_HEADINGS: [&str; 10] = [
+    const PHASE_HEADINGS: [&str; 12] = [
+        "== Directory: look up the extension",
+        "== Directory: look up the number",
         "== Server: install a phone",
-        "== Client: get a phone",
+        "== Client: look up the number",
         "== Server: the phone rings",
         "== Client: speak",
         "== Server: listen (recv)",
@@ -400,7 +427,7 @@ fn tour_narration_comes_before_the_calls_of_its_phase() {
         );
     }
     assert_eq!(
-        calls, 17,
+        calls, 20,
         "every call of the tour is traced once:\n{merged}"
     );
 }
