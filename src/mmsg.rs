@@ -7,11 +7,11 @@ use std::os::fd::{AsFd, RawFd};
 
 use crate::addr::SockAddr;
 use crate::io::MsgFlags;
-use crate::msg::Cmsgs;
+use crate::msg::{Cmsgs, TraceIov, TraceName};
 use crate::raw::{self, MMsgHdr, MMsgHdrMut};
 use crate::socket::fd_of;
 use crate::sys;
-use crate::trace::{self, traced, Data, Ret};
+use crate::trace::{self, traced, Ret};
 use crate::Result;
 
 /// `struct timespec`: seconds and nanoseconds, [`recvmmsg`]'s timeout. `tv_nsec`
@@ -186,51 +186,6 @@ impl fmt::Debug for MMsgHdrMut<'_, '_, '_> {
 
 /// How many messages a trace line shows before `...`.
 const MSGS_SHOWN: usize = 2;
-/// How many buffers of a message a trace line shows before `...`.
-const IOV_SHOWN: usize = 4;
-
-/// `[{"data", len}, ...]`, the data cut to `shown` bytes in all (the bytes received).
-struct TraceIov<'s, I>(&'s [I], Option<usize>);
-
-impl<I: core::ops::Deref<Target = [u8]>> fmt::Display for TraceIov<'_, I> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut left = self.1;
-        f.write_str("[")?;
-        for (i, buf) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            if i == IOV_SHOWN {
-                f.write_str("...")?;
-                break;
-            }
-            let data: &[u8] = buf;
-            let shown = match left {
-                Some(n) => {
-                    let k = n.min(data.len());
-                    left = Some(n - k);
-                    &data[..k]
-                }
-                None => data,
-            };
-            write!(f, "{{{}, {}}}", Data(shown), data.len())?;
-        }
-        f.write_str("]")
-    }
-}
-
-/// `NULL`, or the address as the trace prints one.
-struct TraceName(Option<SockAddr>);
-
-impl fmt::Display for TraceName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0 {
-            Some(addr) => write!(f, "{addr:?}"),
-            None => f.write_str("NULL"),
-        }
-    }
-}
-
 /// The first [`MSGS_SHOWN`] messages sent, then `...`.
 struct TraceSent<'s, 'a>(&'s [MMsgHdr<'a>]);
 

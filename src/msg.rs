@@ -279,7 +279,7 @@ const IOV_SHOWN: usize = 4;
 
 /// `[{"data", len}, ...]`, the data cut to `shown` bytes in all (the bytes received,
 /// for `recvmsg`), as strace lists an `iovec` array.
-struct TraceIov<'s, I>(&'s [I], Option<usize>);
+pub(crate) struct TraceIov<'s, I>(pub(crate) &'s [I], pub(crate) Option<usize>);
 
 impl<I: core::ops::Deref<Target = [u8]>> fmt::Display for TraceIov<'_, I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -309,7 +309,7 @@ impl<I: core::ops::Deref<Target = [u8]>> fmt::Display for TraceIov<'_, I> {
 }
 
 /// `NULL`, or the address as the trace prints one.
-struct TraceName(Option<SockAddr>);
+pub(crate) struct TraceName(pub(crate) Option<SockAddr>);
 
 impl fmt::Display for TraceName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

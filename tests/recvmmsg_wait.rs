@@ -48,6 +48,28 @@ mod linux {
         text.split_whitespace().next() == Some(&libc::SYS_recvmmsg.to_string())
     }
 
+    /// On the calling thread: publishes its tid in `tid`, then a blocking `recvmmsg` of
+    /// two entries on `b` (no `MSG_WAITFORONE`) with `timeout`. Returns what it
+    /// returned, the first entry's length and the time left written back.
+    fn recv_two(
+        tid: &AtomicI32,
+        b: &Socket,
+        timeout: Option<timespec>,
+    ) -> (Result<usize>, usize, Option<timespec>) {
+        // SAFETY: `gettid` has no preconditions.
+        tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
+        let mut bufs = [[0u8; 4]; 2];
+        let [b0, b1] = &mut bufs;
+        let mut iov0 = [std::io::IoSliceMut::new(b0)];
+        let mut iov1 = [std::io::IoSliceMut::new(b1)];
+        let mut h0 = MsgHdrMut::new(&mut iov0, &mut []);
+        let mut h1 = MsgHdrMut::new(&mut iov1, &mut []);
+        let mut entries = [MMsgHdrMut::new(&mut h0), MMsgHdrMut::new(&mut h1)];
+        let mut timeout = timeout;
+        let ret = recvmmsg(b, &mut entries, 0, timeout.as_mut());
+        (ret, entries[0].len(), timeout)
+    }
+
     /// Receives into two entries on `b` in a thread, with one datagram queued; once the
     /// thread is blocked waiting for the second, interrupts it with SIGUSR1. Returns what
     /// `recvmmsg` returned, and the length of the first entry.
@@ -56,18 +78,7 @@ mod linux {
         let tid = Arc::new(AtomicI32::new(0));
         let thread_tid = Arc::clone(&tid);
         let receiver = std::thread::spawn(move || {
-            // SAFETY: `gettid` has no preconditions.
-            thread_tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
-            let mut bufs = [[0u8; 4]; 2];
-            let [b0, b1] = &mut bufs;
-            let mut iov0 = [std::io::IoSliceMut::new(b0)];
-            let mut iov1 = [std::io::IoSliceMut::new(b1)];
-            let mut h0 = MsgHdrMut::new(&mut iov0, &mut []);
-            let mut h1 = MsgHdrMut::new(&mut iov1, &mut []);
-            let mut entries = [MMsgHdrMut::new(&mut h0), MMsgHdrMut::new(&mut h1)];
-            // Blocking, no MSG_WAITFORONE: it waits for the second datagram.
-            let ret = recvmmsg(&b, &mut entries, 0, None);
-            let first = entries[0].len();
+            let (ret, first, _) = recv_two(&thread_tid, &b, None);
             (b, ret, first)
         });
         wait_blocked(&tid, Instant::now(), Duration::ZERO, || {
@@ -151,21 +162,13 @@ mod linux {
         let thread_tid = Arc::clone(&tid);
         let start = Instant::now();
         let receiver = std::thread::spawn(move || {
-            // SAFETY: `gettid` has no preconditions.
-            thread_tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
-            let mut bufs = [[0u8; 4]; 2];
-            let [b0, b1] = &mut bufs;
-            let mut iov0 = [std::io::IoSliceMut::new(b0)];
-            let mut iov1 = [std::io::IoSliceMut::new(b1)];
-            let mut h0 = MsgHdrMut::new(&mut iov0, &mut []);
-            let mut h1 = MsgHdrMut::new(&mut iov1, &mut []);
-            let mut entries = [MMsgHdrMut::new(&mut h0), MMsgHdrMut::new(&mut h1)];
-            let mut ts = timespec {
+            let ts = timespec {
                 tv_sec: 0,
                 tv_nsec: 1_000_000,
             };
-            let ret = recvmmsg(&b, &mut entries, 0, Some(&mut ts));
-            (ret, entries[0].len(), ts.tv_sec, ts.tv_nsec)
+            let (ret, first, left) = recv_two(&thread_tid, &b, Some(ts));
+            let left = left.expect("the timeout");
+            (ret, first, left.tv_sec, left.tv_nsec)
         });
         // Still blocked 50 times past its 1 ms timeout, with nothing queued.
         wait_blocked(&tid, start, Duration::from_millis(50), || {
