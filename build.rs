@@ -53,16 +53,19 @@ const CAPABILITIES: &[(&str, &str)] = &[
     (
         "have_reentrant_netdb",
         "getservbyname_r, getservbyport_r, getprotobyname_r, getprotobynumber_r, \
-         gethostbyname_r and gethostbyaddr_r with the glibc/musl signatures",
+         gethostbyname_r and gethostbyaddr_r with glibc's signatures and behaviour",
     ),
 ];
 
 /// The table: which capabilities a target has, by OS and C library (`gnu`, `musl`, …).
-/// Only the reentrant netdb calls differ between Linux's C libraries (bionic lacks
-/// `getservbyname_r`; uclibc and others are not checked), so they get their own row.
+/// Only the reentrant netdb calls differ between Linux's C libraries, so they get
+/// their own row, glibc's alone: bionic lacks `getservbyname_r`; musl lacks
+/// `getprotobyname_r`/`getprotobynumber_r`, and its `getservbyname_r` points `s_proto`
+/// at a literal outside the caller's buffer (which the bounds-checked reader refuses);
+/// uclibc and others are not checked.
 fn capabilities(os: &str, c_library: &str) -> Vec<&'static str> {
     let mut caps = by_os(os, c_library).to_vec();
-    if let ("linux", "gnu" | "musl") = (os, c_library) {
+    if let ("linux", "gnu") = (os, c_library) {
         caps.push("have_reentrant_netdb");
     }
     caps

@@ -620,7 +620,8 @@ impl<const N: usize> fmt::Debug for NameBuf<N> {
 ///
 /// # Errors
 ///
-/// `EAI_FAMILY` (an address that is not IPv4 or IPv6, such as `AF_UNIX`), `EAI_NONAME`
+/// `EAI_FAMILY` (a family the C library does not know; glibc answers `AF_UNIX` with
+/// the node name as the host and the path as the service), `EAI_NONAME`
 /// (no name and `NI_NAMEREQD`), `EAI_AGAIN`, `EAI_FAIL`, `EAI_OVERFLOW`, `EAI_MEMORY`,
 /// `EAI_SYSTEM` with its `errno`.
 ///

@@ -72,7 +72,9 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
     }
 
     /// The peer's address (`msg_name`), if the last `recvmsg` returned one (a
-    /// connected stream socket returns none).
+    /// connected stream socket returns none). `None` too once lent to an
+    /// [`MMsgHdrMut`](crate::MMsgHdrMut), whose calls write the storage: read the
+    /// entry's [`name`](crate::MMsgHdrMut::name) instead.
     #[inline]
     pub fn name(&self) -> Option<SockAddr> {
         self.name_storage().map(SockAddr::from_storage)
@@ -80,13 +82,15 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
 
     /// `msg_flags` of the last `recvmsg`: `MSG_TRUNC` (the datagram was longer than
     /// the buffers), `MSG_CTRUNC` (control data was cut: size the control buffer with
-    /// [`CMSG_SPACE`](crate::CMSG_SPACE)), `MSG_EOR`, `MSG_OOB`.
+    /// [`CMSG_SPACE`](crate::CMSG_SPACE)), `MSG_EOR`, `MSG_OOB`. 0 once lent to an
+    /// [`MMsgHdrMut`](crate::MMsgHdrMut) (read the entry's).
     #[inline]
     pub fn flags(&self) -> MsgFlags {
         MsgFlags::from_raw(self.raw_flags())
     }
 
-    /// `msg_controllen` of the last `recvmsg`: how many control bytes the kernel wrote.
+    /// `msg_controllen` of the last `recvmsg` (or `recvmmsg` through an entry of this
+    /// value): how many control bytes the kernel wrote.
     #[inline]
     pub fn controllen(&self) -> usize {
         self.control_bytes().len()

@@ -2,8 +2,12 @@
 //! `getservbyport`, `getprotobyname`, `getprotobynumber`, and the legacy
 //! `gethostbyname` and `gethostbyaddr`.
 //!
-//! Each call is the C library's reentrant `_r` form (glibc and musl have them; the
-//! `build.rs` table says where), so it is thread-safe, and the answer is copied out
+//! Each call is the C library's reentrant `_r` form, so it is thread-safe; they are
+//! offered where `build.rs` says the C library's forms are known and tested: glibc on
+//! Linux (`have_reentrant_netdb`). musl lacks `getprotobyname_r` and
+//! `getprotobynumber_r`, and its `getservbyname_r` points `s_proto` at a literal
+//! outside the caller's buffer; other systems need a lock around the static forms.
+//! Those are not offered yet. and the answer is copied out
 //! into a value of its own ([`ServEnt`], [`ProtoEnt`], [`HostEnt`]): nothing points
 //! into a C library static that the next call would overwrite. The `_r` call writes
 //! into a buffer of 1024 bytes on the stack; an entry that does not fit (`ERANGE`) is
@@ -14,9 +18,7 @@
 //! (the strings and the NULL-terminated pointer arrays) must lie inside the buffer the
 //! call was given, or inside the name passed to it, and every string must end with a
 //! NUL there; otherwise the call fails with `EFAULT`, and an array of more than 65536
-//! entries fails with `EOVERFLOW`. Neither happens with glibc. (musl's
-//! `getservbyname_r` points `s_proto` at a string literal outside the buffer: on musl
-//! that call fails with `EFAULT` until a `cfg` trusts it.)
+//! entries fails with `EOVERFLOW`. Neither happens with glibc.
 //!
 //! A name with a NUL byte inside is `EINVAL` (for the host calls, [`NETDB_INTERNAL`]
 //! with `EINVAL`) before any call: in C the name would silently end there. Names
@@ -953,6 +955,9 @@ fn host_failure(failure: HostFailure) -> Option<HError> {
     }
     Some(if failure.h_errno > 0 {
         HError::from_raw(failure.h_errno)
+    } else if failure.ret == 0 {
+        // No result, no error code: nothing was found.
+        HOST_NOT_FOUND
     } else {
         HError::internal(Errno::from_raw(failure.ret))
     })

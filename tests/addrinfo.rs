@@ -311,3 +311,25 @@ fn lists_cross_threads() {
     let got = std::thread::spawn(move || addrs(&res)).join().unwrap();
     assert_eq!(got, vec!["127.0.0.1:1".parse::<SocketAddr>().unwrap()]);
 }
+
+/// glibc runs `strlen` over an `AF_UNIX` path whatever the length says: the bytes
+/// after the address are zero, so the service is the path's given bytes and nothing
+/// after them (valgrind checks the same in `addrinfo_leaks`).
+#[test]
+fn getnameinfo_reads_no_byte_past_a_unix_address() {
+    let short = SockAddr::from_bytes(&[1, 0, b'x', b'y']).unwrap();
+    if let Ok((_, serv)) = getnameinfo(&short, NI_NUMERICHOST) {
+        assert_eq!(serv, "xy");
+    }
+    let unnamed = SockAddr::unnamed();
+    if let Ok((_, serv)) = getnameinfo(&unnamed, 0) {
+        assert_eq!(serv, "");
+    }
+    // A full 128-byte address without a NUL: the service stops at the storage's end.
+    let mut full = [b'z'; 128];
+    full[..2].copy_from_slice(&1u16.to_ne_bytes());
+    let full = SockAddr::from_bytes(&full).unwrap();
+    if let Ok((_, serv)) = getnameinfo(&full, 0) {
+        assert!(serv.bytes().all(|b| b == b'z'), "{serv:?}");
+    }
+}

@@ -1,7 +1,8 @@
 //! No `addrinfo` list leaks, on any path: many lookups — found, not found, bad hints,
 //! a NUL inside a name, lists dropped at once, kept and iterated, sent to another
-//! thread, dropped during a panic — run under valgrind's leak check, which must find
-//! nothing lost.
+//! thread, dropped during a panic — run under valgrind's memcheck, which must find
+//! nothing lost and no uninitialised byte read (`getnameinfo` on short `AF_UNIX`
+//! addresses included).
 //!
 //! Its own binary (`harness = false`): it runs itself under valgrind, and valgrind's
 //! count covers the whole process. Without valgrind it says how to install it and
@@ -51,6 +52,10 @@ fn lookups() {
         // A long name goes through the heap.
         let long = "x".repeat(300);
         assert!(getaddrinfo(Some(&long), None, Some(&numeric)).is_err());
+        // getnameinfo reads no byte past a short AF_UNIX address.
+        let short = SockAddr::from_bytes(&[1, 0, b'x', b'y']).expect("bytes");
+        let _ = getnameinfo(&short, NI_NUMERICHOST);
+        let _ = getnameinfo(&SockAddr::unnamed(), 0);
         // getnameinfo writes into inline buffers.
         let addr = list.first().ai_addr();
         assert!(getnameinfo(&addr, NI_NUMERICHOST | NI_NUMERICSERV).is_ok());

@@ -9,6 +9,8 @@ use std::os::fd::AsFd;
 
 use sockapi::*;
 
+mod common;
+
 fn dgram_pair() -> (Socket, Socket) {
     socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socketpair")
 }
@@ -336,4 +338,40 @@ fn layout_is_struct_mmsghdr() {
         align_of::<MMsgHdrMut<'_, '_, '_>>(),
         align_of::<sys::mmsghdr>()
     );
+}
+
+/// An entry shares its `MsgHdrMut`'s address storage: once lent, the `MsgHdrMut` no
+/// longer claims an address whose bytes the entry's calls overwrite (a long name
+/// received by `recvmsg`, then a short one by `recvmmsg`, would otherwise read as a
+/// mix of the two).
+#[test]
+fn a_lent_msghdrmut_claims_no_stale_address() {
+    let long = common::abstract_name("mmsg", &"L".repeat(30));
+    let short = common::abstract_name("mmsg", "s");
+    let target = common::abstract_name("mmsg", "target");
+    let rx = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&rx, &target).unwrap();
+    let from_long = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&from_long, &long).unwrap();
+    let from_short = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&from_short, &short).unwrap();
+
+    let mut buf = [0u8; 8];
+    let mut iov = [IoSliceMut::new(&mut buf)];
+    let mut m = MsgHdrMut::new(&mut iov, &mut []);
+    assert_eq!(sendto(&from_long, b"1", 0, &target), Ok(1));
+    assert_eq!(recvmsg(&rx, &mut m, MSG_DONTWAIT), Ok(1));
+    assert_eq!(m.name(), Some(long.clone()));
+    {
+        let mut entries = [MMsgHdrMut::new(&mut m)];
+        assert_eq!(sendto(&from_short, b"2", 0, &target), Ok(1));
+        assert_eq!(recvmmsg(&rx, &mut entries, MSG_DONTWAIT, None), Ok(1));
+        assert_eq!(entries[0].name(), Some(short.clone()));
+    }
+    assert_eq!(m.name(), None, "no mix of the long name and the short one");
+    assert_eq!(m.flags(), MsgFlags::from_raw(0));
+    // Its own next recvmsg reads as ever.
+    assert_eq!(sendto(&from_long, b"3", 0, &target), Ok(1));
+    assert_eq!(recvmsg(&rx, &mut m, MSG_DONTWAIT), Ok(1));
+    assert_eq!(m.name(), Some(long));
 }

@@ -5,7 +5,7 @@
 //!
 //! No name outside `/etc/hosts` is looked up here except inside a fresh network
 //! namespace (`unshare -n`), where no query can leave the machine.
-#![cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+#![cfg(all(target_os = "linux", target_env = "gnu"))]
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;

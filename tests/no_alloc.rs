@@ -506,7 +506,7 @@ impl Drop for StderrToDevNull {
 
 /// One round of the netdb entry calls, each measured alone (the answer checked
 /// outside the measured region).
-#[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn netdb_round(checks: &mut Checks) {
     use std::net::{IpAddr, Ipv4Addr};
     let se = checks
@@ -590,7 +590,7 @@ fn main() {
     // stack buffer, and the entry keeps its strings inline. (The C library's own
     // mallocs, for its NSS modules and `FILE`s, do not reach this Rust allocator:
     // what is counted is what sockapi allocates.)
-    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     for _ in 0..ROUNDS {
         netdb_round(&mut checks);
     }
@@ -690,7 +690,7 @@ fn main() {
             getnameinfo(&to, NI_NUMERICHOST | NI_NUMERICSERV).map(|_| ())
         });
         assert_eq!(r, Ok(()));
-        #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
         {
             let r = checks.call("getservbyname (trace on)", || {
                 getservbyname("http", "tcp").map(|e| e.map(|e| e.port()))

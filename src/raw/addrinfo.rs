@@ -203,6 +203,14 @@ pub(crate) fn gai_strerror(code: c_int) -> &'static CStr {
     unsafe { CStr::from_ptr(text) }
 }
 
+/// The address `getnameinfo` reads, with a NUL after it: glibc takes any `AF_UNIX`
+/// address of two bytes or more and runs `strlen` over `sun_path` whatever the
+/// length says, and musl reads the family before it checks the length. Copied here
+/// with zeros after its `len()` bytes (and a last NUL past the storage), neither
+/// reads an uninitialised byte, nor past the copy.
+#[repr(C, align(8))]
+struct PaddedAddr([u8; STORAGE_LEN as usize + 8]);
+
 /// `getnameinfo(addr, len, host, hostlen, serv, servlen, flags)`: NUL-terminated
 /// names written into `host` and `serv`.
 #[inline]
@@ -212,14 +220,20 @@ pub(crate) fn getnameinfo(
     serv: &mut [u8],
     flags: c_int,
 ) -> Result<(), GaiFailure> {
+    let bytes = addr.as_bytes();
+    let mut padded = PaddedAddr([0; STORAGE_LEN as usize + 8]);
+    padded.0[..bytes.len()].copy_from_slice(bytes);
     let hostlen = sys::socklen_t::try_from(host.len()).unwrap_or(sys::socklen_t::MAX);
     let servlen = sys::socklen_t::try_from(serv.len()).unwrap_or(sys::socklen_t::MAX);
-    // SAFETY: the C library reads `addr.len()` initialised bytes of the address (the
-    // `Storage` invariant), and writes at most `hostlen` bytes into `host` and
-    // `servlen` into `serv` (no more than their lengths), NUL-terminated on success.
+    // SAFETY: the C library reads the address from `padded`: its first `len()` bytes
+    // are the address, every byte after them up to the end is zero, so a family read
+    // before the length is checked, or a `strlen` over an `AF_UNIX` path that ignores
+    // the length (glibc), meets initialised bytes and a NUL within `padded`; it writes
+    // at most `hostlen` bytes into `host` and `servlen` into `serv` (no more than their
+    // lengths), NUL-terminated on success.
     let code = unsafe {
         sys::getnameinfo(
-            addr.as_ptr(),
+            padded.0.as_ptr().cast(),
             addr.len(),
             host.as_mut_ptr().cast(),
             hostlen,

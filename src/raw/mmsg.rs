@@ -4,11 +4,11 @@
 //! A send entry is a copy of a [`MsgHdr`]'s `msghdr` and a `msg_len`. A receive entry
 //! is a copy of a [`MsgHdrMut`]'s `msghdr`, whose `msg_name` points at that
 //! `MsgHdrMut`'s address storage, borrowed for as long as the entry lives: the entry
-//! holds the message's state (what the kernel reported, the descriptors received)
-//! while it lives, as a C array of `mmsghdr`s does, and hands it back to the
-//! `MsgHdrMut` when dropped. So `recvmmsg` passes the array as it is, resetting per
-//! entry what C code resets (`msg_namelen`, and `msg_controllen` where there is a
-//! control buffer). (This file leans on the fields of `MsgHdr` and `MsgHdrMut`, in
+//! holds what the kernel reported (lengths, flags) as a C array of `mmsghdr`s does,
+//! while the `MsgHdrMut` keeps owning the descriptors received, its control count
+//! kept equal to the entry's by `recvmmsg`. So `recvmmsg` passes the array as it is,
+//! resetting per entry what C code resets (`msg_namelen`, and `msg_controllen` where
+//! there is a control buffer). (This file leans on the fields of `MsgHdr` and `MsgHdrMut`, in
 //! `raw/msg.rs`.)
 
 use core::marker::PhantomData;
@@ -88,7 +88,8 @@ impl<'a> MMsgHdr<'a> {
     /// The message (`msg_hdr`).
     #[inline]
     pub fn msg(&self) -> &MsgHdr<'a> {
-        MsgHdr::from_raw_ref(&self.hdr.msg_hdr)
+        // SAFETY: the invariant: `msg_hdr` is a copy of a `MsgHdr<'a>`'s, unchanged.
+        unsafe { MsgHdr::from_raw_ref(&self.hdr.msg_hdr) }
     }
 }
 
@@ -125,17 +126,16 @@ pub(crate) fn sendmmsg(
 /// After a call that returned `n`, each of the first `n` entries holds a message: its
 /// byte count in [`len`](MMsgHdrMut::len), its address in
 /// [`name`](MMsgHdrMut::name), its flags in [`flags`](MMsgHdrMut::flags), and its
-/// control messages in [`cmsgs`](MMsgHdrMut::cmsgs). The entry owns the descriptors
-/// received in it exactly as a `MsgHdrMut` does after [`recvmsg`](crate::recvmsg):
-/// untaken ones close when the next call reuses the entry. The other entries are
-/// empty (no address, no control messages, flags 0, `len()` 0), whatever their
-/// buffers hold.
+/// control messages in [`cmsgs`](MMsgHdrMut::cmsgs). The other entries are empty (no
+/// address, no control messages, flags 0, `len()` 0), whatever their buffers hold.
 ///
-/// The descriptors stay owned by the `MsgHdrMut` (the entry reads the same control
-/// bytes): those untaken close when it is dropped, as after `recvmsg`. The entry has
-/// no destructor, so the data buffers can be read as soon as `recvmmsg` returns,
-/// while the entries still live, as in C. The address and flags are the entry's
-/// alone: the `MsgHdrMut` itself shows those of its own last `recvmsg`.
+/// The descriptors received stay owned by the `MsgHdrMut` (the entry reads the same
+/// control bytes): untaken ones close when the next `recvmmsg` reuses the entry, or
+/// when the `MsgHdrMut` is dropped or used for a `recvmsg`, as after `recvmsg`. The
+/// entry has no destructor, so the data buffers can be read as soon as `recvmmsg`
+/// returns, while the entries still live, as in C. The address and flags are the
+/// entry's alone: once lent to an entry, the `MsgHdrMut` shows no address and flags 0
+/// until its own next `recvmsg`.
 ///
 /// Unlike [`MMsgHdr`], it borrows its `MsgHdrMut` rather than taking it: the
 /// `MsgHdrMut` holds the address storage the kernel writes into, which C's
@@ -163,7 +163,9 @@ const _: () =
 
 impl<'m, 'a, 'c> MMsgHdrMut<'m, 'a, 'c> {
     /// The entry for `msg`, borrowed for as long as the entry lives. It starts as a
-    /// copy of `msg`'s state (address, flags, control messages of its last call).
+    /// copy of `msg`'s state (address, flags, control messages of its last call), and
+    /// `msg` keeps only its control messages (its address and flags read as none,
+    /// since the entry's calls write the address storage they share).
     #[inline]
     pub fn new(msg: &'m mut MsgHdrMut<'a, 'c>) -> MMsgHdrMut<'m, 'a, 'c> {
         let this = ptr::from_mut(msg);
@@ -174,6 +176,10 @@ impl<'m, 'a, 'c> MMsgHdrMut<'m, 'a, 'c> {
         unsafe {
             hdr.msg_hdr = (*this).c.hdr;
             hdr.msg_hdr.msg_name = ptr::addr_of_mut!((*this).name).cast();
+            // The entry's calls write the storage: the `MsgHdrMut`'s own length and
+            // flags would describe bytes that are no longer its message's.
+            (*this).c.hdr.msg_namelen = 0;
+            (*this).c.hdr.msg_flags = 0;
         }
         MMsgHdrMut {
             hdr,
@@ -247,8 +253,9 @@ impl<'m, 'a, 'c> MMsgHdrMut<'m, 'a, 'c> {
     #[inline]
     pub(crate) fn control_iter(&mut self) -> ReceivedIter<'_> {
         let cap = self.cap();
-        // SAFETY: as in `control_bytes`, through `&mut self`.
-        ReceivedIter::new(unsafe { control_of_mut(&mut self.hdr.msg_hdr, cap) })
+        // SAFETY: as in `control_bytes`, through `&mut self`: the control bytes the kernel
+        // wrote in the last call, whose descriptors the `MsgHdrMut` owns.
+        unsafe { ReceivedIter::new(control_of_mut(&mut self.hdr.msg_hdr, cap)) }
     }
 }
 
@@ -346,7 +353,7 @@ unsafe impl Send for MMsgHdr<'_> {}
 unsafe impl Sync for MMsgHdr<'_> {}
 // SAFETY: an `MMsgHdrMut` is, but for its layout, the `&'m mut MsgHdrMut` its
 // `PhantomData` names (the pointer in `msg_name`, and pointers into what that
-// `MsgHdrMut` borrows) and the descriptors it owns (`OwnedFd`s); a `&mut T` is `Send`
+// `MsgHdrMut` borrows); a `&mut T` is `Send`
 // when `T` is.
 unsafe impl<'a, 'c> Send for MMsgHdrMut<'_, 'a, 'c> where MsgHdrMut<'a, 'c>: Send {}
 // SAFETY: as above: through `&self` only reads are made, and a `&mut T` is `Sync`

@@ -371,9 +371,15 @@ pub(crate) struct ReceivedIter<'b> {
 }
 
 impl<'b> ReceivedIter<'b> {
-    /// A walk over control bytes the kernel wrote (see `MsgHdrMut`'s invariant).
+    /// A walk over control bytes the kernel wrote.
+    ///
+    /// # Safety
+    ///
+    /// `rest` is the control bytes the kernel wrote in the last successful call
+    /// through a `MsgHdrMut` (or an entry of one), as its invariant says: the walk
+    /// hands out as `OwnedFd`s the descriptors of its `SCM_RIGHTS` messages.
     #[inline]
-    pub(super) fn new(rest: &'b mut [u8]) -> ReceivedIter<'b> {
+    pub(super) unsafe fn new(rest: &'b mut [u8]) -> ReceivedIter<'b> {
         ReceivedIter { rest }
     }
 }
@@ -574,13 +580,16 @@ impl<'a> MsgHdr<'a> {
     }
 
     /// The message a `sendmmsg` entry holds.
+    ///
+    /// # Safety
+    ///
+    /// `hdr` is a copy of a `MsgHdr<'a>`'s `msghdr` (an `MMsgHdr<'a>`'s), so that
+    /// `MsgHdr`'s invariant holds for it.
     #[cfg(have_mmsg)]
     #[inline(always)]
-    pub(crate) fn from_raw_ref<'s>(hdr: &'s sys::msghdr) -> &'s MsgHdr<'a> {
+    pub(crate) unsafe fn from_raw_ref<'s>(hdr: &'s sys::msghdr) -> &'s MsgHdr<'a> {
         // SAFETY: `MsgHdr` is `repr(transparent)` over `msghdr` (its other field is a
-        // zero-sized `PhantomData`), and the caller passes the `msghdr` of an
-        // `MMsgHdr<'a>`, which is a copy of a `MsgHdr<'a>`'s (see `raw/mmsg.rs`): its
-        // invariant holds.
+        // zero-sized `PhantomData`), and the caller vouches that its invariant holds.
         unsafe { &*core::ptr::from_ref(hdr).cast::<MsgHdr<'a>>() }
     }
 
@@ -647,7 +656,8 @@ unsafe impl Sync for MsgHdr<'_> {}
 //   writes `min(len in, len out)` bytes and reports `len out`).
 // - `msg_controllen`: the control bytes the kernel reported writing in the last
 //   successful call through this value, or 0 (before one, after a failed one, and
-//   while an `MMsgHdrMut` holds the state). The first `min(msg_controllen, cap)`
+//   and equal to a receive entry's count while one borrows this value; `recvmmsg`
+//   keeps the two equal). The first `min(msg_controllen, cap)`
 //   bytes of the control buffer are what the kernel wrote. Their padding the kernel
 //   does not write, so it may hold anything; the walk reads only headers at the
 //   kernel's own aligned offsets and data within `cmsg_len`. In that data every
@@ -658,7 +668,9 @@ unsafe impl Sync for MsgHdr<'_> {}
 //
 // What this leans on: `recvmsg` reports in `msg_controllen` how many bytes it wrote
 // (POSIX and Linux), and `SOL_SOCKET`/`SCM_RIGHTS` messages come only from the
-// kernel's descriptor passing.
+// kernel's descriptor passing. A call that fails after the kernel installed
+// descriptors (an `EFAULT` or `ENOMEM` in its last steps, which valid buffers do not
+// meet) reports none, so they leak, as they would in C.
 pub struct MsgHdrMut<'a, 'c> {
     pub(super) c: Recv<'c>,
     pub(super) name: MaybeUninit<sys::sockaddr_storage>,
@@ -730,10 +742,10 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
     /// The control messages, `SCM_RIGHTS` with the descriptors it owns.
     #[inline]
     pub(crate) fn control_iter(&mut self) -> ReceivedIter<'_> {
-        // SAFETY: as in `control_bytes`, written through `&mut self`.
-        ReceivedIter {
-            rest: unsafe { control_of_mut(&mut self.c.hdr, self.c.cap) },
-        }
+        // SAFETY: as in `control_bytes`, written through `&mut self`: by the invariant,
+        // the control bytes the kernel wrote in the last call, whose descriptors this
+        // value owns.
+        unsafe { ReceivedIter::new(control_of_mut(&mut self.c.hdr, self.c.cap)) }
     }
 }
 
@@ -833,8 +845,8 @@ impl Drop for Recv<'_> {
         // wrote (0 for a call without a control buffer; `close_untaken` cuts it to
         // `cap` anyway).
         if self.hdr.msg_controllen != 0 {
-            // SAFETY: `self` is a `MsgHdrMut`'s, whose invariant holds (a receive
-            // entry borrowing it has handed its state back by now: the borrow ended).
+            // SAFETY: `self` is a `MsgHdrMut`'s, whose invariant holds (`recvmmsg` keeps
+            // the count equal to its entry's after every call).
             unsafe { close_untaken(&mut self.hdr, self.cap) };
         }
     }

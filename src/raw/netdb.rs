@@ -215,8 +215,13 @@ pub(crate) fn gethostbyaddr_r(
 
 /// `hstrerror(err)`: the C library's text for an `h_errno` value.
 pub(crate) fn hstrerror(err: c_int) -> &'static CStr {
-    // SAFETY: `hstrerror` takes any int and returns a NUL-terminated string in static
-    // storage (glibc and musl: a table of literals, or a fixed "unknown" text), which
-    // no later call changes.
-    unsafe { CStr::from_ptr(sys::hstrerror(err)) }
+    // SAFETY: `hstrerror` takes any int.
+    let text = unsafe { sys::hstrerror(err) };
+    if text.is_null() {
+        return c"Unknown resolver error";
+    }
+    // SAFETY: a non-null result is a NUL-terminated string in static storage (glibc and
+    // musl: a table of literals, or a fixed "unknown" text), which no later call
+    // changes.
+    unsafe { CStr::from_ptr(text) }
 }

@@ -219,8 +219,8 @@ pub mod net_if {
 
 /// `<netdb.h>`: the service, protocol and host databases. `libc` declares the structs
 /// (`servent`, `protoent`, `hostent`) and `hstrerror`; the reentrant `_r` calls and the
-/// `h_errno` codes it lacks for glibc and musl are declared here, with the signature
-/// both C libraries share (Solaris and the BSDs differ, and are left out).
+/// `h_errno` codes it lacks are declared here for glibc, with its signatures (musl
+/// lacks the `getproto*_r` pair; Solaris and the BSDs differ; all are left out).
 pub mod netdb {
     use crate::{c_char, c_int, c_void, size_t, socklen_t};
     pub use libc::{hostent, hstrerror, protoent, servent};
@@ -236,7 +236,7 @@ pub mod netdb {
     /// `h_errno`: an internal error, whose cause is in `errno`.
     pub const NETDB_INTERNAL: c_int = -1;
 
-    #[cfg(all(target_os = "linux", any(target_env = "gnu", target_env = "musl")))]
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
     extern "C" {
         /// `getservbyname_r(3)`: glibc and musl.
         pub fn getservbyname_r(
@@ -256,7 +256,7 @@ pub mod netdb {
             buflen: size_t,
             result: *mut *mut servent,
         ) -> c_int;
-        /// `getprotobyname_r(3)`: glibc and musl.
+        /// `getprotobyname_r(3)`: glibc (musl lacks it).
         pub fn getprotobyname_r(
             name: *const c_char,
             result_buf: *mut protoent,
@@ -264,7 +264,7 @@ pub mod netdb {
             buflen: size_t,
             result: *mut *mut protoent,
         ) -> c_int;
-        /// `getprotobynumber_r(3)`: glibc and musl.
+        /// `getprotobynumber_r(3)`: glibc (musl lacks it).
         pub fn getprotobynumber_r(
             proto: c_int,
             result_buf: *mut protoent,

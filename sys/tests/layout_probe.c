@@ -590,8 +590,8 @@ static void addrinfos(void) {
 }
 /* The reentrant <netdb.h> calls that sys/src/lib.rs declares itself (libc lacks
  * them): each prototype there, written in C, must be the header's. Checked at compile
- * time; the Rust cfg is all(linux, any(gnu, musl)). */
-#if defined(__linux__) && !defined(__ANDROID__)
+ * time; the Rust cfg is all(linux, gnu). */
+#if defined(__linux__) && defined(__GLIBC__)
 #define SAME_PROTOTYPE(fn, type)                                                 \
     _Static_assert(__builtin_types_compatible_p(__typeof__(&fn), type),          \
                    #fn ": the header's prototype differs from sockapi-sys's")
