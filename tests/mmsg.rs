@@ -361,12 +361,12 @@ fn a_lent_msghdrmut_claims_no_stale_address() {
     let mut m = MsgHdrMut::new(&mut iov, &mut []);
     assert_eq!(sendto(&from_long, b"1", 0, &target), Ok(1));
     assert_eq!(recvmsg(&rx, &mut m, MSG_DONTWAIT), Ok(1));
-    assert_eq!(m.name(), Some(long.clone()));
+    assert_eq!(m.name(), Some(long));
     {
         let mut entries = [MMsgHdrMut::new(&mut m)];
         assert_eq!(sendto(&from_short, b"2", 0, &target), Ok(1));
         assert_eq!(recvmmsg(&rx, &mut entries, MSG_DONTWAIT, None), Ok(1));
-        assert_eq!(entries[0].name(), Some(short.clone()));
+        assert_eq!(entries[0].name(), Some(short));
     }
     assert_eq!(m.name(), None, "no mix of the long name and the short one");
     assert_eq!(m.flags(), MsgFlags::from_raw(0));
