@@ -221,16 +221,16 @@ pub use crate::netdb::{
 };
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
 pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
+#[cfg(have_linux_cmsg)]
+pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
+#[cfg(have_mmsg)]
+pub use crate::raw::{MMsgHdr, MMsgHdrMut};
 #[cfg(not(have_mmsg))]
 pub use crate::select::timespec;
 pub use crate::select::{
     pselect, select, sigaddset, sigdelset, sigemptyset, sigfillset, sigismember, sigset_t, FdSet,
     FdSetIter, FD_CLR, FD_ISSET, FD_SET, FD_SETSIZE, FD_ZERO,
 };
-#[cfg(have_linux_cmsg)]
-pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
-#[cfg(have_mmsg)]
-pub use crate::raw::{MMsgHdr, MMsgHdrMut};
 pub use crate::socket::{
     accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,
     AddressFamily, Protocol, ShutdownHow, SockFlag, SockType, Socket, AF_INET, AF_INET6, AF_UNIX,

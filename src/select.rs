@@ -156,10 +156,7 @@ impl FdSet {
     /// The fds in the set, in increasing order.
     #[inline]
     pub fn iter(&self) -> FdSetIter<'_> {
-        FdSetIter {
-            set: self,
-            next: 0,
-        }
+        FdSetIter { set: self, next: 0 }
     }
 
     /// The C `fd_set`, to read (for a C function that takes `const fd_set *`).
@@ -717,11 +714,7 @@ const MAX_SIGNAL: c_int = 32;
 struct TraceMask<'m>(Option<&'m sigset_t>);
 
 impl TraceMask<'_> {
-    fn list(
-        f: &mut fmt::Formatter<'_>,
-        set: &sigset_t,
-        members: bool,
-    ) -> fmt::Result {
+    fn list(f: &mut fmt::Formatter<'_>, set: &sigset_t, members: bool) -> fmt::Result {
         let mut first = true;
         for signo in 1..=MAX_SIGNAL {
             if raw::sigismember(set, signo).unwrap_or(false) != members {

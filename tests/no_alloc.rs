@@ -567,58 +567,88 @@ fn select_round(checks: &mut Checks) {
         master.iter().count() + master.nfds() as usize
     });
     assert!(n > 2);
-    let mut quiet = None;
-    for traced in [false, true] {
-        if traced {
-            if !cfg!(feature = "trace") {
-                break;
-            }
-            quiet = Some(StderrToDevNull::new());
-            trace::enable();
-        }
-        let (ready, timeout, einval, pready) = if traced {
-            ("select (trace on)", "select (trace on, timeout)", "select (trace on, EINVAL)", "pselect (trace on)")
-        } else {
-            ("select", "select (timeout)", "select (EINVAL)", "pselect")
-        };
-        let mut r = master;
-        let mut tv = timeval {
-            tv_sec: 1,
-            tv_usec: 0,
-        };
-        let got = checks.call(ready, || select(master.nfds(), Some(&mut r), None, None, Some(&mut tv)));
-        assert_eq!(got, Ok(1));
-        let mut w = FdSet::new();
-        let mut tv = timeval {
-            tv_sec: 0,
-            tv_usec: 0,
-        };
-        let mut r = master;
-        r.remove(&b);
-        let got = checks.call(timeout, || select(master.nfds(), Some(&mut r), Some(&mut w), None, Some(&mut tv)));
-        assert_eq!(got, Ok(0));
-        let got = checks.call(einval, || select(2048, Some(&mut r), None, None, None));
-        assert_eq!(got, Err(Errno::EINVAL));
-        let mut mask: sigset_t = zeroed();
-        sigemptyset(&mut mask).expect("sigemptyset");
-        sigaddset(&mut mask, libc::SIGUSR1).expect("sigaddset");
-        let ts = timespec {
-            tv_sec: 1,
-            tv_nsec: 0,
-        };
-        let mut r = master;
-        let got = checks.call(pready, || pselect(master.nfds(), Some(&mut r), None, None, Some(&ts), Some(&mask)));
-        assert_eq!(got, Ok(1));
-    }
-    if quiet.is_some() {
+    select_calls(
+        checks,
+        master,
+        &b,
+        ["select", "select (timeout)", "select (EINVAL)", "pselect"],
+    );
+    #[cfg(feature = "trace")]
+    {
+        let quiet = StderrToDevNull::new();
+        trace::enable();
+        select_calls(
+            checks,
+            master,
+            &b,
+            [
+                "select (trace on)",
+                "select (trace on, timeout)",
+                "select (trace on, EINVAL)",
+                "pselect (trace on)",
+            ],
+        );
         trace::disable();
+        drop(quiet);
     }
-    drop(quiet);
     checks.call("FdSet::remove, FD_CLR, FD_ZERO", || {
         master.remove(&a);
         FD_CLR(b.as_raw_fd(), &mut master);
         FD_ZERO(&mut master);
     });
+}
+
+/// `select` ready and timed out, `select(2048, …)`, and `pselect` ready, under the
+/// names given.
+fn select_calls(checks: &mut Checks, master: FdSet, b: &Socket, names: [&'static str; 4]) {
+    let [ready, timeout, einval, pready] = names;
+    let mut r = master;
+    let mut tv = timeval {
+        tv_sec: 1,
+        tv_usec: 0,
+    };
+    let got = checks.call(ready, || {
+        select(master.nfds(), Some(&mut r), None, None, Some(&mut tv))
+    });
+    assert_eq!(got, Ok(1));
+    let mut w = FdSet::new();
+    let mut tv = timeval {
+        tv_sec: 0,
+        tv_usec: 0,
+    };
+    let mut r = master;
+    r.remove(b);
+    let got = checks.call(timeout, || {
+        select(
+            master.nfds(),
+            Some(&mut r),
+            Some(&mut w),
+            None,
+            Some(&mut tv),
+        )
+    });
+    assert_eq!(got, Ok(0));
+    let got = checks.call(einval, || select(2048, Some(&mut r), None, None, None));
+    assert_eq!(got, Err(Errno::EINVAL));
+    let mut mask: sigset_t = zeroed();
+    sigemptyset(&mut mask).expect("sigemptyset");
+    sigaddset(&mut mask, libc::SIGUSR1).expect("sigaddset");
+    let ts = timespec {
+        tv_sec: 1,
+        tv_nsec: 0,
+    };
+    let mut r = master;
+    let got = checks.call(pready, || {
+        pselect(
+            master.nfds(),
+            Some(&mut r),
+            None,
+            None,
+            Some(&ts),
+            Some(&mask),
+        )
+    });
+    assert_eq!(got, Ok(1));
 }
 
 fn main() {

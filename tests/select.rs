@@ -141,13 +141,19 @@ fn readable_after_data_not_before() {
     master.insert(&b).unwrap();
     let mut readfds = master;
     let mut tv = ZERO;
-    assert_eq!(select(master.nfds(), Some(&mut readfds), None, None, Some(&mut tv)), Ok(0));
+    assert_eq!(
+        select(master.nfds(), Some(&mut readfds), None, None, Some(&mut tv)),
+        Ok(0)
+    );
     assert!(readfds.is_empty(), "on return the set holds only ready fds");
 
     send(&a, b"x", 0).unwrap();
     let mut readfds = master;
     let mut tv = LONG;
-    assert_eq!(select(master.nfds(), Some(&mut readfds), None, None, Some(&mut tv)), Ok(1));
+    assert_eq!(
+        select(master.nfds(), Some(&mut readfds), None, None, Some(&mut tv)),
+        Ok(1)
+    );
     assert_eq!(readfds, master);
 }
 
@@ -162,7 +168,10 @@ fn writable_and_readable_count_each() {
     let (mut r, mut w) = (both, both);
     let mut tv = LONG;
     // a: readable and writable; b: writable.
-    assert_eq!(select(nfds, Some(&mut r), Some(&mut w), None, Some(&mut tv)), Ok(3));
+    assert_eq!(
+        select(nfds, Some(&mut r), Some(&mut w), None, Some(&mut tv)),
+        Ok(3)
+    );
     assert!(r.contains(&a) && !r.contains(&b));
     assert_eq!(w, both);
 }
@@ -175,12 +184,18 @@ fn oob_data_is_exceptional() {
     master.insert(&b).unwrap();
     let mut e = master;
     let mut tv = ZERO;
-    assert_eq!(select(master.nfds(), None, None, Some(&mut e), Some(&mut tv)), Ok(0));
+    assert_eq!(
+        select(master.nfds(), None, None, Some(&mut e), Some(&mut tv)),
+        Ok(0)
+    );
 
     assert_eq!(send(&a, b"!", MSG_OOB), Ok(1));
     let mut e = master;
     let mut tv = LONG;
-    assert_eq!(select(master.nfds(), None, None, Some(&mut e), Some(&mut tv)), Ok(1));
+    assert_eq!(
+        select(master.nfds(), None, None, Some(&mut e), Some(&mut tv)),
+        Ok(1)
+    );
     assert!(e.contains(&b));
     let mut byte = [0u8; 1];
     assert_eq!(recv(&b, &mut byte, MSG_OOB), Ok(1));
@@ -194,7 +209,10 @@ fn a_zero_timeout_polls() {
     r.insert(&b).unwrap();
     let start = Instant::now();
     let mut tv = ZERO;
-    assert_eq!(select(r.nfds(), Some(&mut r), None, None, Some(&mut tv)), Ok(0));
+    assert_eq!(
+        select(r.nfds(), Some(&mut r), None, None, Some(&mut tv)),
+        Ok(0)
+    );
     assert!(start.elapsed() < Duration::from_secs(5));
     // Nothing at all to wait on: the portable sleep, here for no time.
     assert_eq!(select(0, None, None, None, Some(&mut tv)), Ok(0));
@@ -212,11 +230,18 @@ fn a_short_timeout_returns_0_and_writes_the_time_left() {
         tv_usec: 50_000,
     };
     let start = Instant::now();
-    assert_eq!(select(r.nfds(), Some(&mut r), None, None, Some(&mut tv)), Ok(0));
+    assert_eq!(
+        select(r.nfds(), Some(&mut r), None, None, Some(&mut tv)),
+        Ok(0)
+    );
     let took = start.elapsed();
     assert!(took >= Duration::from_millis(45), "returned after {took:?}");
     assert!(took < Duration::from_secs(5), "returned after {took:?}");
-    assert_eq!((tv.tv_sec, tv.tv_usec), (0, 0), "Linux writes the time left");
+    assert_eq!(
+        (tv.tv_sec, tv.tv_usec),
+        (0, 0),
+        "Linux writes the time left"
+    );
 }
 
 /// Ready at once with 10 s to wait: the time left is written, below 10 s and close
@@ -228,7 +253,10 @@ fn the_time_left_is_written_back() {
     let mut r = FdSet::new();
     r.insert(&b).unwrap();
     let mut tv = LONG;
-    assert_eq!(select(r.nfds(), Some(&mut r), None, None, Some(&mut tv)), Ok(1));
+    assert_eq!(
+        select(r.nfds(), Some(&mut r), None, None, Some(&mut tv)),
+        Ok(1)
+    );
     let left = Duration::new(tv.tv_sec as u64, tv.tv_usec as u32 * 1000);
     assert!(left < Duration::from_secs(10), "left {left:?}: not written");
     assert!(left > Duration::from_secs(5), "left {left:?}");
@@ -263,7 +291,10 @@ fn nfds_out_of_range_is_einval() {
     // FD_SETSIZE itself is fine: the whole set, no further.
     let mut r = master;
     let mut tv = ZERO;
-    assert_eq!(select(FD_SETSIZE, Some(&mut r), None, None, Some(&mut tv)), Ok(1));
+    assert_eq!(
+        select(FD_SETSIZE, Some(&mut r), None, None, Some(&mut tv)),
+        Ok(1)
+    );
 }
 
 /// The probe that caught a popular safe wrapper: `select(2048, …)` on a set with
@@ -291,7 +322,10 @@ fn nfds_2048_touches_nothing() {
         Err(Errno::EINVAL)
     );
     assert_eq!(g.set, before);
-    assert!(g.after.iter().all(|&x| x == 0xa5), "memory after the set changed");
+    assert!(
+        g.after.iter().all(|&x| x == 0xa5),
+        "memory after the set changed"
+    );
     assert_eq!((tv.tv_sec, tv.tv_usec), (0, 0));
 }
 
@@ -327,10 +361,24 @@ fn pselect_waits_as_select_does() {
     };
     let mut r = master;
     let start = Instant::now();
-    assert_eq!(pselect(master.nfds(), Some(&mut r), None, None, Some(&short), Some(&mask)), Ok(0));
+    assert_eq!(
+        pselect(
+            master.nfds(),
+            Some(&mut r),
+            None,
+            None,
+            Some(&short),
+            Some(&mask)
+        ),
+        Ok(0)
+    );
     assert!(start.elapsed() >= Duration::from_millis(15));
     assert!(r.is_empty());
-    assert_eq!((short.tv_sec, short.tv_nsec), (0, 20_000_000), "pselect's timeout is const");
+    assert_eq!(
+        (short.tv_sec, short.tv_nsec),
+        (0, 20_000_000),
+        "pselect's timeout is const"
+    );
 
     send(&a, b"x", 0).unwrap();
     let mut r = master;
@@ -338,7 +386,10 @@ fn pselect_waits_as_select_does() {
         tv_sec: 10,
         tv_nsec: 0,
     };
-    assert_eq!(pselect(master.nfds(), Some(&mut r), None, None, Some(&long), None), Ok(1));
+    assert_eq!(
+        pselect(master.nfds(), Some(&mut r), None, None, Some(&long), None),
+        Ok(1)
+    );
     assert_eq!(r, master);
     let bad = timespec {
         tv_sec: 0,
@@ -362,7 +413,11 @@ fn signal_set_helpers() {
     sigfillset(&mut mask).unwrap();
     assert_eq!(sigismember(&mask, libc::SIGTERM), Ok(true));
     for bad in [0, -1, 100_000, c_int_max()] {
-        assert_eq!(sigaddset(&mut mask, bad), Err(Errno::EINVAL), "signal {bad}");
+        assert_eq!(
+            sigaddset(&mut mask, bad),
+            Err(Errno::EINVAL),
+            "signal {bad}"
+        );
         assert_eq!(sigismember(&mask, bad), Err(Errno::EINVAL), "signal {bad}");
     }
 }

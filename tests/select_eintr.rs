@@ -31,7 +31,10 @@ mod linux {
             let mut act: libc::sigaction = std::mem::zeroed();
             act.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as *const () as usize;
             libc::sigemptyset(&mut act.sa_mask);
-            assert_eq!(libc::sigaction(libc::SIGUSR1, &act, std::ptr::null_mut()), 0);
+            assert_eq!(
+                libc::sigaction(libc::SIGUSR1, &act, std::ptr::null_mut()),
+                0
+            );
         }
     }
 
@@ -50,7 +53,11 @@ mod linux {
         let Ok(text) = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")) else {
             return false;
         };
-        let first = text.split_whitespace().next().unwrap_or_default().to_owned();
+        let first = text
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         waiting_syscalls().contains(&first)
     }
 
@@ -93,7 +100,12 @@ mod linux {
             thread_tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
             wait()
         });
-        wait_for(&tid, "the thread blocks in select", || waiter.is_finished(), blocked_in_select);
+        wait_for(
+            &tid,
+            "the thread blocks in select",
+            || waiter.is_finished(),
+            blocked_in_select,
+        );
         (waiter, tid)
     }
 
@@ -137,9 +149,8 @@ mod linux {
             sigemptyset(&mut blocked).unwrap();
             sigaddset(&mut blocked, libc::SIGUSR1).unwrap();
             // SAFETY: a valid set; the old mask is not asked for.
-            let rc = unsafe {
-                libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, std::ptr::null_mut())
-            };
+            let rc =
+                unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, std::ptr::null_mut()) };
             assert_eq!(rc, 0);
             let mut during: sigset_t = zeroed();
             sigemptyset(&mut during).unwrap();
@@ -174,12 +185,26 @@ mod linux {
             pselect(r.nfds(), Some(&mut r), None, None, Some(&ts), Some(&mask))
         });
         kill(&waiter);
-        wait_for(&tid, "SIGUSR1 pending while blocked", || waiter.is_finished(), usr1_pending);
-        assert!(blocked_in_select(tid.load(Ordering::SeqCst)), "still waiting");
-        assert!(!HANDLED.load(Ordering::SeqCst), "the handler ran during the wait");
+        wait_for(
+            &tid,
+            "SIGUSR1 pending while blocked",
+            || waiter.is_finished(),
+            usr1_pending,
+        );
+        assert!(
+            blocked_in_select(tid.load(Ordering::SeqCst)),
+            "still waiting"
+        );
+        assert!(
+            !HANDLED.load(Ordering::SeqCst),
+            "the handler ran during the wait"
+        );
         assert_eq!(send(&a, b"x", 0), Ok(1));
         assert_eq!(waiter.join().expect("waiter"), Ok(1));
-        assert!(HANDLED.load(Ordering::SeqCst), "delivered once the mask was restored");
+        assert!(
+            HANDLED.load(Ordering::SeqCst),
+            "delivered once the mask was restored"
+        );
     }
 
     pub fn main() {

@@ -66,7 +66,9 @@ fn main() {
             checked += 1;
         }
     }
-    println!("ok     {FDS} registered fds (nfds {nfds}), one ready: found exactly it ({checked} times)");
+    println!(
+        "ok     {FDS} registered fds (nfds {nfds}), one ready: found exactly it ({checked} times)"
+    );
 
     // Every one writable: all 1,000 come back.
     let mut w = master;
@@ -74,7 +76,10 @@ fn main() {
         tv_sec: 10,
         tv_usec: 0,
     };
-    assert_eq!(select(nfds, None, Some(&mut w), None, Some(&mut tv)), Ok(FDS));
+    assert_eq!(
+        select(nfds, None, Some(&mut w), None, Some(&mut tv)),
+        Ok(FDS)
+    );
     assert_eq!(w, master);
     println!("ok     all {FDS} writable");
     println!("select_many: 2 passed, 0 failed");

@@ -2412,7 +2412,10 @@ fn select_lines() {
             tv_sec: 0,
             tv_usec: 0,
         };
-        assert_eq!(select(nfds, Some(&mut r), Some(&mut w), None, Some(&mut tv)), Ok(2));
+        assert_eq!(
+            select(nfds, Some(&mut r), Some(&mut w), None, Some(&mut tv)),
+            Ok(2)
+        );
         expect(format!(
             "select({nfds}, [{afd} {bfd}], [{afd}], NULL, {{tv_sec=0, tv_usec=0}}) = 2 (in [{bfd}], out [{afd}], left {{tv_sec=0, tv_usec=0}})"
         ));
@@ -2429,7 +2432,9 @@ fn select_lines() {
         let mut r = FdSet::new();
         r.insert(&b).unwrap();
         assert_eq!(select(nfds, Some(&mut r), None, None, None), Ok(1));
-        expect(format!("select({nfds}, [{bfd}], NULL, NULL, NULL) = 1 (in [{bfd}])"));
+        expect(format!(
+            "select({nfds}, [{bfd}], NULL, NULL, NULL) = 1 (in [{bfd}])"
+        ));
         assert_eq!(
             select(2048, Some(&mut r), None, None, Some(&mut tv)),
             Err(Errno::EINVAL)
@@ -2458,8 +2463,13 @@ fn select_lines() {
             "pselect(0, NULL, NULL, NULL, {tv_sec=0, tv_nsec=0}, ~[RTMIN RT_1]) = 0 (Timeout)"
                 .to_owned(),
         );
-        assert_eq!(pselect(-1, None, None, None, None, None), Err(Errno::EINVAL));
-        expect("pselect(-1, NULL, NULL, NULL, NULL, NULL) = -1 EINVAL (Invalid argument)".to_owned());
+        assert_eq!(
+            pselect(-1, None, None, None, None, None),
+            Err(Errno::EINVAL)
+        );
+        expect(
+            "pselect(-1, NULL, NULL, NULL, NULL, NULL) = -1 EINVAL (Invalid argument)".to_owned(),
+        );
         drop_traced(a);
         drop_traced(b);
     });

@@ -629,14 +629,25 @@ fn select_matches_c() {
     type Word = u32;
     let mut table: Table = vec![
         ("select.size.fd_set".into(), size_of::<s::fd_set>() as i128),
-        ("select.align.fd_set".into(), align_of::<s::fd_set>() as i128),
-        ("select.size.sigset_t".into(), size_of::<s::sigset_t>() as i128),
-        ("select.align.sigset_t".into(), align_of::<s::sigset_t>() as i128),
+        (
+            "select.align.fd_set".into(),
+            align_of::<s::fd_set>() as i128,
+        ),
+        (
+            "select.size.sigset_t".into(),
+            size_of::<s::sigset_t>() as i128,
+        ),
+        (
+            "select.align.sigset_t".into(),
+            align_of::<s::sigset_t>() as i128,
+        ),
         ("select.const.FD_SETSIZE".into(), s::FD_SETSIZE as i128),
     ];
     let bits = Word::BITS as usize;
     let word_bytes = size_of::<Word>();
-    for fd in [0usize, 1, 7, 8, 31, 32, 33, 63, 64, 65, 127, 128, 511, 1000, 1023] {
+    for fd in [
+        0usize, 1, 7, 8, 31, 32, 33, 63, 64, 65, 127, 128, 511, 1000, 1023,
+    ] {
         let (word, bit) = (fd / bits, fd % bits);
         let in_word = if cfg!(target_endian = "little") {
             bit / 8
