@@ -97,12 +97,14 @@ impl FdSet {
     /// # Errors
     ///
     /// `EINVAL` if the number is `FD_SETSIZE` or more (the set is unchanged).
+    #[doc(alias = "FD_SET")]
     #[inline]
     pub fn insert(&mut self, fd: &impl AsFd) -> Result<()> {
         FD_SET(fd.as_fd().as_raw_fd(), self)
     }
 
     /// Removes `fd`'s number, as `FD_CLR(fd, &set)`; whether it was in the set.
+    #[doc(alias = "FD_CLR")]
     #[inline]
     pub fn remove(&mut self, fd: &impl AsFd) -> bool {
         let fd = fd.as_fd().as_raw_fd();
@@ -112,6 +114,7 @@ impl FdSet {
     }
 
     /// Whether `fd`'s number is in the set, as `FD_ISSET(fd, &set)`.
+    #[doc(alias = "FD_ISSET")]
     #[inline]
     pub fn contains(&self, fd: &impl AsFd) -> bool {
         FD_ISSET(fd.as_fd().as_raw_fd(), self)
@@ -133,6 +136,7 @@ impl FdSet {
     }
 
     /// Empties the set, as `FD_ZERO(&set)`.
+    #[doc(alias = "FD_ZERO")]
     #[inline]
     pub fn clear(&mut self) {
         *raw::fd_words_mut(&mut self.0) = [0; FD_WORDS];
