@@ -316,7 +316,10 @@ fn a_full_set_refuses_new_clients_and_serves_the_rest() {
         .max();
     assert_eq!(highest, Some(FD_SETSIZE - 1), "{connected} connected");
     assert!(!refused.is_empty());
-    assert!(refused.iter().all(|l| fd_in(l) >= FD_SETSIZE), "{refused:?}");
+    assert!(
+        refused.iter().all(|l| fd_in(l) >= FD_SETSIZE),
+        "{refused:?}"
+    );
     assert!(
         refused.iter().all(|l| l.contains("the set is full")),
         "{refused:?}"
