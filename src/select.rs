@@ -516,7 +516,10 @@ pub fn sigismember(set: &sigset_t, signo: c_int) -> Result<bool> {
 // The trace. The sets are shown as strace shows them: `[3 4]`, the fds below `nfds`
 // (below `FD_SETSIZE` when `nfds` is larger, since nothing past the set is read),
 // `NULL` for none; after the result, the ready fds `(in [3], out [5], except [3])`
-// and, when a timeout was given, `left {…}`; `(Timeout)` for 0.
+// and, when a timeout was given, `left {…}`; `(Timeout)` for 0. (Where strace
+// prints a set's address, for an `nfds` of 0 or less, this prints `[]`.) `pselect`'s
+// mask is shown as strace shows a `sigset_t` (`[INT USR1]`), not as the kernel's
+// `{sigmask=…, sigsetsize=8}` pair of `pselect6`, which is the C library's business.
 
 #[cold]
 #[inline(never)]
