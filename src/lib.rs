@@ -80,6 +80,12 @@
 //! | `int flags = fcntl(fd, F_GETFL);` | `let flags = fcntl(&fd, F_GETFL)?;` |
 //! | `fcntl(fd, F_SETFL, flags \| O_NONBLOCK);` | `fcntl(&fd, F_SETFL(flags \| O_NONBLOCK))?;` |
 //! | `fcntl(fd, F_SETFD, FD_CLOEXEC);` | `fcntl(&fd, F_SETFD(FD_CLOEXEC))?;` |
+//! | `fd_set readfds; FD_ZERO(&readfds);` | `let mut readfds = FdSet::new();` (or `FD_ZERO(&mut readfds)`) → [`FdSet`], C's `fd_set`, `Copy` |
+//! | `FD_SET(fd, &readfds);` | `FD_SET(fd.as_raw_fd(), &mut readfds)?;` or `readfds.insert(&fd)?;` (`fd >= FD_SETSIZE`: `EINVAL`, never a write past the set) |
+//! | `FD_CLR(fd, &readfds);` / `FD_ISSET(fd, &readfds)` | `FD_CLR(fd, &mut readfds);` / `FD_ISSET(fd, &readfds)` → `bool` (or `readfds.remove(&fd)`, `readfds.contains(&fd)`; out of range: nothing, `false`) |
+//! | `select(maxfd + 1, &readfds, &writefds, NULL, &tv);` | `let n = select(readfds.nfds(), Some(&mut readfds), Some(&mut writefds), None, Some(&mut tv))?;` (`nfds > FD_SETSIZE`: `EINVAL` before the call; Linux writes the time left into `tv`) |
+//! | `pselect(nfds, &readfds, NULL, NULL, &ts, &mask);` | `pselect(nfds, Some(&mut readfds), None, None, Some(&ts), Some(&mask))?;` |
+//! | `sigset_t mask; sigemptyset(&mask); sigaddset(&mask, SIGUSR1);` | `let mut mask: sigset_t = zeroed(); sigemptyset(&mut mask)?; sigaddset(&mut mask, libc::SIGUSR1)?;` |
 //! | `if (errno == ECONNREFUSED)` | `if e == Errno::ECONNREFUSED` |
 //! | `printf("%s\n", strerror(errno));` | `println!("{}", strerror(e));` → `Connection refused` |
 //! | `perror("connect");` | `perror("connect");` → `connect: Connection refused` on stderr |
@@ -159,6 +165,7 @@ mod msg;
 mod netdb;
 mod netif;
 mod raw;
+mod select;
 mod socket;
 pub mod sockopt;
 pub mod trace;
@@ -218,6 +225,12 @@ pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
 #[cfg(have_mmsg)]
 pub use crate::raw::{MMsgHdr, MMsgHdrMut};
+#[cfg(not(have_mmsg))]
+pub use crate::select::timespec;
+pub use crate::select::{
+    pselect, select, sigaddset, sigdelset, sigemptyset, sigfillset, sigismember, sigset_t, FdSet,
+    FdSetIter, FD_CLR, FD_ISSET, FD_SET, FD_SETSIZE, FD_ZERO,
+};
 pub use crate::socket::{
     accept, bind, close, connect, getpeername, getsockname, listen, shutdown, socket, socketpair,
     AddressFamily, Protocol, ShutdownHow, SockFlag, SockType, Socket, AF_INET, AF_INET6, AF_UNIX,

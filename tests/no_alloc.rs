@@ -549,6 +549,108 @@ fn netdb_round(checks: &mut Checks) {
     assert_eq!(r, Err(Errno::EINVAL));
 }
 
+/// `FdSet`'s operations, `select` and `pselect` (ready, timed out, `EINVAL` for an
+/// `nfds` past the set), with the trace off and, where compiled in, on.
+fn select_round(checks: &mut Checks) {
+    use std::os::fd::AsRawFd;
+    let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socketpair");
+    send(&a, b"x", 0).expect("send");
+    let mut master = checks.call("FdSet::new, insert, FD_SET", || {
+        let mut set = FdSet::new();
+        set.insert(&a).expect("insert");
+        FD_SET(b.as_raw_fd(), &mut set).expect("FD_SET");
+        assert_eq!(FD_SET(FD_SETSIZE, &mut set), Err(Errno::EINVAL));
+        set
+    });
+    let n = checks.call("FdSet::nfds, contains, FD_ISSET, iter", || {
+        assert!(master.contains(&a) && FD_ISSET(b.as_raw_fd(), &master));
+        master.iter().count() + master.nfds() as usize
+    });
+    assert!(n > 2);
+    select_calls(
+        checks,
+        master,
+        &b,
+        ["select", "select (timeout)", "select (EINVAL)", "pselect"],
+    );
+    #[cfg(feature = "trace")]
+    {
+        let quiet = StderrToDevNull::new();
+        trace::enable();
+        select_calls(
+            checks,
+            master,
+            &b,
+            [
+                "select (trace on)",
+                "select (trace on, timeout)",
+                "select (trace on, EINVAL)",
+                "pselect (trace on)",
+            ],
+        );
+        trace::disable();
+        drop(quiet);
+    }
+    checks.call("FdSet::remove, FD_CLR, FD_ZERO", || {
+        master.remove(&a);
+        FD_CLR(b.as_raw_fd(), &mut master);
+        FD_ZERO(&mut master);
+    });
+}
+
+/// `select` ready and timed out, `select(2048, …)`, and `pselect` ready, under the
+/// names given.
+fn select_calls(checks: &mut Checks, master: FdSet, b: &Socket, names: [&'static str; 4]) {
+    let [ready, timeout, einval, pready] = names;
+    let mut r = master;
+    let mut tv = timeval {
+        tv_sec: 1,
+        tv_usec: 0,
+    };
+    let got = checks.call(ready, || {
+        select(master.nfds(), Some(&mut r), None, None, Some(&mut tv))
+    });
+    assert_eq!(got, Ok(1));
+    let mut w = FdSet::new();
+    let mut tv = timeval {
+        tv_sec: 0,
+        tv_usec: 0,
+    };
+    let mut r = master;
+    r.remove(b);
+    let got = checks.call(timeout, || {
+        select(
+            master.nfds(),
+            Some(&mut r),
+            Some(&mut w),
+            None,
+            Some(&mut tv),
+        )
+    });
+    assert_eq!(got, Ok(0));
+    let got = checks.call(einval, || select(2048, Some(&mut r), None, None, None));
+    assert_eq!(got, Err(Errno::EINVAL));
+    let mut mask: sigset_t = zeroed();
+    sigemptyset(&mut mask).expect("sigemptyset");
+    sigaddset(&mut mask, libc::SIGUSR1).expect("sigaddset");
+    let ts = timespec {
+        tv_sec: 1,
+        tv_nsec: 0,
+    };
+    let mut r = master;
+    let got = checks.call(pready, || {
+        pselect(
+            master.nfds(),
+            Some(&mut r),
+            None,
+            None,
+            Some(&ts),
+            Some(&mask),
+        )
+    });
+    assert_eq!(got, Ok(1));
+}
+
 fn main() {
     // The default state is under test: the trace compiled in, off at run time.
     if std::env::var_os("SOCKAPI_TRACE").is_some() {
@@ -593,6 +695,10 @@ fn main() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     for _ in 0..ROUNDS {
         netdb_round(&mut checks);
+    }
+
+    for _ in 0..ROUNDS {
+        select_round(&mut checks);
     }
 
     // With the trace on, the line is formatted on the stack (the errno text too).

@@ -86,6 +86,8 @@ const CALLS: &[&str] = &[
     "getprotobynumber",
     "gethostbyname",
     "gethostbyaddr",
+    "select",
+    "pselect",
 ];
 
 /// Whether this process is the child started for scenario `name`.
@@ -2380,6 +2382,90 @@ fn mmsg_lines() {
         expect(format!(
             "recvmmsg({bfd}, [{{msg_hdr={{msg_name=NULL, msg_iov=[{{\"one\", 8}}], msg_iovlen=1, msg_controllen=0, msg_flags=0}}, msg_len=3}}], 1, 0, {{tv_sec=0, tv_nsec=0}}) = 1"
         ));
+        drop_traced(a);
+        drop_traced(b);
+    });
+}
+
+/// `select` and `pselect` as strace shows them: the sets before the call, the ready
+/// fds and the time left after it, `(Timeout)` for 0; the mask by signal names.
+#[cfg(feature = "trace")]
+#[test]
+fn select_lines() {
+    const NAME: &str = "select_lines";
+    check_trace(NAME, TraceEnv::Unset, || {
+        let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+        let (afd, bfd) = (a.as_raw_fd(), b.as_raw_fd());
+        send(&a, b"x", 0).unwrap();
+        let mut r = FdSet::new();
+        r.insert(&a).unwrap();
+        r.insert(&b).unwrap();
+        let mut w = FdSet::new();
+        w.insert(&a).unwrap();
+        let nfds = r.nfds();
+        trace::enable();
+        let mut tv = timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        };
+        assert_eq!(
+            select(nfds, Some(&mut r), Some(&mut w), None, Some(&mut tv)),
+            Ok(2)
+        );
+        expect(format!(
+            "select({nfds}, [{afd} {bfd}], [{afd}], NULL, {{tv_sec=0, tv_usec=0}}) = 2 (in [{bfd}], out [{afd}], left {{tv_sec=0, tv_usec=0}})"
+        ));
+        let mut r = FdSet::new();
+        r.insert(&a).unwrap();
+        let mut tv = timeval {
+            tv_sec: 0,
+            tv_usec: 1000,
+        };
+        assert_eq!(select(nfds, Some(&mut r), None, None, Some(&mut tv)), Ok(0));
+        expect(format!(
+            "select({nfds}, [{afd}], NULL, NULL, {{tv_sec=0, tv_usec=1000}}) = 0 (Timeout)"
+        ));
+        let mut r = FdSet::new();
+        r.insert(&b).unwrap();
+        assert_eq!(select(nfds, Some(&mut r), None, None, None), Ok(1));
+        expect(format!(
+            "select({nfds}, [{bfd}], NULL, NULL, NULL) = 1 (in [{bfd}])"
+        ));
+        assert_eq!(
+            select(2048, Some(&mut r), None, None, Some(&mut tv)),
+            Err(Errno::EINVAL)
+        );
+        expect(format!(
+            "select(2048, [{bfd}], NULL, NULL, {{tv_sec=0, tv_usec=0}}) = -1 EINVAL (Invalid argument)"
+        ));
+        let mut mask: sigset_t = zeroed();
+        sigemptyset(&mut mask).unwrap();
+        sigaddset(&mut mask, libc::SIGUSR1).unwrap();
+        sigaddset(&mut mask, libc::SIGINT).unwrap();
+        let ts = timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        assert_eq!(
+            pselect(nfds, Some(&mut r), None, None, Some(&ts), Some(&mask)),
+            Ok(1)
+        );
+        expect(format!(
+            "pselect({nfds}, [{bfd}], NULL, NULL, {{tv_sec=0, tv_nsec=0}}, [INT USR1]) = 1 (in [{bfd}])"
+        ));
+        sigfillset(&mut mask).unwrap();
+        assert_eq!(pselect(0, None, None, None, Some(&ts), Some(&mask)), Ok(0));
+        expect(
+            "pselect(0, NULL, NULL, NULL, {tv_sec=0, tv_nsec=0}, ~[RTMIN RT_1]) = 0 (Timeout)"
+                .to_owned(),
+        );
+        assert_eq!(
+            pselect(-1, None, None, None, None, None),
+            Err(Errno::EINVAL)
+        );
+        expect(
+            "pselect(-1, NULL, NULL, NULL, NULL, NULL) = -1 EINVAL (Invalid argument)".to_owned(),
+        );
         drop_traced(a);
         drop_traced(b);
     });

@@ -31,6 +31,7 @@ mod msg;
 #[cfg(have_reentrant_netdb)]
 mod netdb;
 mod netif;
+mod select;
 mod socket;
 mod sockopt;
 
@@ -57,6 +58,10 @@ pub(crate) use self::netdb::{
     getservbyport_r, hstrerror, HostFailure,
 };
 pub(crate) use self::netif::{if_indextoname, if_nametoindex, IF_NAMESIZE};
+pub(crate) use self::select::{
+    fd_words, fd_words_mut, pselect, select, sigaddset, sigdelset, sigemptyset, sigfillset,
+    sigismember, Word, FD_SETSIZE, FD_WORDS, NFDBITS,
+};
 #[cfg(have_accept4)]
 pub(crate) use self::socket::accept4;
 pub(crate) use self::socket::{

@@ -305,6 +305,18 @@ pub mod string {
     pub use libc::strerror_r;
 }
 
+/// `<sys/select.h>`: `select`, `pselect`, `fd_set` and `FD_SETSIZE`. `libc`'s
+/// `FD_SET`-family functions are not re-exported: sockapi's own check the fd's range
+/// (the C macros write past the set for an fd of `FD_SETSIZE` or more).
+pub mod sys_select {
+    pub use libc::{fd_set, pselect, select, FD_SETSIZE};
+}
+
+/// `<signal.h>`: `sigset_t` and the calls that fill one, for `pselect`'s mask.
+pub mod signal {
+    pub use libc::{sigaddset, sigdelset, sigemptyset, sigfillset, sigismember, sigset_t};
+}
+
 /// `<sys/time.h>`: `timeval`, the type of `SO_RCVTIMEO` and `SO_SNDTIMEO`; and
 /// `<time.h>`'s `timespec`, `recvmmsg`'s timeout.
 pub mod sys_time {
@@ -349,8 +361,10 @@ pub use netdb::*;
 pub use netdb_addrinfo::*;
 pub use netinet_in::*;
 pub use netinet_tcp::*;
+pub use signal::*;
 pub use stdlib::*;
 pub use string::*;
+pub use sys_select::*;
 pub use sys_socket::*;
 pub use sys_socket_msg::*;
 pub use sys_time::*;
@@ -358,4 +372,4 @@ pub use sys_un::*;
 pub use unistd::*;
 
 /// Re-exported so that users of this crate name the C integer types from one place.
-pub use libc::{c_char, c_int, c_uint, c_void, size_t, ssize_t};
+pub use libc::{c_char, c_int, c_uint, c_ulong, c_void, size_t, ssize_t};

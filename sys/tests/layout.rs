@@ -31,6 +31,7 @@ const KINDS: &[&str] = &[
     "errno",
     "msg",
     "ai",
+    "select",
 ];
 
 /// `(name as the probe prints it, value as Rust sees it)`.
@@ -614,4 +615,50 @@ fn addrinfo_matches_c() {
         NI_MAXSERV,
     ]);
     check(&["ai"], &table);
+}
+
+/// `select.<what>` lines: `fd_set`, `FD_SETSIZE`, `sigset_t`, and where `FD_SET` puts
+/// each fd's bit, against the model sockapi's `FdSet` uses: words of C's `long`
+/// (`int32_t` on Apple's systems), fd's bit at `fd % bits` of word `fd / bits`.
+#[test]
+fn select_matches_c() {
+    use sockapi_sys as s;
+    #[cfg(not(target_vendor = "apple"))]
+    type Word = s::c_ulong;
+    #[cfg(target_vendor = "apple")]
+    type Word = u32;
+    let mut table: Table = vec![
+        ("select.size.fd_set".into(), size_of::<s::fd_set>() as i128),
+        (
+            "select.align.fd_set".into(),
+            align_of::<s::fd_set>() as i128,
+        ),
+        (
+            "select.size.sigset_t".into(),
+            size_of::<s::sigset_t>() as i128,
+        ),
+        (
+            "select.align.sigset_t".into(),
+            align_of::<s::sigset_t>() as i128,
+        ),
+        ("select.const.FD_SETSIZE".into(), s::FD_SETSIZE as i128),
+    ];
+    let bits = Word::BITS as usize;
+    let word_bytes = size_of::<Word>();
+    for fd in [
+        0usize, 1, 7, 8, 31, 32, 33, 63, 64, 65, 127, 128, 511, 1000, 1023,
+    ] {
+        let (word, bit) = (fd / bits, fd % bits);
+        let in_word = if cfg!(target_endian = "little") {
+            bit / 8
+        } else {
+            word_bytes - 1 - bit / 8
+        };
+        let byte = word * word_bytes + in_word;
+        table.push((
+            format!("select.FD_SET.{fd}"),
+            (byte * 256 + (1 << (bit % 8))) as i128,
+        ));
+    }
+    check(&["select"], &table);
 }

@@ -34,6 +34,8 @@
 #include <linux/errqueue.h>
 #endif
 #include <sys/uio.h>
+#include <sys/select.h>
+#include <signal.h>
 
 #define LAYOUT(name, type)                                      \
     do {                                                        \
@@ -588,6 +590,34 @@ static void addrinfos(void) {
     AI_CONST(NI_MAXHOST);
     AI_CONST(NI_MAXSERV);
 }
+/* select/pselect: every line under the kind `select` (select.size.T, select.align.T,
+ * select.const.NAME, select.FD_SET.fd), checked by its own test in layout.rs.
+ * select.FD_SET.fd is where the C macro puts fd's bit: 256 * byte offset + byte value,
+ * which the Rust side computes from its model of the set (words of `long`, fd's bit
+ * at fd % bits-per-word of word fd / bits-per-word). */
+static void selects(void) {
+    static const int fds[] = {0, 1, 7, 8, 31, 32, 33, 63, 64, 65, 127, 128, 511, 1000, 1023};
+    printf("select.size.fd_set %zu\n", sizeof(fd_set));
+    printf("select.align.fd_set %zu\n", (size_t)_Alignof(fd_set));
+    printf("select.size.sigset_t %zu\n", sizeof(sigset_t));
+    printf("select.align.sigset_t %zu\n", (size_t)_Alignof(sigset_t));
+    printf("select.const.FD_SETSIZE %lld\n", (long long)FD_SETSIZE);
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++) {
+        fd_set set;
+        FD_ZERO(&set);
+        FD_SET(fds[i], &set);
+        const unsigned char *bytes = (const unsigned char *)&set;
+        long long where = -1;
+        for (size_t b = 0; b < sizeof set; b++) {
+            if (bytes[b] != 0) {
+                where = (long long)b * 256 + bytes[b];
+                break;
+            }
+        }
+        printf("select.FD_SET.%d %lld\n", fds[i], where);
+    }
+}
+
 /* The reentrant <netdb.h> calls that sys/src/lib.rs declares itself (libc lacks
  * them): each prototype there, written in C, must be the header's. Checked at compile
  * time; the Rust cfg is all(linux, gnu). */
@@ -611,6 +641,7 @@ SAME_PROTOTYPE(gethostbyaddr_r, int (*)(const void *, socklen_t, int, struct hos
 
 int main(void) {
     addrinfos();
+    selects();
     messages();
     types();
     fields();

@@ -40,7 +40,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg> <sockapi|libc> <iterations>";
+    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|select> <sockapi|libc> <iterations>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -70,6 +70,8 @@ fn main() -> ExitCode {
         ("msg", "libc") => with_libc::msg(n),
         ("mmsg", "sockapi") => with_sockapi::mmsg(n),
         ("mmsg", "libc") => with_libc::mmsg(n),
+        ("select", "sockapi") => with_sockapi::select(n),
+        ("select", "libc") => with_libc::select(n),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -105,6 +107,33 @@ mod with_sockapi {
 
     fn loopback_any_port() -> SockAddr {
         SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
+    }
+
+    /// `select` on a set of one readable socket, zero timeout, then `FD_ISSET`.
+    pub fn select(n: u64) {
+        use sockapi::{timeval, FdSet};
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        ok("send", send(&a, b"x", 0));
+        let mut master = FdSet::new();
+        ok("FD_SET", master.insert(&b));
+        let nfds = master.nfds();
+        for _ in 0..n {
+            let mut readfds = master;
+            let mut tv = timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            };
+            match sockapi::select(nfds, Some(&mut readfds), None, None, Some(&mut tv)) {
+                Ok(_) => {}
+                Err(e) => fail("select", e),
+            }
+            if !readfds.contains(&b) {
+                fail("FD_ISSET", Errno::EINVAL);
+            }
+        }
     }
 
     pub fn pair(n: u64) {
@@ -297,6 +326,55 @@ mod with_libc {
             fail("getsockname");
         }
         (fd, sin)
+    }
+
+    /// `fd_set r = master; struct timeval tv = {0, 0}; select(b + 1, &r, NULL, NULL,
+    /// &tv); FD_ISSET(b, &r)`.
+    pub fn select(n: u64) {
+        let mut sv: [c_int; 2] = [-1, -1];
+        let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC;
+        // SAFETY: `sv` is a writable array of two ints.
+        if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+            fail("socketpair");
+        }
+        let byte = [b'x'];
+        // SAFETY: `byte` is readable for 1 byte.
+        if unsafe { libc::send(sv[0], byte.as_ptr().cast(), 1, 0) } < 0 {
+            fail("send");
+        }
+        // SAFETY: all-zero bytes are the empty fd_set; `sv[1]` is below FD_SETSIZE.
+        let mut master: libc::fd_set = unsafe { mem::zeroed() };
+        unsafe { libc::FD_SET(sv[1], &mut master) };
+        let nfds = sv[1] + 1;
+        for _ in 0..n {
+            let mut readfds = master;
+            let mut tv = libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            };
+            // SAFETY: `nfds` is within the set; the set and `tv` are writable.
+            let ret = unsafe {
+                libc::select(
+                    nfds,
+                    &mut readfds,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    &mut tv,
+                )
+            };
+            if ret < 0 {
+                fail("select");
+            }
+            // SAFETY: `sv[1]` is below FD_SETSIZE.
+            if !unsafe { libc::FD_ISSET(sv[1], &readfds) } {
+                fail("FD_ISSET");
+            }
+        }
+        // SAFETY: the descriptors are ours and closed once.
+        unsafe {
+            libc::close(sv[0]);
+            libc::close(sv[1]);
+        }
     }
 
     /// The measured loop of `pair` and `udp`: `send(a, buf, 1, 0)`, `recv(b, buf, 1, 0)`.

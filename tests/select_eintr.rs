@@ -1,0 +1,240 @@
+//! A signal interrupts a blocking `select` or `pselect`: `EINTR` comes back (no retry
+//! inside); and `pselect`'s mask holds a blocked signal off for the whole wait.
+//!
+//! Its own binary (`harness = false`): it installs a process-wide SIGUSR1 handler
+//! without `SA_RESTART` and sends the signal to the waiting thread with
+//! `pthread_kill` (a process-wide signal could land on another thread). The thread is
+//! known to be waiting when `/proc/self/task/<tid>/syscall` shows it blocked in the
+//! call; no sleep stands in for that.
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::os::unix::thread::JoinHandleExt;
+    use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+    use std::sync::Arc;
+    use std::thread::JoinHandle;
+    use std::time::{Duration, Instant};
+
+    use sockapi::*;
+
+    static HANDLED: AtomicBool = AtomicBool::new(false);
+
+    extern "C" fn on_signal(_: libc::c_int) {
+        HANDLED.store(true, Ordering::SeqCst);
+    }
+
+    /// SIGUSR1 with a handler and without `SA_RESTART`.
+    fn install_handler() {
+        // SAFETY: a zeroed `sigaction` is valid (no flags, empty mask); the handler is
+        // async-signal-safe (one atomic store).
+        unsafe {
+            let mut act: libc::sigaction = std::mem::zeroed();
+            act.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as *const () as usize;
+            libc::sigemptyset(&mut act.sa_mask);
+            assert_eq!(
+                libc::sigaction(libc::SIGUSR1, &act, std::ptr::null_mut()),
+                0
+            );
+        }
+    }
+
+    /// The syscalls a C library's `select` and `pselect` may be made of here (glibc
+    /// on x86_64 makes `select` of `pselect6`).
+    fn waiting_syscalls() -> Vec<String> {
+        let mut calls = vec![libc::SYS_pselect6.to_string()];
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        calls.push(libc::SYS_select.to_string());
+        calls
+    }
+
+    /// Whether thread `tid` is blocked in a select-family call: the first field of
+    /// `/proc/self/task/<tid>/syscall` is the call's number ("running" while it runs).
+    fn blocked_in_select(tid: i32) -> bool {
+        let Ok(text) = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")) else {
+            return false;
+        };
+        let first = text
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        waiting_syscalls().contains(&first)
+    }
+
+    /// Whether SIGUSR1 is pending for thread `tid` (`SigPnd` in its status).
+    fn usr1_pending(tid: i32) -> bool {
+        let Ok(text) = std::fs::read_to_string(format!("/proc/self/task/{tid}/status")) else {
+            return false;
+        };
+        text.lines()
+            .find_map(|l| l.strip_prefix("SigPnd:"))
+            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+            .is_some_and(|mask| mask & (1 << (libc::SIGUSR1 - 1)) != 0)
+    }
+
+    /// Waits (bounded in count and time) until `cond(tid)` holds.
+    fn wait_for(tid: &AtomicI32, what: &str, done: impl Fn() -> bool, cond: impl Fn(i32) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut polls = 0u32;
+        loop {
+            let t = tid.load(Ordering::SeqCst);
+            if t != 0 && cond(t) {
+                return;
+            }
+            assert!(Instant::now() < deadline && !done(), "never: {what}");
+            polls += 1;
+            assert!(polls < 5_000_000, "bounded wait: {what}");
+            std::thread::yield_now();
+        }
+    }
+
+    /// Runs `wait` on a thread that records its tid first; returns the handle once the
+    /// thread is blocked in a select-family call.
+    fn blocked<T: Send + 'static>(
+        wait: impl FnOnce() -> T + Send + 'static,
+    ) -> (JoinHandle<T>, Arc<AtomicI32>) {
+        let tid = Arc::new(AtomicI32::new(0));
+        let thread_tid = Arc::clone(&tid);
+        let waiter = std::thread::spawn(move || {
+            // SAFETY: `gettid` has no preconditions.
+            thread_tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
+            wait()
+        });
+        wait_for(
+            &tid,
+            "the thread blocks in select",
+            || waiter.is_finished(),
+            blocked_in_select,
+        );
+        (waiter, tid)
+    }
+
+    fn kill<T>(thread: &JoinHandle<T>) {
+        // SAFETY: the thread is alive (blocked in the call until a signal or data ends it).
+        let rc = unsafe { libc::pthread_kill(thread.as_pthread_t(), libc::SIGUSR1) };
+        assert_eq!(rc, 0, "pthread_kill");
+    }
+
+    fn pair() -> (Socket, Socket) {
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socketpair")
+    }
+
+    fn select_surfaces_eintr() {
+        let (_a, b) = pair();
+        let (waiter, _) = blocked(move || {
+            let mut r = FdSet::new();
+            r.insert(&b).unwrap();
+            // Bounded, should the signal never come: 30 s.
+            let mut tv = timeval {
+                tv_sec: 30,
+                tv_usec: 0,
+            };
+            let start = Instant::now();
+            let ret = select(r.nfds(), Some(&mut r), None, None, Some(&mut tv));
+            (ret, start.elapsed())
+        });
+        kill(&waiter);
+        let (ret, took) = waiter.join().expect("waiter");
+        assert_eq!(ret, Err(Errno::EINTR));
+        assert!(took < Duration::from_secs(30));
+        assert!(HANDLED.load(Ordering::SeqCst), "the handler ran");
+    }
+
+    /// The classic race closed: SIGUSR1 blocked in the thread, let in only for the
+    /// wait by `pselect`'s mask.
+    fn pselect_lets_the_signal_in_for_the_wait() {
+        let (_a, b) = pair();
+        let (waiter, _) = blocked(move || {
+            let mut blocked: sigset_t = zeroed();
+            sigemptyset(&mut blocked).unwrap();
+            sigaddset(&mut blocked, libc::SIGUSR1).unwrap();
+            // SAFETY: a valid set; the old mask is not asked for.
+            let rc =
+                unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, std::ptr::null_mut()) };
+            assert_eq!(rc, 0);
+            let mut during: sigset_t = zeroed();
+            sigemptyset(&mut during).unwrap();
+            let mut r = FdSet::new();
+            r.insert(&b).unwrap();
+            let ts = timespec {
+                tv_sec: 30,
+                tv_nsec: 0,
+            };
+            pselect(r.nfds(), Some(&mut r), None, None, Some(&ts), Some(&during))
+        });
+        kill(&waiter);
+        assert_eq!(waiter.join().expect("waiter"), Err(Errno::EINTR));
+        assert!(HANDLED.load(Ordering::SeqCst), "the handler ran");
+    }
+
+    /// A mask that blocks SIGUSR1: the signal stays pending while the thread waits,
+    /// data ends the wait (1, not `EINTR`), and the handler runs only after, when the
+    /// thread's own mask is back.
+    fn pselect_mask_holds_the_signal_off() {
+        let (a, b) = pair();
+        let (waiter, tid) = blocked(move || {
+            let mut mask: sigset_t = zeroed();
+            sigemptyset(&mut mask).unwrap();
+            sigaddset(&mut mask, libc::SIGUSR1).unwrap();
+            let mut r = FdSet::new();
+            r.insert(&b).unwrap();
+            let ts = timespec {
+                tv_sec: 30,
+                tv_nsec: 0,
+            };
+            pselect(r.nfds(), Some(&mut r), None, None, Some(&ts), Some(&mask))
+        });
+        kill(&waiter);
+        wait_for(
+            &tid,
+            "SIGUSR1 pending while blocked",
+            || waiter.is_finished(),
+            usr1_pending,
+        );
+        assert!(
+            blocked_in_select(tid.load(Ordering::SeqCst)),
+            "still waiting"
+        );
+        assert!(
+            !HANDLED.load(Ordering::SeqCst),
+            "the handler ran during the wait"
+        );
+        assert_eq!(send(&a, b"x", 0), Ok(1));
+        assert_eq!(waiter.join().expect("waiter"), Ok(1));
+        assert!(
+            HANDLED.load(Ordering::SeqCst),
+            "delivered once the mask was restored"
+        );
+    }
+
+    pub fn main() {
+        install_handler();
+        let tests: [(&str, fn()); 3] = [
+            ("a signal interrupts select: EINTR", select_surfaces_eintr),
+            (
+                "pselect's mask lets a blocked signal in for the wait: EINTR",
+                pselect_lets_the_signal_in_for_the_wait,
+            ),
+            (
+                "pselect's mask holds a signal off for the wait",
+                pselect_mask_holds_the_signal_off,
+            ),
+        ];
+        for (name, test) in tests {
+            HANDLED.store(false, Ordering::SeqCst);
+            test();
+            println!("ok     {name}");
+        }
+        println!("select_eintr: {} passed, 0 failed", tests.len());
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn main() {
+    linux::main();
+}
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    println!("select_eintr: the /proc checks are Linux's; nothing to run");
+}
