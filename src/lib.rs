@@ -80,6 +80,14 @@
 //! | `int flags = fcntl(fd, F_GETFL);` | `let flags = fcntl(&fd, F_GETFL)?;` |
 //! | `fcntl(fd, F_SETFL, flags \| O_NONBLOCK);` | `fcntl(&fd, F_SETFL(flags \| O_NONBLOCK))?;` |
 //! | `fcntl(fd, F_SETFD, FD_CLOEXEC);` | `fcntl(&fd, F_SETFD(FD_CLOEXEC))?;` |
+//! | `struct pollfd fds[2] = {{ fd, POLLIN }, { c, POLLIN \| POLLOUT }};` | `let mut fds = [pollfd::new(&fd, POLLIN), pollfd::new(&c, POLLIN \| POLLOUT)];` ([`pollfd`]: C's layout, public `fd`, `events`, `revents`) |
+//! | `int n = poll(fds, 2, 1000);` | `let n = poll(&mut fds, 1000)?;` (`nfds` is the slice's length; no `FD_SETSIZE` limit) |
+//! | `if (fds[0].revents & POLLIN)` | `if fds[0].revents.contains(POLLIN)` (`Debug`: `POLLIN\|POLLHUP`) |
+//! | `ppoll(fds, n, &ts, &mask);` (Linux) | `ppoll(&mut fds, Some(&ts), Some(&mask))?;` (`None` for `NULL`; mask from [`sigemptyset`], [`sigaddset`]) |
+//! | `int n; ioctl(fd, FIONREAD, &n);` (`SIOCINQ`, `SIOCOUTQ`) | `let n = ioctl(&fd, FIONREAD)?;` (typed requests only: [`ioctl`](mod@ioctl)) |
+//! | `int on = 1; ioctl(fd, FIONBIO, &on);` | `ioctl(&fd, FIONBIO(&1))?;` |
+//! | `if (sockatmark(fd) == 1)` | `if sockatmark(&fd)?` |
+//! | non-blocking `connect`, `poll` for `POLLOUT`, then `SO_ERROR` | the worked example in [`poll`](mod@poll) |
 //! | `if (errno == ECONNREFUSED)` | `if e == Errno::ECONNREFUSED` |
 //! | `printf("%s\n", strerror(errno));` | `println!("{}", strerror(e));` → `Connection refused` |
 //! | `perror("connect");` | `perror("connect");` → `connect: Connection refused` on stderr |
@@ -151,6 +159,7 @@ mod errno;
 pub mod fcntl;
 pub mod inet;
 mod io;
+pub mod ioctl;
 #[cfg(have_mmsg)]
 mod mmsg;
 #[cfg(have_linux_cmsg)]
@@ -158,6 +167,7 @@ mod msg;
 #[cfg(have_reentrant_netdb)]
 mod netdb;
 mod netif;
+pub mod poll;
 mod raw;
 mod socket;
 pub mod sockopt;
@@ -212,7 +222,26 @@ pub use crate::netdb::{
     hstrerror, AddrList, Aliases, HError, HostEnt, NetStr, ProtoEnt, ServEnt, HOST_NOT_FOUND,
     NETDB_INTERNAL, NO_DATA, NO_RECOVERY, TRY_AGAIN,
 };
+#[cfg(have_linux_sockopts)]
+#[doc(inline)]
+pub use crate::ioctl::{SIOCINQ, SIOCOUTQ};
+#[doc(inline)]
+pub use crate::ioctl::{ioctl, IoctlRequest, FIONBIO, FIONREAD};
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
+#[cfg(have_pollrdhup)]
+#[doc(inline)]
+pub use crate::poll::POLLRDHUP;
+#[doc(inline)]
+pub use crate::poll::{
+    poll, pollfd, sigaddset, sigdelset, sigemptyset, sigfillset, sigismember, sigset_t,
+    sockatmark, PollFlags, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDBAND,
+    POLLRDNORM, POLLWRBAND, POLLWRNORM,
+};
+#[cfg(have_ppoll)]
+#[doc(inline)]
+pub use crate::poll::ppoll;
+#[cfg(all(have_ppoll, not(have_mmsg)))]
+pub use crate::sys::timespec;
 pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
 #[cfg(have_linux_cmsg)]
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
