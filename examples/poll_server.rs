@@ -21,8 +21,11 @@
 //!   server keeps one spare descriptor (`/dev/null`) for this: it closes the spare,
 //!   accepts, closes that connection (the client sees its connection end), and opens
 //!   the spare again; it prints `refused <peer>: out of descriptors` and keeps
-//!   serving the others. Should the spare itself be lost, it stops polling the
-//!   listener until a client leaves.
+//!   serving the others. (Linux's `accept` takes a descriptor number before it looks
+//!   at its queue, so at the limit it fails with `EMFILE` even when nothing waits;
+//!   the spare's `accept` then says `EAGAIN`, and the server goes back to `poll`.)
+//!   Should the spare itself be lost, it stops polling the listener until a client
+//!   leaves.
 //! - It prints one line per connect and per disconnect, never panics, and runs in one
 //!   thread.
 //!
@@ -108,10 +111,12 @@ fn serve(listener: Socket) -> Result<(), Failure> {
     // backlog) cannot block `accept`; the loop takes until `EAGAIN`.
     let flags = fcntl(&listener, F_GETFL).map_err(|e| ("fcntl", e))?;
     fcntl(&listener, F_SETFL(flags | O_NONBLOCK)).map_err(|e| ("fcntl", e))?;
+    // Opened before the first line, so that a watcher counting descriptors from then
+    // on sees a steady base.
+    let mut spare = open_spare();
     let local = getsockname(&listener).map_err(|e| ("getsockname", e))?;
     println!("listening on {local}");
 
-    let mut spare = open_spare();
     // fds[0] is the listener; fds[i + 1] is clients[i].
     let mut fds = vec![pollfd::new(&listener, POLLIN)];
     let mut clients: Vec<Client> = Vec::new();
@@ -183,13 +188,15 @@ fn accept_some(
             Err(Errno::EAGAIN) => return,
             // Gone before we took it, or a signal: the next one.
             Err(Errno::ECONNABORTED | Errno::EINTR) => continue,
-            Err(e @ (Errno::EMFILE | Errno::ENFILE)) => {
-                if !refuse_one(listener, spare, e) {
+            Err(e @ (Errno::EMFILE | Errno::ENFILE)) => match refuse_one(listener, spare, e) {
+                Refusal::Refused => continue,
+                Refusal::NoneWaiting => return,
+                Refusal::NoSpare => {
                     // No spare to give up: wait for a client to leave.
                     fds[0].events = PollFlags::EMPTY;
                     return;
                 }
-            }
+            },
             Err(e) => {
                 eprintln!("{PROG}: accept: {e}");
                 return;
@@ -198,26 +205,41 @@ fn accept_some(
     }
 }
 
-/// At `EMFILE`: gives up the spare, takes the connection and closes it. Whether a
-/// connection could be refused so.
-fn refuse_one(listener: &Socket, spare: &mut Option<File>, why: Errno) -> bool {
+/// What [`refuse_one`] did.
+enum Refusal {
+    /// A connection was taken and closed.
+    Refused,
+    /// None was waiting: Linux's `accept` takes a descriptor number before it looks
+    /// at the queue, so at the limit it fails with `EMFILE` even with nothing to take.
+    NoneWaiting,
+    /// The spare could not be given up (or taken back): stop accepting for now.
+    NoSpare,
+}
+
+/// At `EMFILE`: gives up the spare, takes the connection and closes it, and takes the
+/// spare back.
+fn refuse_one(listener: &Socket, spare: &mut Option<File>, why: Errno) -> Refusal {
     if spare.take().is_none() {
         eprintln!("{PROG}: accept: {why}; no spare descriptor: not accepting for now");
-        return false;
+        return Refusal::NoSpare;
     }
-    let refused = match accept4(listener, SOCK_CLOEXEC) {
+    let done = match accept4(listener, SOCK_CLOEXEC) {
         Ok((sock, peer)) => {
             drop(sock);
             println!("refused {peer}: out of descriptors ({})", why.name());
-            true
+            Refusal::Refused
         }
+        Err(Errno::EAGAIN) => Refusal::NoneWaiting,
         Err(e) => {
             eprintln!("{PROG}: accept (with the spare freed): {e}");
-            e == Errno::EAGAIN
+            Refusal::NoneWaiting
         }
     };
     *spare = open_spare();
-    refused && spare.is_some()
+    if spare.is_none() {
+        return Refusal::NoSpare;
+    }
+    done
 }
 
 /// Serves one client's events; `Some` when it is gone.
