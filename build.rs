@@ -55,7 +55,10 @@ const CAPABILITIES: &[(&str, &str)] = &[
         "getservbyname_r, getservbyport_r, getprotobyname_r, getprotobynumber_r, \
          gethostbyname_r and gethostbyaddr_r with the glibc/musl signatures",
     ),
-    ("have_ppoll", "ppoll(2): poll with a timespec timeout and a signal mask"),
+    (
+        "have_ppoll",
+        "ppoll(2): poll with a timespec timeout and a signal mask",
+    ),
     (
         "have_pollrdhup",
         "the POLLRDHUP event (the peer shut down its writing side)",

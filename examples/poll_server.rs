@@ -257,10 +257,7 @@ fn serve_client(client: &mut Client, revents: PollFlags) -> Option<Gone> {
         Ok(0) => Some(Gone::Closed),
         Ok(n) => {
             client.pending.extend_from_slice(&buf[..n]);
-            match flush(client) {
-                Err(gone) => Some(gone),
-                Ok(()) => None,
-            }
+            flush(client).err()
         }
         Err(Errno::EAGAIN | Errno::EINTR) => None,
         Err(e) => Some(Gone::Error("recv", e)),

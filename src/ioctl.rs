@@ -195,7 +195,13 @@ fn trace_ioctl<R: IoctlRequest>(fd: RawFd, request: R, ret: Result<R::Output>) {
         }
     }
     match ret {
-        Ok(out) => trace::emit(format_args!("ioctl({fd}, {}) = 0", Call(request, Some(out)))),
-        Err(e) => trace::emit(format_args!("ioctl({fd}, {}) = -1 {e}", Call(request, None))),
+        Ok(out) => trace::emit(format_args!(
+            "ioctl({fd}, {}) = 0",
+            Call(request, Some(out))
+        )),
+        Err(e) => trace::emit(format_args!(
+            "ioctl({fd}, {}) = -1 {e}",
+            Call(request, None)
+        )),
     }
 }

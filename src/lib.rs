@@ -206,6 +206,11 @@ pub use crate::io::{
 };
 #[cfg(have_linux_msg_flags)]
 pub use crate::io::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
+#[doc(inline)]
+pub use crate::ioctl::{ioctl, IoctlRequest, FIONBIO, FIONREAD};
+#[cfg(have_linux_sockopts)]
+#[doc(inline)]
+pub use crate::ioctl::{SIOCINQ, SIOCOUTQ};
 #[cfg(have_mmsg)]
 pub use crate::mmsg::{recvmmsg, sendmmsg, timespec};
 #[cfg(have_linux_cmsg)]
@@ -222,26 +227,19 @@ pub use crate::netdb::{
     hstrerror, AddrList, Aliases, HError, HostEnt, NetStr, ProtoEnt, ServEnt, HOST_NOT_FOUND,
     NETDB_INTERNAL, NO_DATA, NO_RECOVERY, TRY_AGAIN,
 };
-#[cfg(have_linux_sockopts)]
-#[doc(inline)]
-pub use crate::ioctl::{SIOCINQ, SIOCOUTQ};
-#[doc(inline)]
-pub use crate::ioctl::{ioctl, IoctlRequest, FIONBIO, FIONREAD};
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
+#[cfg(have_ppoll)]
+#[doc(inline)]
+pub use crate::poll::ppoll;
 #[cfg(have_pollrdhup)]
 #[doc(inline)]
 pub use crate::poll::POLLRDHUP;
 #[doc(inline)]
 pub use crate::poll::{
-    poll, pollfd, sigaddset, sigdelset, sigemptyset, sigfillset, sigismember, sigset_t,
-    sockatmark, PollFlags, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDBAND,
-    POLLRDNORM, POLLWRBAND, POLLWRNORM,
+    poll, pollfd, sigaddset, sigdelset, sigemptyset, sigfillset, sigismember, sigset_t, sockatmark,
+    PollFlags, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDBAND, POLLRDNORM,
+    POLLWRBAND, POLLWRNORM,
 };
-#[cfg(have_ppoll)]
-#[doc(inline)]
-pub use crate::poll::ppoll;
-#[cfg(all(have_ppoll, not(have_mmsg)))]
-pub use crate::sys::timespec;
 pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
 #[cfg(have_linux_cmsg)]
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
@@ -288,6 +286,8 @@ pub use crate::sockopt::{
     TCP_CONGESTION, TCP_CORK, TCP_DEFER_ACCEPT, TCP_FASTOPEN, TCP_NOTSENT_LOWAT, TCP_QUICKACK,
     TCP_SYNCNT, TCP_USER_TIMEOUT,
 };
+#[cfg(all(have_ppoll, not(have_mmsg)))]
+pub use crate::sys::timespec;
 pub use crate::sys::{CMSG_LEN, CMSG_SPACE};
 
 /// The result of every call: the value, or the C `errno` as an [`Errno`].

@@ -231,11 +231,7 @@ pub fn ppoll(
     sigmask: Option<&sys::sigset_t>,
 ) -> Result<usize> {
     let ret = raw::ppoll(fds, timeout, sigmask);
-    traced(
-        ret,
-        |&n| n,
-        |ret| trace_ppoll(fds, timeout, sigmask, ret),
-    )
+    traced(ret, |&n| n, |ret| trace_ppoll(fds, timeout, sigmask, ret))
 }
 
 /// `sigset_t`: a set of signals, the mask [`ppoll`] takes.

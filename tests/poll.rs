@@ -16,7 +16,11 @@ const DUE_MS: i32 = 10_000;
 /// Polls `fd` alone for `events`, waiting up to [`DUE_MS`]: its `revents`.
 fn poll_one(fd: &impl std::os::fd::AsFd, events: PollFlags) -> PollFlags {
     let mut fds = [pollfd::new(fd, events)];
-    assert_eq!(poll(&mut fds, DUE_MS), Ok(1), "no {events:?} within {DUE_MS} ms");
+    assert_eq!(
+        poll(&mut fds, DUE_MS),
+        Ok(1),
+        "no {events:?} within {DUE_MS} ms"
+    );
     fds[0].revents
 }
 
@@ -31,7 +35,11 @@ fn poll_now(fd: &impl std::os::fd::AsFd, events: PollFlags) -> PollFlags {
 #[test]
 fn readable_once_data_arrives() {
     let (client, server) = tcp_pair(V4);
-    assert_eq!(poll_now(&server, POLLIN), PollFlags::EMPTY, "nothing sent yet");
+    assert_eq!(
+        poll_now(&server, POLLIN),
+        PollFlags::EMPTY,
+        "nothing sent yet"
+    );
     assert_eq!(send(&client, b"hello", 0), Ok(5));
     assert_eq!(poll_one(&server, POLLIN), POLLIN);
     let mut buf = [0u8; 8];

@@ -131,9 +131,8 @@ mod linux {
             let mut blocked = sigemptyset();
             sigaddset(&mut blocked, libc::SIGUSR1).unwrap();
             // SAFETY: valid sets; changes this thread's mask only.
-            let rc = unsafe {
-                libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, std::ptr::null_mut())
-            };
+            let rc =
+                unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, std::ptr::null_mut()) };
             assert_eq!(rc, 0);
             ready_tx.send(()).unwrap();
             go_rx.recv().unwrap();
@@ -154,7 +153,10 @@ mod linux {
         go_tx.send(()).unwrap();
         let (ret, took) = waiter.join().expect("waiting thread");
         assert_eq!(ret, Err(Errno::EINTR));
-        assert!(took < Duration::from_secs(10), "interrupted only after {took:?}");
+        assert!(
+            took < Duration::from_secs(10),
+            "interrupted only after {took:?}"
+        );
         assert!(HANDLED.load(Ordering::SeqCst), "the handler ran");
     }
 

@@ -112,7 +112,10 @@ impl Server {
         while got.len() < n {
             let left = deadline.saturating_duration_since(Instant::now());
             let line = self.lines.recv_timeout(left).unwrap_or_else(|e| {
-                panic!("{} of {n} {prefix:?} lines within {LIMIT:?}: {e}", got.len())
+                panic!(
+                    "{} of {n} {prefix:?} lines within {LIMIT:?}: {e}",
+                    got.len()
+                )
             });
             if line.starts_with(prefix) {
                 got.push(line);
@@ -180,7 +183,10 @@ fn read_echo(fd: &Socket, want: &[u8], who: usize) {
     let mut n = 0;
     while n < want.len() {
         match recv(fd, &mut got[n..], 0) {
-            Ok(0) => panic!("client {who}: end of stream after {n} of {} bytes", want.len()),
+            Ok(0) => panic!(
+                "client {who}: end of stream after {n} of {} bytes",
+                want.len()
+            ),
             Ok(k) => n += k,
             Err(e) => panic!("client {who}: recv after {n} bytes: {e}"),
         }
@@ -229,7 +235,9 @@ fn fifteen_hundred_clients() {
         .map(|i| client(&server.addr).unwrap_or_else(|e| panic!("client {i}: connect: {e}")))
         .collect();
     let connects = server.expect_lines("connect ", CLIENTS);
-    assert!(connects.iter().any(|l| l.contains(&format!("{CLIENTS} clients"))));
+    assert!(connects
+        .iter()
+        .any(|l| l.contains(&format!("{CLIENTS} clients"))));
     server.wait_for_fds(base_fds + CLIENTS, "all connected");
     let threads = server.threads();
     assert_eq!(threads.split_whitespace().nth(1), Some("1"), "{threads}");
@@ -244,7 +252,11 @@ fn fifteen_hundred_clients() {
     for round in 0..3 {
         for (i, fd) in clients.iter().enumerate() {
             let piece = &pieces(i)[round];
-            assert_eq!(send(fd, piece, 0), Ok(piece.len()), "client {i} round {round}");
+            assert_eq!(
+                send(fd, piece, 0),
+                Ok(piece.len()),
+                "client {i} round {round}"
+            );
         }
     }
     for (i, fd) in clients.iter().enumerate() {
@@ -271,7 +283,11 @@ fn fifteen_hundred_clients() {
                 shutdown(&fd, SHUT_WR).unwrap();
                 read_echo(&fd, last.as_bytes(), i);
                 let mut end = [0u8; 1];
-                assert_eq!(recv(&fd, &mut end, 0), Ok(0), "client {i}: the server closes");
+                assert_eq!(
+                    recv(&fd, &mut end, 0),
+                    Ok(0),
+                    "client {i}: the server closes"
+                );
             }
         }
     }

@@ -200,13 +200,13 @@ pub mod fcntl {
 /// `<poll.h>`: `poll`, `ppoll` (Linux and Android), `struct pollfd`, `nfds_t` and the
 /// `POLL*` event bits.
 pub mod poll {
-    /// Linux and Android: `ppoll` and `POLLRDHUP` (the peer shut down its writing side).
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    pub use libc::{ppoll, POLLRDHUP};
     pub use libc::{
         nfds_t, poll, pollfd, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDBAND,
         POLLRDNORM, POLLWRBAND, POLLWRNORM,
     };
+    /// Linux and Android: `ppoll` and `POLLRDHUP` (the peer shut down its writing side).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{ppoll, POLLRDHUP};
 }
 
 /// `<signal.h>`: the signal set that `ppoll` takes, and the calls that fill it.
@@ -401,9 +401,9 @@ pub use poll::*;
 pub use signal::*;
 pub use stdlib::*;
 pub use string::*;
+pub use sys_ioctl::*;
 pub use sys_socket::*;
 pub use sys_socket_msg::*;
-pub use sys_ioctl::*;
 pub use sys_time::*;
 pub use sys_un::*;
 pub use unistd::*;
