@@ -39,5 +39,37 @@ fn main() {
     let highest = fds.iter().map(|p| p.fd).max().unwrap();
     assert!(highest >= PAIRS as i32, "highest fd {highest}");
     println!("ok     poll over {PAIRS} descriptors (up to fd {highest}) finds exactly the ready one ({checked} positions)");
-    println!("poll_many: 1 passed, 0 failed");
+    more_entries_than_the_kernel_takes_is_einval();
+    println!("poll_many: 2 passed, 0 failed");
+}
+
+/// `nfds` above `RLIMIT_NOFILE` is the kernel's `EINVAL` (the slice's length is passed
+/// as it is; the entries are all skipped ones, so only the count matters).
+fn more_entries_than_the_kernel_takes_is_einval() {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `lim` is a valid rlimit to fill.
+    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
+    if lim.rlim_cur > 1 << 24 {
+        println!(
+            "skipped: RLIMIT_NOFILE {} is too large to exceed here",
+            lim.rlim_cur
+        );
+        return;
+    }
+    let limit = lim.rlim_cur as usize;
+    let mut fds = vec![pollfd::from_raw_fd(-1, POLLIN); limit + 1];
+    assert_eq!(
+        poll(&mut fds, 0),
+        Err(Errno::EINVAL),
+        "{} entries",
+        limit + 1
+    );
+    assert_eq!(poll(&mut fds[..limit], 0), Ok(0), "{limit} entries");
+    println!(
+        "ok     {} entries (RLIMIT_NOFILE + 1): EINVAL; {limit}: polled",
+        limit + 1
+    );
 }

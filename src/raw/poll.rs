@@ -54,8 +54,10 @@ pub(crate) fn ppoll(
     let timeout = timeout.map_or(core::ptr::null(), |t| t as *const sys::timespec);
     let sigmask = sigmask.map_or(core::ptr::null(), |s| s as *const sigset_t);
     // SAFETY: `fds` as for `poll` above; `timeout` and `sigmask` are NULL or point to a
-    // live `timespec` and `sigset_t` that the C library only reads (glibc copies the
-    // timeout before the syscall, so the caller's is never written).
+    // live `timespec` and `sigset_t` that are only read: the kernel writes the time
+    // left back through its timeout pointer, but glibc, musl and bionic (the C
+    // libraries of `have_ppoll`'s targets) each pass it a copy of their own, so the
+    // caller's `&timespec` is never written.
     let ret = unsafe {
         sys::ppoll(
             fds.as_mut_ptr().cast::<sys::pollfd>(),
