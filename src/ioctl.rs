@@ -59,9 +59,10 @@ pub struct FIONREAD;
 #[derive(Clone, Copy, Debug)]
 pub struct SIOCINQ;
 
-/// `ioctl(fd, SIOCOUTQ, &n)`: the bytes in the send queue: on TCP, sent but not yet
-/// acknowledged plus not yet sent; on UDP, not yet sent; on a Unix socket, not yet
-/// read by the peer... counted as the kernel charges them. Returns a `c_int`. Linux.
+/// `ioctl(fd, SIOCOUTQ, &n)`: what waits in the send queue. On TCP, the bytes not yet
+/// acknowledged (sent or not); on UDP, the bytes not yet sent; on a Unix socket, the
+/// memory charged for what the peer has not read (buffer overhead included, so not a
+/// byte count). Returns a `c_int`. Linux.
 #[cfg(have_linux_sockopts)]
 #[allow(non_camel_case_types)]
 #[derive(Clone, Copy, Debug)]

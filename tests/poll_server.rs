@@ -372,6 +372,27 @@ fn refuses_at_emfile_and_keeps_serving() {
     println!("ok     poll_server refuses at EMFILE with its spare descriptor and keeps serving");
 }
 
+/// A bad port and too many arguments: a message and exit status 2, as the other
+/// servers do.
+fn bad_arguments() {
+    for args in [&["127.0.0.1", "99999"][..], &["a", "b", "c"][..]] {
+        let out = Command::new(example("poll_server"))
+            .args(args)
+            .env_remove("SOCKAPI_TRACE")
+            .stdin(Stdio::null())
+            .output()
+            .expect("run poll_server");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("bad port") || stderr.contains("usage"),
+            "{args:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    println!("ok     poll_server: a bad port or too many arguments exit 2");
+}
+
 fn main() {
     if !cfg!(target_os = "linux") {
         println!("poll_server: the checks read /proc; nothing to run");
@@ -383,5 +404,6 @@ fn main() {
     let start = Instant::now();
     fifteen_hundred_clients();
     refuses_at_emfile_and_keeps_serving();
-    println!("poll_server: 2 passed, 0 failed ({:.2?})", start.elapsed());
+    bad_arguments();
+    println!("poll_server: 3 passed, 0 failed ({:.2?})", start.elapsed());
 }
