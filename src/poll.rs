@@ -495,9 +495,14 @@ const SIGNAL_NAMES: &[(c_int, &str)] = &[
     (sys::SIGSYS, "SYS"),
 ];
 
-/// `NULL`, or the set as strace shows it: `[USR1 TERM]`, other numbers as such.
+/// `NULL`, or the set as strace shows it: `[USR1 TERM RT_8]`; a set with more than
+/// half the signals in it as its complement, `~[KILL RTMIN RT_1]`.
 #[cfg(have_ppoll)]
 struct TraceSigset<'a>(Option<&'a sys::sigset_t>);
+
+/// Linux numbers signals from 1 to 64.
+#[cfg(have_ppoll)]
+const SIGNALS: core::ops::RangeInclusive<c_int> = 1..=64;
 
 #[cfg(have_ppoll)]
 impl fmt::Display for TraceSigset<'_> {
@@ -505,19 +510,25 @@ impl fmt::Display for TraceSigset<'_> {
         let Some(set) = self.0 else {
             return f.write_str("NULL");
         };
+        let member = |signum| raw::sigismember(set, signum) == Ok(true);
+        let members = SIGNALS.filter(|&s| member(s)).count();
+        let complement = members > SIGNALS.count() / 2;
+        if complement {
+            f.write_str("~")?;
+        }
         f.write_str("[")?;
         let mut first = true;
-        // Linux numbers signals from 1 to 64.
-        for signum in 1..=64 {
-            if raw::sigismember(set, signum) != Ok(true) {
-                continue;
-            }
+        for signum in SIGNALS.filter(|&s| member(s) != complement) {
             if !first {
                 f.write_str(" ")?;
             }
             first = false;
             match SIGNAL_NAMES.iter().find(|&&(n, _)| n == signum) {
                 Some((_, name)) => f.write_str(name)?,
+                // As strace names the real-time signals on Linux: 32 is RTMIN, then
+                // RT_1 up to RT_32 (64).
+                None if signum == 32 => f.write_str("RTMIN")?,
+                None if signum > 32 => write!(f, "RT_{}", signum - 32)?,
                 None => write!(f, "{signum}")?,
             }
         }

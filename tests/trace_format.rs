@@ -2437,6 +2437,25 @@ fn poll_ioctl_sockatmark_lines() {
         expect(format!(
             "ppoll([{{fd={afd}, events=POLLIN}}], 1, {{tv_sec=0, tv_nsec=1000000}}, [USR1], 8) = 0 (Timeout)"
         ));
+        let mut rt = sigemptyset();
+        for signum in [libc::SIGTERM, 40, 64] {
+            sigaddset(&mut rt, signum).unwrap();
+        }
+        assert_eq!(ppoll(&mut one, Some(&ts), Some(&rt)), Ok(0));
+        expect(format!(
+            "ppoll([{{fd={afd}, events=POLLIN}}], 1, {{tv_sec=0, tv_nsec=1000000}}, [TERM RT_8 RT_32], 8) = 0 (Timeout)"
+        ));
+        // glibc's full set leaves out its own two signals, 32 and 33 (musl's, three).
+        #[cfg(target_env = "gnu")]
+        {
+            let mut most = sigfillset();
+            sigdelset(&mut most, libc::SIGKILL).unwrap();
+            sigdelset(&mut most, 50).unwrap();
+            assert_eq!(ppoll(&mut one, Some(&ts), Some(&most)), Ok(0));
+            expect(format!(
+                "ppoll([{{fd={afd}, events=POLLIN}}], 1, {{tv_sec=0, tv_nsec=1000000}}, ~[KILL RTMIN RT_1 RT_18], 8) = 0 (Timeout)"
+            ));
+        }
         let mut one = [pollfd::new(&b, POLLIN)];
         assert_eq!(ppoll(&mut one, None, None), Ok(1));
         expect(format!(
