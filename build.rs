@@ -55,6 +55,14 @@ const CAPABILITIES: &[(&str, &str)] = &[
         "getservbyname_r, getservbyport_r, getprotobyname_r, getprotobynumber_r, \
          gethostbyname_r and gethostbyaddr_r with glibc's signatures and behaviour",
     ),
+    (
+        "have_ppoll",
+        "ppoll(2): poll with a timespec timeout and a signal mask",
+    ),
+    (
+        "have_pollrdhup",
+        "the POLLRDHUP event (the peer shut down its writing side)",
+    ),
 ];
 
 /// The table: which capabilities a target has, by OS and C library (`gnu`, `musl`, …).
@@ -68,7 +76,17 @@ fn capabilities(os: &str, c_library: &str) -> Vec<&'static str> {
     if let ("linux", "gnu") = (os, c_library) {
         caps.push("have_reentrant_netdb");
     }
+    caps.extend_from_slice(poll_capabilities(os));
     caps
+}
+
+/// `<poll.h>` beyond POSIX's `poll`: Linux's `ppoll` and `POLLRDHUP` (the BSDs have
+/// `ppoll` too, and can join this row once tested).
+fn poll_capabilities(os: &str) -> &'static [&'static str] {
+    match os {
+        "linux" | "android" => &["have_ppoll", "have_pollrdhup"],
+        _ => &[],
+    }
 }
 
 fn by_os(os: &str, c_library: &str) -> &'static [&'static str] {

@@ -86,6 +86,14 @@
 //! | `select(maxfd + 1, &readfds, &writefds, NULL, &tv);` | `let n = select(readfds.nfds(), Some(&mut readfds), Some(&mut writefds), None, Some(&mut tv))?;` (`nfds > FD_SETSIZE`: `EINVAL` before the call; Linux writes the time left into `tv`) |
 //! | `pselect(nfds, &readfds, NULL, NULL, &ts, &mask);` | `pselect(nfds, Some(&mut readfds), None, None, Some(&ts), Some(&mask))?;` |
 //! | `sigset_t mask; sigemptyset(&mask); sigaddset(&mask, SIGUSR1);` | `let mut mask: sigset_t = zeroed(); sigemptyset(&mut mask)?; sigaddset(&mut mask, libc::SIGUSR1)?;` |
+//! | `struct pollfd fds[2] = {{ fd, POLLIN }, { c, POLLIN \| POLLOUT }};` | `let mut fds = [pollfd::new(&fd, POLLIN), pollfd::new(&c, POLLIN \| POLLOUT)];` ([`pollfd`]: C's layout, public `fd`, `events`, `revents`) |
+//! | `int n = poll(fds, 2, 1000);` | `let n = poll(&mut fds, 1000)?;` (`nfds` is the slice's length; no `FD_SETSIZE` limit) |
+//! | `if (fds[0].revents & POLLIN)` | `if fds[0].revents.contains(POLLIN)` (`Debug`: `POLLIN\|POLLHUP`) |
+//! | `ppoll(fds, n, &ts, &mask);` (Linux) | `ppoll(&mut fds, Some(&ts), Some(&mask))?;` (`None` for `NULL`; mask from [`sigemptyset`], [`sigaddset`]) |
+//! | `int n; ioctl(fd, FIONREAD, &n);` (`SIOCINQ`, `SIOCOUTQ`) | `let n = ioctl(&fd, FIONREAD)?;` (typed requests only: [`ioctl`](mod@ioctl)) |
+//! | `int on = 1; ioctl(fd, FIONBIO, &on);` | `ioctl(&fd, FIONBIO(&1))?;` |
+//! | `if (sockatmark(fd) == 1)` | `if sockatmark(&fd)?` |
+//! | non-blocking `connect`, `poll` for `POLLOUT`, then `SO_ERROR` | the worked example in [`poll`](mod@poll) |
 //! | `if (errno == ECONNREFUSED)` | `if e == Errno::ECONNREFUSED` |
 //! | `printf("%s\n", strerror(errno));` | `println!("{}", strerror(e));` → `Connection refused` |
 //! | `perror("connect");` | `perror("connect");` → `connect: Connection refused` on stderr |
@@ -157,6 +165,7 @@ mod errno;
 pub mod fcntl;
 pub mod inet;
 mod io;
+pub mod ioctl;
 #[cfg(have_mmsg)]
 mod mmsg;
 #[cfg(have_linux_cmsg)]
@@ -164,6 +173,7 @@ mod msg;
 #[cfg(have_reentrant_netdb)]
 mod netdb;
 mod netif;
+pub mod poll;
 mod raw;
 mod select;
 mod socket;
@@ -203,6 +213,11 @@ pub use crate::io::{
 };
 #[cfg(have_linux_msg_flags)]
 pub use crate::io::{MSG_CMSG_CLOEXEC, MSG_CONFIRM, MSG_ERRQUEUE, MSG_MORE};
+#[doc(inline)]
+pub use crate::ioctl::{ioctl, IoctlRequest, FIONBIO, FIONREAD};
+#[cfg(have_linux_sockopts)]
+#[doc(inline)]
+pub use crate::ioctl::{SIOCINQ, SIOCOUTQ};
 #[cfg(have_mmsg)]
 pub use crate::mmsg::{recvmmsg, sendmmsg, timespec};
 #[cfg(have_linux_cmsg)]
@@ -220,6 +235,17 @@ pub use crate::netdb::{
     NETDB_INTERNAL, NO_DATA, NO_RECOVERY, TRY_AGAIN,
 };
 pub use crate::netif::{if_indextoname, if_nametoindex, IfName};
+#[cfg(have_ppoll)]
+#[doc(inline)]
+pub use crate::poll::ppoll;
+#[cfg(have_pollrdhup)]
+#[doc(inline)]
+pub use crate::poll::POLLRDHUP;
+#[doc(inline)]
+pub use crate::poll::{
+    poll, pollfd, sockatmark, PollFlags, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI,
+    POLLRDBAND, POLLRDNORM, POLLWRBAND, POLLWRNORM,
+};
 pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
 #[cfg(have_linux_cmsg)]
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};

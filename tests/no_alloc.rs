@@ -813,6 +813,8 @@ fn main() {
         drop(quiet);
     }
 
+    poll_checks(&mut checks);
+
     let mut passed = 0;
     let mut failed = 0;
     for (name, calls, allocations) in &checks.entries {
@@ -827,5 +829,77 @@ fn main() {
     println!("no_alloc: {passed} passed, {failed} failed");
     if failed > 0 {
         std::process::exit(1);
+    }
+}
+
+/// `poll`, `ppoll`, `ioctl` and `sockatmark`, trace off (several rounds) and on: the
+/// caller's array is the C array, and the trace line is formatted on the stack.
+fn poll_checks(checks: &mut Checks) {
+    let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socketpair");
+    let tcp = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
+    assert_eq!(send(&a, b"x", 0), Ok(1));
+    let mut fds = [
+        pollfd::new(&b, POLLIN | POLLOUT),
+        pollfd::from_raw_fd(-1, POLLIN),
+        pollfd::new(&a, POLLIN),
+    ];
+    let mut once = |checks: &mut Checks, traced: bool| {
+        let (p, pz, io, nb, mark) = if traced {
+            (
+                "poll (trace on)",
+                "poll (trace on, timeout)",
+                "ioctl FIONREAD (trace on)",
+                "ioctl FIONBIO (trace on)",
+                "sockatmark (trace on)",
+            )
+        } else {
+            (
+                "poll",
+                "poll (timeout)",
+                "ioctl FIONREAD",
+                "ioctl FIONBIO",
+                "sockatmark",
+            )
+        };
+        let r = checks.call(p, || poll(&mut fds, 1000));
+        assert_eq!(r, Ok(1));
+        let r = checks.call(pz, || poll(&mut fds[2..], 0));
+        assert_eq!(r, Ok(0));
+        let r = checks.call(io, || ioctl(&b, FIONREAD));
+        assert_eq!(r, Ok(1));
+        let r = checks.call(nb, || ioctl(&b, FIONBIO(&0)));
+        assert_eq!(r, Ok(()));
+        let r = checks.call(mark, || sockatmark(&tcp));
+        assert_eq!(r, Ok(false));
+        #[cfg(target_os = "linux")]
+        {
+            let ts = timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            let mut mask: sigset_t = zeroed();
+            sigemptyset(&mut mask).unwrap();
+            let name = if traced { "ppoll (trace on)" } else { "ppoll" };
+            let r = checks.call(name, || ppoll(&mut fds, Some(&ts), Some(&mask)));
+            assert_eq!(r, Ok(1));
+            let name = if traced {
+                "ioctl SIOCOUTQ (trace on)"
+            } else {
+                "ioctl SIOCOUTQ"
+            };
+            let r = checks.call(name, || ioctl(&a, SIOCOUTQ));
+            assert!(r.is_ok());
+        }
+    };
+    for _ in 0..ROUNDS {
+        once(checks, false);
+    }
+    #[cfg(feature = "trace")]
+    {
+        let quiet = StderrToDevNull::new();
+        trace::enable();
+        once(checks, true);
+        trace::disable();
+        drop(quiet);
     }
 }

@@ -88,6 +88,10 @@ const CALLS: &[&str] = &[
     "gethostbyaddr",
     "select",
     "pselect",
+    "poll",
+    "ppoll",
+    "ioctl",
+    "sockatmark",
 ];
 
 /// Whether this process is the child started for scenario `name`.
@@ -2468,5 +2472,110 @@ fn select_lines() {
         );
         drop_traced(a);
         drop_traced(b);
+    });
+}
+
+/// `poll`/`ppoll` as strace shows them: the entries asked for (`{fd=-1}` for a skipped
+/// one), then the ready ones or `(Timeout)`; the typed `ioctl` requests by name with
+/// their `int`; `sockatmark` as the call made.
+#[cfg(all(feature = "trace", target_os = "linux"))]
+#[test]
+fn poll_ioctl_sockatmark_lines() {
+    const NAME: &str = "poll_ioctl_sockatmark_lines";
+    check_trace(NAME, TraceEnv::Unset, || {
+        let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+        let (afd, bfd) = (a.as_raw_fd(), b.as_raw_fd());
+        assert_eq!(send(&a, b"x", 0), Ok(1));
+        let (l, _) = common::listener(V4);
+        let lfd = l.as_raw_fd();
+        let u = udp_socket(V4);
+        let ufd = u.as_raw_fd();
+        let mut mask: sigset_t = zeroed();
+        sigemptyset(&mut mask).unwrap();
+        sigaddset(&mut mask, libc::SIGUSR1).unwrap();
+        trace::enable();
+
+        let mut fds = [
+            pollfd::new(&b, POLLIN | POLLOUT),
+            pollfd::from_raw_fd(-1, POLLIN),
+            pollfd::new(&a, POLLIN),
+        ];
+        assert_eq!(poll(&mut fds, 1000), Ok(1));
+        expect(format!(
+            "poll([{{fd={bfd}, events=POLLIN|POLLOUT}}, {{fd=-1}}, {{fd={afd}, events=POLLIN}}], 3, 1000) = 1 ([{{fd={bfd}, revents=POLLIN|POLLOUT}}])"
+        ));
+        let mut one = [pollfd::new(&a, POLLIN | POLLPRI | POLLRDHUP)];
+        assert_eq!(poll(&mut one, 0), Ok(0));
+        expect(format!(
+            "poll([{{fd={afd}, events=POLLIN|POLLPRI|POLLRDHUP}}], 1, 0) = 0 (Timeout)"
+        ));
+        assert_eq!(poll(&mut [], 0), Ok(0));
+        expect("poll([], 0, 0) = 0 (Timeout)".to_string());
+        let ts = timespec {
+            tv_sec: 0,
+            tv_nsec: 1_000_000,
+        };
+        let mut one = [pollfd::new(&a, POLLIN)];
+        assert_eq!(ppoll(&mut one, Some(&ts), Some(&mask)), Ok(0));
+        expect(format!(
+            "ppoll([{{fd={afd}, events=POLLIN}}], 1, {{tv_sec=0, tv_nsec=1000000}}, [USR1], 8) = 0 (Timeout)"
+        ));
+        let mut rt: sigset_t = zeroed();
+        sigemptyset(&mut rt).unwrap();
+        for signum in [libc::SIGTERM, 40, 64] {
+            sigaddset(&mut rt, signum).unwrap();
+        }
+        assert_eq!(ppoll(&mut one, Some(&ts), Some(&rt)), Ok(0));
+        expect(format!(
+            "ppoll([{{fd={afd}, events=POLLIN}}], 1, {{tv_sec=0, tv_nsec=1000000}}, [TERM RT_8 RT_32], 8) = 0 (Timeout)"
+        ));
+        // glibc's full set leaves out its own two signals, 32 and 33 (musl's, three).
+        #[cfg(target_env = "gnu")]
+        {
+            let mut most: sigset_t = zeroed();
+            sigfillset(&mut most).unwrap();
+            sigdelset(&mut most, libc::SIGKILL).unwrap();
+            sigdelset(&mut most, 50).unwrap();
+            assert_eq!(ppoll(&mut one, Some(&ts), Some(&most)), Ok(0));
+            expect(format!(
+                "ppoll([{{fd={afd}, events=POLLIN}}], 1, {{tv_sec=0, tv_nsec=1000000}}, ~[KILL RTMIN RT_1 RT_18], 8) = 0 (Timeout)"
+            ));
+        }
+        let mut one = [pollfd::new(&b, POLLIN)];
+        assert_eq!(ppoll(&mut one, None, None), Ok(1));
+        expect(format!(
+            "ppoll([{{fd={bfd}, events=POLLIN}}], 1, NULL, NULL, 8) = 1 ([{{fd={bfd}, revents=POLLIN}}])"
+        ));
+        let bad = timespec {
+            tv_sec: 0,
+            tv_nsec: -1,
+        };
+        let e = ppoll(&mut one, Some(&bad), None).unwrap_err();
+        expect(format!(
+            "ppoll([{{fd={bfd}, events=POLLIN}}], 1, {{tv_sec=0, tv_nsec=-1}}, NULL, 8) = -1 {e}"
+        ));
+
+        assert_eq!(ioctl(&b, FIONREAD), Ok(1));
+        expect(format!("ioctl({bfd}, FIONREAD, [1]) = 0"));
+        assert_eq!(ioctl(&b, SIOCINQ), Ok(1));
+        expect(format!("ioctl({bfd}, SIOCINQ, [1]) = 0"));
+        // A Unix socket counts its send queue as the kernel charges it (the buffer's
+        // truesize), not in bytes of data.
+        let queued = ioctl(&a, SIOCOUTQ).unwrap();
+        assert!(queued > 0);
+        expect(format!("ioctl({afd}, SIOCOUTQ, [{queued}]) = 0"));
+        assert_eq!(ioctl(&b, FIONBIO(&1)), Ok(()));
+        expect(format!("ioctl({bfd}, FIONBIO, [1]) = 0"));
+        assert_eq!(ioctl(&l, SIOCINQ), Err(Errno::EINVAL));
+        expect(format!(
+            "ioctl({lfd}, SIOCINQ, ...) = -1 EINVAL (Invalid argument)"
+        ));
+
+        let e = sockatmark(&u).unwrap_err();
+        expect(format!("sockatmark({ufd}) = -1 {e}"));
+        drop_traced(a);
+        drop_traced(b);
+        drop_traced(l);
+        drop_traced(u);
     });
 }

@@ -3,7 +3,8 @@
 //!
 //! It takes and returns C types — integers, byte slices, an address [`Storage`] and
 //! its length, [`OwnedFd`] — so it needs nothing from the façade above it, with one
-//! exception named in `socket.rs` (`Drop for Socket`). `msg.rs` defines `MsgHdr` and
+//! exception named in `socket.rs` (`Drop for Socket`) and one in `poll.rs` (the
+//! façade's `pollfd`, whose layout it checks against C's at compile time). `msg.rs` defines `MsgHdr` and
 //! `MsgHdrMut` (C's `struct msghdr`, which the kernel reads and writes in place), and
 //! `mmsg.rs` the `mmsghdr` entries made of them; their constructors and readers that
 //! need no `unsafe` are in the façade files of the same names. Nothing here allocates,
@@ -24,6 +25,7 @@ mod errno;
 mod fcntl;
 mod inet;
 mod io;
+mod ioctl;
 #[cfg(have_mmsg)]
 mod mmsg;
 #[cfg(have_linux_cmsg)]
@@ -31,6 +33,7 @@ mod msg;
 #[cfg(have_reentrant_netdb)]
 mod netdb;
 mod netif;
+mod poll;
 mod select;
 mod socket;
 mod sockopt;
@@ -44,6 +47,9 @@ pub(crate) use self::errno::strerror;
 pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
 pub(crate) use self::inet::{inet_aton, inet_ntop, inet_pton, InetBinary};
 pub(crate) use self::io::{recv, recvfrom, send, sendto};
+#[cfg(have_linux_sockopts)]
+pub(crate) use self::ioctl::SIOCOUTQ;
+pub(crate) use self::ioctl::{ioctl_get_int, ioctl_set_int, IntIn, IntOut, FIONBIO, FIONREAD};
 #[cfg(have_mmsg)]
 pub(crate) use self::mmsg::{recvmmsg, sendmmsg};
 #[cfg(have_mmsg)]
@@ -58,6 +64,9 @@ pub(crate) use self::netdb::{
     getservbyport_r, hstrerror, HostFailure,
 };
 pub(crate) use self::netif::{if_indextoname, if_nametoindex, IF_NAMESIZE};
+#[cfg(have_ppoll)]
+pub(crate) use self::poll::ppoll;
+pub(crate) use self::poll::{poll, sockatmark};
 pub(crate) use self::select::{
     fd_words, fd_words_mut, pselect, select, sigaddset, sigdelset, sigemptyset, sigfillset,
     sigismember, Word, FD_SETSIZE, FD_WORDS, NFDBITS,

@@ -197,6 +197,55 @@ pub mod fcntl {
     };
 }
 
+/// `<poll.h>`: `poll`, `ppoll` (Linux and Android), `struct pollfd`, `nfds_t` and the
+/// `POLL*` event bits.
+pub mod poll {
+    pub use libc::{
+        nfds_t, poll, pollfd, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI, POLLRDBAND,
+        POLLRDNORM, POLLWRBAND, POLLWRNORM,
+    };
+    /// Linux and Android: `ppoll` and `POLLRDHUP` (the peer shut down its writing side).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{ppoll, POLLRDHUP};
+}
+
+/// `<signal.h>`: the signal set that `pselect` and `ppoll` take, and the calls that fill
+/// it.
+pub mod signal {
+    pub use libc::{sigaddset, sigdelset, sigemptyset, sigfillset, sigismember, sigset_t};
+    pub use libc::{
+        SIGABRT, SIGALRM, SIGBUS, SIGCHLD, SIGCONT, SIGFPE, SIGHUP, SIGILL, SIGINT, SIGKILL,
+        SIGPIPE, SIGPROF, SIGQUIT, SIGSEGV, SIGSTOP, SIGSYS, SIGTERM, SIGTRAP, SIGTSTP, SIGTTIN,
+        SIGTTOU, SIGURG, SIGUSR1, SIGUSR2, SIGVTALRM, SIGWINCH, SIGXCPU, SIGXFSZ,
+    };
+    /// Linux and Android: `SIGIO` and `SIGPWR`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::{SIGIO, SIGPWR};
+}
+
+/// `<sys/ioctl.h>` and Linux's `<linux/sockios.h>`: the socket requests this crate
+/// types, and `sockatmark` (`<sys/socket.h>`), which `libc` does not declare.
+pub mod sys_ioctl {
+    /// The type of `ioctl`'s request argument in this C library (`unsigned long` in
+    /// glibc, `int` in musl).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use libc::Ioctl;
+    pub use libc::{ioctl, FIONBIO, FIONREAD};
+    /// `SIOCINQ`: bytes waiting to be read; `<linux/sockios.h>` defines it as `FIONREAD`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const SIOCINQ: Ioctl = libc::FIONREAD;
+    /// `SIOCOUTQ`: bytes not yet sent (UDP) or not yet acknowledged (TCP);
+    /// `<linux/sockios.h>` defines it as `TIOCOUTQ`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const SIOCOUTQ: Ioctl = libc::TIOCOUTQ as Ioctl;
+
+    extern "C" {
+        /// `int sockatmark(int sockfd);` (POSIX): 1 at the out-of-band mark, 0 not, -1
+        /// with `errno`.
+        pub fn sockatmark(sockfd: crate::c_int) -> crate::c_int;
+    }
+}
+
 /// `<netdb.h>`, addresses: `getaddrinfo`, `getnameinfo` and their flags and error
 /// codes.
 pub mod netdb_addrinfo {
@@ -312,11 +361,6 @@ pub mod sys_select {
     pub use libc::{fd_set, pselect, select, FD_SETSIZE};
 }
 
-/// `<signal.h>`: `sigset_t` and the calls that fill one, for `pselect`'s mask.
-pub mod signal {
-    pub use libc::{sigaddset, sigdelset, sigemptyset, sigfillset, sigismember, sigset_t};
-}
-
 /// `<sys/time.h>`: `timeval`, the type of `SO_RCVTIMEO` and `SO_SNDTIMEO`; and
 /// `<time.h>`'s `timespec`, `recvmmsg`'s timeout.
 pub mod sys_time {
@@ -361,9 +405,11 @@ pub use netdb::*;
 pub use netdb_addrinfo::*;
 pub use netinet_in::*;
 pub use netinet_tcp::*;
+pub use poll::*;
 pub use signal::*;
 pub use stdlib::*;
 pub use string::*;
+pub use sys_ioctl::*;
 pub use sys_select::*;
 pub use sys_socket::*;
 pub use sys_socket_msg::*;
@@ -372,4 +418,4 @@ pub use sys_un::*;
 pub use unistd::*;
 
 /// Re-exported so that users of this crate name the C integer types from one place.
-pub use libc::{c_char, c_int, c_uint, c_ulong, c_void, size_t, ssize_t};
+pub use libc::{c_char, c_int, c_short, c_uint, c_ulong, c_void, size_t, ssize_t};

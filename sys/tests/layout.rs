@@ -32,6 +32,7 @@ const KINDS: &[&str] = &[
     "msg",
     "ai",
     "select",
+    "poll",
 ];
 
 /// `(name as the probe prints it, value as Rust sees it)`.
@@ -661,4 +662,39 @@ fn select_matches_c() {
         ));
     }
     check(&["select"], &table);
+}
+
+/// `poll.<what>` lines: `struct pollfd`, `nfds_t`, `sigset_t`, the `POLL*` bits, the
+/// `ioctl` requests sockapi types, and the signals its `ppoll` trace names.
+#[test]
+fn poll_matches_c() {
+    use sockapi_sys as s;
+    macro_rules! poll_layout {
+        ($($t:ident),*) => {vec![$(
+            (format!("poll.size.{}", stringify!($t)), size_of::<s::$t>() as i128),
+            (format!("poll.align.{}", stringify!($t)), align_of::<s::$t>() as i128),
+        )*]};
+    }
+    macro_rules! poll_consts {
+        ($($name:ident),* $(,)?) => {vec![$((format!("poll.const.{}", stringify!($name)), i128::from(s::$name)),)*]};
+    }
+    let mut table: Table = poll_layout![pollfd, nfds_t, sigset_t, c_short];
+    macro_rules! poll_fields {
+        ($($f:ident),*) => {$(
+            table.push((format!("poll.offset.pollfd.{}", stringify!($f)), offset_of!(s::pollfd, $f) as i128));
+            table.push((format!("poll.fieldsize.pollfd.{}", stringify!($f)), field_size(|v: &s::pollfd| &v.$f) as i128));
+        )*};
+    }
+    poll_fields!(fd, events, revents);
+    table.push((
+        String::from("poll.signed.nfds_t"),
+        i128::from(<s::nfds_t>::try_from(-1_i8).is_ok()),
+    ));
+    table.extend(poll_consts![
+        POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLRDBAND, POLLWRNORM,
+        POLLWRBAND, FIONREAD, FIONBIO, SIGUSR1, SIGUSR2, SIGTERM,
+    ]);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    table.extend(poll_consts![POLLRDHUP, SIOCINQ, SIOCOUTQ, SIGIO, SIGPWR]);
+    check(&["poll"], &table);
 }

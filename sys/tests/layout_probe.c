@@ -36,6 +36,12 @@
 #include <sys/uio.h>
 #include <sys/select.h>
 #include <signal.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#if defined(__linux__)
+#include <linux/sockios.h>
+#endif
 
 #define LAYOUT(name, type)                                      \
     do {                                                        \
@@ -618,6 +624,56 @@ static void selects(void) {
     }
 }
 
+/* poll, ppoll, sockatmark and the ioctl requests: every line under the kind `poll`
+ * (poll.size.T, poll.align.T, poll.offset.T.f, poll.fieldsize.T.f, poll.signed.T,
+ * poll.const.NAME), checked by its own test. */
+#define POLL_LAYOUT(name, type)                                      \
+    do {                                                             \
+        printf("poll.size.%s %zu\n", name, sizeof(type));            \
+        printf("poll.align.%s %zu\n", name, (size_t)_Alignof(type)); \
+    } while (0)
+#define POLL_FIELD(name, type, field)                                                   \
+    do {                                                                                \
+        printf("poll.offset.%s.%s %zu\n", name, #field, offsetof(type, field));         \
+        printf("poll.fieldsize.%s.%s %zu\n", name, #field, sizeof(((type *)0)->field)); \
+    } while (0)
+#define POLL_CONST(name) printf("poll.const.%s %lld\n", #name, (long long)(name))
+
+static void polls(void) {
+    POLL_LAYOUT("pollfd", struct pollfd);
+    POLL_FIELD("pollfd", struct pollfd, fd);
+    POLL_FIELD("pollfd", struct pollfd, events);
+    POLL_FIELD("pollfd", struct pollfd, revents);
+    POLL_LAYOUT("nfds_t", nfds_t);
+    printf("poll.signed.nfds_t %d\n", (nfds_t)-1 < (nfds_t)1);
+    POLL_LAYOUT("sigset_t", sigset_t);
+    POLL_LAYOUT("c_short", short);
+    POLL_CONST(POLLIN);
+    POLL_CONST(POLLPRI);
+    POLL_CONST(POLLOUT);
+    POLL_CONST(POLLERR);
+    POLL_CONST(POLLHUP);
+    POLL_CONST(POLLNVAL);
+    POLL_CONST(POLLRDNORM);
+    POLL_CONST(POLLRDBAND);
+    POLL_CONST(POLLWRNORM);
+    POLL_CONST(POLLWRBAND);
+    POLL_CONST(FIONREAD);
+    POLL_CONST(FIONBIO);
+    POLL_CONST(SIGUSR1);
+    POLL_CONST(SIGUSR2);
+    POLL_CONST(SIGTERM);
+#if defined(__linux__)
+    POLL_CONST(POLLRDHUP);
+    POLL_CONST(SIOCINQ);
+    POLL_CONST(SIOCOUTQ);
+    POLL_CONST(SIGIO);
+    POLL_CONST(SIGPWR);
+#endif
+}
+/* sockatmark, which sys/src/lib.rs declares itself (libc lacks it). */
+_Static_assert(__builtin_types_compatible_p(__typeof__(&sockatmark), int (*)(int)),
+               "sockatmark: the header's prototype differs from sockapi-sys's");
 /* The reentrant <netdb.h> calls that sys/src/lib.rs declares itself (libc lacks
  * them): each prototype there, written in C, must be the header's. Checked at compile
  * time; the Rust cfg is all(linux, gnu). */
@@ -642,6 +698,7 @@ SAME_PROTOTYPE(gethostbyaddr_r, int (*)(const void *, socklen_t, int, struct hos
 int main(void) {
     addrinfos();
     selects();
+    polls();
     messages();
     types();
     fields();

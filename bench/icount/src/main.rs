@@ -40,7 +40,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|select> <sockapi|libc> <iterations>";
+    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|select|poll|ioctl> <sockapi|libc> <iterations>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -72,6 +72,10 @@ fn main() -> ExitCode {
         ("mmsg", "libc") => with_libc::mmsg(n),
         ("select", "sockapi") => with_sockapi::select(n),
         ("select", "libc") => with_libc::select(n),
+        ("poll", "sockapi") => with_sockapi::poll(n),
+        ("poll", "libc") => with_libc::poll(n),
+        ("ioctl", "sockapi") => with_sockapi::ioctl(n),
+        ("ioctl", "libc") => with_libc::ioctl(n),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -132,6 +136,42 @@ mod with_sockapi {
             }
             if !readfds.contains(&b) {
                 fail("FD_ISSET", Errno::EINVAL);
+            }
+        }
+    }
+
+    /// `poll` of two entries (one readable, one writable), zero timeout.
+    pub fn poll(n: u64) {
+        use sockapi::{poll, pollfd, POLLIN, POLLOUT};
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        ok("send", send(&a, b"x", 0));
+        let mut fds = [pollfd::new(&b, POLLIN), pollfd::new(&a, POLLOUT)];
+        for _ in 0..n {
+            match poll(&mut fds, 0) {
+                Ok(_) => {}
+                Err(e) => fail("poll", e),
+            }
+        }
+        black_box(&fds);
+    }
+
+    /// `ioctl(fd, FIONREAD, &n)` on a socket with one byte queued.
+    pub fn ioctl(n: u64) {
+        use sockapi::{ioctl, FIONREAD};
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        ok("send", send(&a, b"x", 0));
+        for _ in 0..n {
+            match ioctl(&b, FIONREAD) {
+                Ok(queued) => {
+                    black_box(queued);
+                }
+                Err(e) => fail("ioctl", e),
             }
         }
     }
@@ -389,6 +429,56 @@ mod with_libc {
             if unsafe { libc::recv(b, buf.as_mut_ptr().cast(), buf.len(), 0) } < 0 {
                 fail("recv");
             }
+        }
+    }
+
+    /// `socketpair` and one byte sent: the two ends.
+    fn pair_with_a_byte() -> (c_int, c_int) {
+        let mut sv: [c_int; 2] = [-1, -1];
+        let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC;
+        // SAFETY: `sv` is a writable array of two ints.
+        if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+            fail("socketpair");
+        }
+        // SAFETY: the byte is readable.
+        if unsafe { libc::send(sv[0], b"x".as_ptr().cast(), 1, 0) } < 0 {
+            fail("send");
+        }
+        (sv[0], sv[1])
+    }
+
+    pub fn poll(n: u64) {
+        let (a, b) = pair_with_a_byte();
+        let mut fds = [
+            libc::pollfd {
+                fd: b,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: a,
+                events: libc::POLLOUT,
+                revents: 0,
+            },
+        ];
+        for _ in 0..n {
+            // SAFETY: `fds` is a writable array of two pollfds.
+            if unsafe { libc::poll(fds.as_mut_ptr(), 2, 0) } < 0 {
+                fail("poll");
+            }
+        }
+        std::hint::black_box(&fds);
+    }
+
+    pub fn ioctl(n: u64) {
+        let (_a, b) = pair_with_a_byte();
+        for _ in 0..n {
+            let mut queued: c_int = 0;
+            // SAFETY: FIONREAD writes one int through the pointer.
+            if unsafe { libc::ioctl(b, libc::FIONREAD, &mut queued) } < 0 {
+                fail("ioctl");
+            }
+            std::hint::black_box(queued);
         }
     }
 
