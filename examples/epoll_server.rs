@@ -189,6 +189,9 @@ impl Server {
                 drop(fd);
                 println!("refused {peer}: {}", e.name());
             }
+            // Linux reserves the descriptor before it looks at the queue, so
+            // `EMFILE` also comes with nothing queued: then there is no one to refuse.
+            Err(Errno::EAGAIN | Errno::ECONNABORTED | Errno::EINTR) => {}
             Err(e2) => eprintln!("{PROG}: accept4 with the spare freed: {e2}"),
         }
         self.spare = File::open("/dev/null").ok();
