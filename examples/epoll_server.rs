@@ -50,25 +50,33 @@
 //!   connection, closes it at once (the client sees end-of-file), says so in one line,
 //!   and reopens the spare; the others are served on.
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use std::fs::File;
 use std::process::ExitCode;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use sockapi::*;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 mod common;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 const PROG: &str = "epoll_server";
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// The `data` of the listener's registration; clients have their slot.
 const LISTENER: u64 = u64::MAX;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// How many events one `epoll_wait` takes.
 const EVENTS: usize = 256;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// How many connections one wakeup of the listener accepts at most, so a flood of
 /// connections does not starve the clients already served.
 const ACCEPTS_PER_WAKEUP: usize = 64;
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() > 2 {
@@ -82,6 +90,7 @@ fn main() -> ExitCode {
     }
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn run(host: &str, port: &str) -> Result<ExitCode, ExitCode> {
     common::check_port(PROG, port)?;
     let res = common::lookup(PROG, host, port, SOCK_STREAM, true)?;
@@ -99,9 +108,11 @@ fn run(host: &str, port: &str) -> Result<ExitCode, ExitCode> {
     }
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// The failing call's name with its `Errno`.
 type Failure = (&'static str, Errno);
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// One connected client.
 struct Client {
     fd: Socket,
@@ -111,6 +122,7 @@ struct Client {
     pending: Vec<u8>,
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 struct Server {
     listener: Socket,
     ep: Epoll,
@@ -121,6 +133,7 @@ struct Server {
     spare: Option<File>,
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn serve(listener: Socket) -> Result<(), Failure> {
     listen(&listener, SOMAXCONN).map_err(|e| ("listen", e))?;
     let flags = fcntl(&listener, F_GETFL).map_err(|e| ("fcntl", e))?;
@@ -156,6 +169,7 @@ fn serve(listener: Socket) -> Result<(), Failure> {
     }
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 impl Server {
     /// Accepts what is queued, up to [`ACCEPTS_PER_WAKEUP`].
     fn accept_some(&mut self) -> Result<(), Failure> {
@@ -274,6 +288,7 @@ impl Server {
     }
 }
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
 /// Sends what is pending; `Ok(true)` once all of it went.
 fn flush(client: &mut Client) -> Result<bool, Errno> {
     let mut sent = 0;
@@ -290,4 +305,11 @@ fn flush(client: &mut Client) -> Result<bool, Errno> {
     };
     client.pending.drain(..sent);
     result
+}
+
+/// epoll is Linux's: elsewhere the example only says so.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn main() -> ExitCode {
+    eprintln!("epoll_server: epoll is Linux's; see select_server or poll_server");
+    ExitCode::FAILURE
 }
