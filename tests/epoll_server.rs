@@ -379,3 +379,135 @@ fn out_of_descriptors_refuses_cleanly_and_serves_on() {
     assert_eq!(recv_exactly(&fd, 2), b"in");
     server.assert_running();
 }
+
+/// Runs `epoll_server ARGS` that should exit at once: its status, stdout, stderr.
+fn run_to_exit(args: &[&str], trace: bool) -> (Option<i32>, String, String) {
+    let mut cmd = Command::new(example("epoll_server"));
+    cmd.args(args).stdin(Stdio::null());
+    if trace {
+        cmd.env("SOCKAPI_TRACE", "1");
+    } else {
+        cmd.env_remove("SOCKAPI_TRACE");
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn epoll_server");
+    let deadline = Instant::now() + LIMIT;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            let mut out = String::new();
+            let mut err = String::new();
+            child
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            return (status.code(), out, err);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("epoll_server {args:?} still running after {LIMIT:?}");
+        }
+        // A poll interval for the exit, not synchronisation.
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn usage_bad_port_and_port_in_use() {
+    let (code, out, err) = run_to_exit(&["127.0.0.1", "1", "extra"], false);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("usage: epoll_server [host] [port]"),
+        "{err}"
+    );
+    assert_eq!(out, "");
+    for port in ["99999", "notaport", ""] {
+        let (code, out, err) = run_to_exit(&["127.0.0.1", port], false);
+        assert_eq!(code, Some(2), "{port:?}: {err}");
+        assert_eq!(
+            err,
+            format!("epoll_server: bad port {port:?}: a number from 0 to 65535\n")
+        );
+        assert_eq!(out, "");
+    }
+    // A port another socket listens on (without SO_REUSEADDR's help for listeners).
+    let fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    bind(&fd, &SocketAddr::from(([127, 0, 0, 1], 0))).unwrap();
+    listen(&fd, 1).unwrap();
+    let port = getsockname(&fd).unwrap().as_socket().unwrap().port();
+    let (code, out, err) = run_to_exit(&["127.0.0.1", &port.to_string()], false);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("EADDRINUSE"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out, "");
+}
+
+#[test]
+fn serves_ipv6_and_traces_its_epoll_calls() {
+    let mut cmd = Command::new(example("epoll_server"));
+    cmd.args(["::1", "0"])
+        .env("SOCKAPI_TRACE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn epoll_server");
+    let stderr = lines_of(child.stderr.take().expect("stderr"));
+    let server = Server {
+        lines: lines_of(child.stdout.take().expect("stdout")),
+        child,
+        addr: SocketAddr::from(([0u16; 8], 0)),
+    };
+    let banner = server.next_line();
+    let addr: SocketAddr = banner
+        .strip_prefix("listening on ")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("bad banner {banner:?}"));
+    assert!(addr.is_ipv6(), "{banner}");
+    let fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+    set_timeouts(&fd);
+    connect(&fd, &addr).unwrap();
+    assert_eq!(send(&fd, b"six", 0), Ok(3));
+    assert_eq!(recv_exactly(&fd, 3), b"six");
+    assert!(server.next_line().starts_with("connect [::1]:"));
+    if !cfg!(feature = "trace") {
+        return;
+    }
+    // The trace names the calls as strace does, up to the echo's `send`.
+    let mut calls = Vec::new();
+    let deadline = Instant::now() + LIMIT;
+    while !calls.iter().any(|l: &String| l.starts_with("send(")) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = stderr.recv_timeout(left).expect("a trace line");
+        calls.push(line);
+    }
+    let find = |prefix: &str| {
+        calls
+            .iter()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} line in {calls:#?}"))
+            .clone()
+    };
+    assert!(find("epoll_create1(").starts_with("epoll_create1(EPOLL_CLOEXEC) = "));
+    assert!(
+        find("epoll_ctl(")
+            .contains(", {events=EPOLLIN, data={u32=4294967295, u64=18446744073709551615}}) = 0"),
+        "{calls:#?}"
+    );
+    assert!(
+        find("epoll_wait(").contains(
+            "[{events=EPOLLIN, data={u32=4294967295, u64=18446744073709551615}}], 256, -1) = 1"
+        ),
+        "{calls:#?}"
+    );
+}
