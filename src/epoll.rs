@@ -420,3 +420,113 @@ impl fmt::Display for TraceEvents<'_> {
         f.write_str("]")
     }
 }
+
+/// `epoll_pwait(epfd, events, maxevents, timeout, sigmask)`—[`epoll_wait`] with the
+/// thread's signal mask replaced by `sigmask` for the wait (Linux).
+///
+/// ```c
+/// #include <sys/epoll.h>
+/// int epoll_pwait(int epfd, struct epoll_event *events, int maxevents, int timeout,
+///                 const sigset_t *sigmask);
+/// ```
+///
+/// The mask is set and restored atomically with the wait, so a signal blocked
+/// everywhere else can be let in only while waiting (no race between unblocking it
+/// and calling `epoll_wait`), or one kept out of the wait. `None` (C's `NULL`) is
+/// [`epoll_wait`]. The mask is C's [`sigset_t`](crate::sys::sigset_t), built as C
+/// builds it (`sigemptyset`, `sigaddset`, or `pthread_sigmask` reading the current
+/// one).
+///
+/// # Errors
+///
+/// As [`epoll_wait`]: `EINTR` when a signal the mask lets in arrives (one it blocks
+/// stays pending, and is delivered when the call returns and restores the mask).
+///
+/// # References
+///
+/// - [Linux](https://man7.org/linux/man-pages/man2/epoll_pwait.2.html)
+#[inline]
+pub fn epoll_pwait(
+    epfd: &impl AsFd,
+    events: &mut [epoll_event],
+    timeout: c_int,
+    sigmask: Option<&sys::sigset_t>,
+) -> Result<usize> {
+    let ret = raw::epoll_pwait(epfd.as_fd(), events, timeout, sigmask);
+    traced(
+        ret,
+        |&n| n,
+        |ret| trace_pwait(fd_of(epfd), events, timeout, sigmask, ret),
+    )
+}
+
+/// The `sigsetsize` glibc passes to the kernel, which strace prints: `_NSIG / 8`.
+const KERNEL_SIGSET_SIZE: usize = 8;
+
+#[cold]
+#[inline(never)]
+fn trace_pwait(
+    epfd: RawFd,
+    events: &[epoll_event],
+    timeout: c_int,
+    sigmask: Option<&sys::sigset_t>,
+    ret: Result<usize>,
+) {
+    let maxevents = raw::maxevents(events.len());
+    let mask = TraceSigset(sigmask);
+    match ret {
+        Ok(n) => trace::emit(format_args!(
+            "epoll_pwait({epfd}, {}, {maxevents}, {timeout}, {mask}, {KERNEL_SIGSET_SIZE}) = {n}",
+            TraceEvents(&events[..n.min(events.len())])
+        )),
+        Err(e) => trace::emit(format_args!(
+            "epoll_pwait({epfd}, [...], {maxevents}, {timeout}, {mask}, {KERNEL_SIGSET_SIZE}) = -1 {e}"
+        )),
+    }
+}
+
+/// The signals' names without `SIG`, as strace writes a mask: `[USR1 TERM]`.
+const SIGNAL_NAMES: [&str; 31] = [
+    "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
+    "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
+    "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+];
+
+/// Whether [`SIGNAL_NAMES`] numbers the signals of this target: Linux's generic and
+/// x86 numbering, not that of MIPS, SPARC, Alpha or PA-RISC (shown by number there).
+const SIGNAL_NAMES_APPLY: bool = !cfg!(any(
+    target_arch = "mips",
+    target_arch = "mips32r6",
+    target_arch = "mips64",
+    target_arch = "mips64r6",
+    target_arch = "sparc",
+    target_arch = "sparc64"
+));
+
+/// `NULL`, or the mask as strace shows it: the signals in it by name (numbers past
+/// 31, the real-time ones, by number), `[]` for none.
+struct TraceSigset<'s>(Option<&'s sys::sigset_t>);
+
+impl fmt::Display for TraceSigset<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(set) = self.0 else {
+            return f.write_str("NULL");
+        };
+        f.write_str("[")?;
+        let mut first = true;
+        for signo in 1..=(KERNEL_SIGSET_SIZE * 8) as c_int {
+            if !raw::sigismember(set, signo) {
+                continue;
+            }
+            if !first {
+                f.write_str(" ")?;
+            }
+            first = false;
+            match SIGNAL_NAMES.get(signo as usize - 1) {
+                Some(name) if SIGNAL_NAMES_APPLY => f.write_str(name)?,
+                _ => write!(f, "{signo}")?,
+            }
+        }
+        f.write_str("]")
+    }
+}

@@ -67,6 +67,7 @@
 //! | `struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };` | `let ev = epoll_event::new(EPOLLIN, fd.as_raw_fd() as u64);` ([`epoll_event`]: `events()`, `data()`) |
 //! | `epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);` / `EPOLL_CTL_MOD` / `epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);` | `epoll_ctl(&ep, EPOLL_CTL_ADD, &fd, Some(&ev))?;` / `EPOLL_CTL_MOD` / `epoll_ctl(&ep, EPOLL_CTL_DEL, &fd, None)?;` |
 //! | `struct epoll_event events[64]; int n = epoll_wait(ep, events, 64, 1000);` | `let mut events = [epoll_event::default(); 64]; let n = epoll_wait(&ep, &mut events, 1000)?;` then `&events[..n]` |
+//! | `epoll_pwait(ep, events, 64, -1, &mask);` | `epoll_pwait(&ep, &mut events, -1, Some(&mask))?;` (`mask`: a [`sys::sigset_t`]) |
 //! | `struct addrinfo hints; memset(&hints, 0, sizeof hints); hints.ai_socktype = SOCK_STREAM;` | `let mut hints = AddrInfoHints::default(); hints.ai_socktype = SOCK_STREAM;` |
 //! | `getaddrinfo("localhost", "http", &hints, &res);` | `let res = getaddrinfo(Some("localhost"), Some("http"), Some(&hints))?;` → [`AddrInfoList`], freed on drop |
 //! | `for (ai = res; ai; ai = ai->ai_next) { fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol); connect(fd, ai->ai_addr, ai->ai_addrlen); }` | `for ai in &res { let fd = socket(ai.ai_family(), ai.ai_socktype(), ai.ai_protocol())?; connect(&fd, &ai)?; }` |
@@ -182,10 +183,10 @@ pub use crate::addrinfo::{
 };
 #[cfg(have_epoll)]
 pub use crate::epoll::{
-    epoll_create1, epoll_ctl, epoll_wait, Epoll, EpollCreateFlags, EpollFlags, EpollOp, EPOLLERR,
-    EPOLLET, EPOLLEXCLUSIVE, EPOLLHUP, EPOLLIN, EPOLLMSG, EPOLLONESHOT, EPOLLOUT, EPOLLPRI,
-    EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWAKEUP, EPOLLWRBAND, EPOLLWRNORM, EPOLL_CLOEXEC,
-    EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD,
+    epoll_create1, epoll_ctl, epoll_pwait, epoll_wait, Epoll, EpollCreateFlags, EpollFlags,
+    EpollOp, EPOLLERR, EPOLLET, EPOLLEXCLUSIVE, EPOLLHUP, EPOLLIN, EPOLLMSG, EPOLLONESHOT,
+    EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWAKEUP, EPOLLWRBAND,
+    EPOLLWRNORM, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD,
 };
 pub use crate::errno::{perror, strerror, Errno, StrError};
 #[doc(inline)]

@@ -1,7 +1,8 @@
 //! `EINTR` from `epoll_wait`: a signal whose handler lacks `SA_RESTART`, sent to the
 //! thread blocked in the wait, ends it with `Err(EINTR)` (never retried behind the
 //! program's back). Linux never restarts `epoll_wait`, even with `SA_RESTART`; that
-//! is checked too.
+//! is checked too. And `epoll_pwait`'s mask: a signal it blocks does not end the
+//! wait, and is delivered once the call returns.
 //!
 //! Its own binary (`harness = false`): it installs a process-wide signal handler and
 //! sends the signal to one thread with `pthread_kill` (a process-wide signal could
@@ -19,6 +20,7 @@ mod linux {
     use sockapi::*;
 
     static HANDLED: AtomicBool = AtomicBool::new(false);
+    static RAN_BY_RETURN: AtomicBool = AtomicBool::new(false);
 
     extern "C" fn on_signal(_: libc::c_int) {
         HANDLED.store(true, Ordering::SeqCst);
@@ -61,6 +63,12 @@ mod linux {
     /// `timeout`), then signals it with SIGUSR1 once `/proc` shows it waiting.
     /// Returns what `epoll_wait` returned and how long the thread waited.
     fn interrupted_wait(timeout: i32) -> (Result<usize>, Duration) {
+        interrupted(timeout, None)
+    }
+
+    /// [`interrupted_wait`], with `epoll_pwait` and `mask` if `Some`; then
+    /// `RAN_BY_RETURN` says whether the handler had run when the call returned.
+    fn interrupted(timeout: i32, mask: Option<libc::sigset_t>) -> (Result<usize>, Duration) {
         let tid = Arc::new(AtomicI32::new(0));
         let thread_tid = Arc::clone(&tid);
         let waiter = std::thread::spawn(move || {
@@ -72,7 +80,16 @@ mod linux {
             // SAFETY: `gettid` has no preconditions.
             thread_tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
             let start = Instant::now();
-            let ret = epoll_wait(&ep, &mut events, timeout);
+            let ret = match &mask {
+                None => epoll_wait(&ep, &mut events, timeout),
+                Some(mask) => {
+                    let ret = epoll_pwait(&ep, &mut events, timeout, Some(mask));
+                    // The blocked signal is delivered as the mask is restored, before
+                    // the call returns to here.
+                    RAN_BY_RETURN.store(HANDLED.load(Ordering::SeqCst), Ordering::SeqCst);
+                    ret
+                }
+            };
             (ret, start.elapsed())
         });
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -121,14 +138,56 @@ mod linux {
         assert_eq!(ret, Err(Errno::EINTR));
     }
 
+    /// A set holding SIGUSR1 alone.
+    fn usr1_only() -> libc::sigset_t {
+        // SAFETY: `set` is initialised by sigemptyset before sigaddset reads it.
+        unsafe {
+            let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+            assert_eq!(libc::sigemptyset(set.as_mut_ptr()), 0);
+            assert_eq!(libc::sigaddset(set.as_mut_ptr(), libc::SIGUSR1), 0);
+            set.assume_init()
+        }
+    }
+
+    fn pwait_mask_keeps_the_signal_out_of_the_wait() {
+        install_handler(0);
+        RAN_BY_RETURN.store(false, Ordering::SeqCst);
+        // Blocked during the wait: it does not end it, the timeout does; the handler
+        // runs as the call restores the mask.
+        let (ret, took) = interrupted(1_000, Some(usr1_only()));
+        assert_eq!(ret, Ok(0), "the timeout ended the wait, not the signal");
+        assert!(took >= Duration::from_millis(900), "{took:?}");
+        assert!(RAN_BY_RETURN.load(Ordering::SeqCst), "delivered on return");
+    }
+
+    fn pwait_with_an_empty_mask_is_interrupted() {
+        install_handler(0);
+        // SAFETY: sigemptyset initialises `set`.
+        let empty = unsafe {
+            let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+            assert_eq!(libc::sigemptyset(set.as_mut_ptr()), 0);
+            set.assume_init()
+        };
+        let (ret, _) = interrupted(-1, Some(empty));
+        assert_eq!(ret, Err(Errno::EINTR));
+    }
+
     pub fn main() {
-        let tests: [(&str, fn()); 3] = [
+        let tests: [(&str, fn()); 5] = [
             (
                 "EINTR without SA_RESTART, no timeout",
                 eintr_without_sa_restart,
             ),
             ("EINTR with a long timeout", eintr_with_a_timeout_too),
             ("EINTR even with SA_RESTART", eintr_even_with_sa_restart),
+            (
+                "epoll_pwait's mask keeps the signal out of the wait",
+                pwait_mask_keeps_the_signal_out_of_the_wait,
+            ),
+            (
+                "epoll_pwait with an empty mask: EINTR",
+                pwait_with_an_empty_mask_is_interrupted,
+            ),
         ];
         for (name, test) in tests {
             HANDLED.store(false, Ordering::SeqCst);

@@ -576,6 +576,16 @@ fn epoll_round(checks: &mut Checks) {
     });
     assert_eq!(r, Ok(1));
     assert_eq!(events[0], ev);
+    // SAFETY: sigemptyset initialises the set.
+    let mask = unsafe {
+        let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+        libc::sigemptyset(set.as_mut_ptr());
+        set.assume_init()
+    };
+    let r = checks.call("epoll_pwait", || {
+        epoll_pwait(&ep, &mut events, 0, Some(&mask))
+    });
+    assert_eq!(r, Ok(1));
     #[cfg(feature = "trace")]
     {
         let quiet = StderrToDevNull::new();
@@ -586,6 +596,10 @@ fn epoll_round(checks: &mut Checks) {
         assert_eq!(r, Ok(()));
         let r = checks.call("epoll_wait (trace on)", || {
             epoll_wait(&ep, &mut events, 1000)
+        });
+        assert_eq!(r, Ok(1));
+        let r = checks.call("epoll_pwait (trace on)", || {
+            epoll_pwait(&ep, &mut events, 0, Some(&mask))
         });
         assert_eq!(r, Ok(1));
         let r = checks.call("epoll_wait (trace on, EINVAL)", || {

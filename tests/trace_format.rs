@@ -89,6 +89,7 @@ const CALLS: &[&str] = &[
     "epoll_create1",
     "epoll_ctl",
     "epoll_wait",
+    "epoll_pwait",
 ];
 
 /// Whether this process is the child started for scenario `name`.
@@ -2446,6 +2447,22 @@ fn epoll_lines() {
         assert_eq!(epoll_wait(&ep, &mut [], -1), Err(Errno::EINVAL));
         expect(format!(
             "epoll_wait({epfd}, [...], 0, -1) = -1 EINVAL (Invalid argument)"
+        ));
+        // SAFETY: sigemptyset initialises the set before sigaddset reads it.
+        let mask = unsafe {
+            let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+            libc::sigemptyset(set.as_mut_ptr());
+            libc::sigaddset(set.as_mut_ptr(), libc::SIGUSR1);
+            libc::sigaddset(set.as_mut_ptr(), libc::SIGTERM);
+            set.assume_init()
+        };
+        assert_eq!(epoll_pwait(&ep, &mut events, 0, Some(&mask)), Ok(1));
+        expect(format!(
+            "epoll_pwait({epfd}, [{{events=EPOLLIN, data={{u32={bfd}, u64={bfd}}}}}], 64, 0, [USR1 TERM], 8) = 1"
+        ));
+        assert_eq!(epoll_pwait(&ep, &mut events[..2], 0, None), Ok(1));
+        expect(format!(
+            "epoll_pwait({epfd}, [{{events=EPOLLIN, data={{u32={bfd}, u64={bfd}}}}}], 2, 0, NULL, 8) = 1"
         ));
         drop(ep);
         expect(format!("close({epfd}) = 0"));

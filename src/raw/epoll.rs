@@ -104,6 +104,44 @@ pub(crate) fn epoll_wait(
     Ok(n as usize)
 }
 
+/// `epoll_pwait(epfd, events, maxevents(events.len()), timeout, sigmask)`: as
+/// [`epoll_wait`], with the thread's signal mask replaced by `sigmask` (if given)
+/// for the wait, atomically.
+#[inline]
+pub(crate) fn epoll_pwait(
+    epfd: BorrowedFd<'_>,
+    events: &mut [epoll_event],
+    timeout: c_int,
+    sigmask: Option<&sys::sigset_t>,
+) -> Result<usize> {
+    let sigmask = match sigmask {
+        Some(set) => ptr::from_ref(set),
+        None => ptr::null(),
+    };
+    // SAFETY: as in `epoll_wait` for `events`; `sigmask` is null or points to a
+    // whole `sigset_t`, borrowed for the call, which the C library and the kernel only
+    // read (the kernel reads its own `_NSIG / 8` bytes of it, fewer than the C
+    // library's type holds).
+    let n = cvt(unsafe {
+        sys::epoll_pwait(
+            epfd.as_raw_fd(),
+            events.as_mut_ptr().cast(),
+            maxevents(events.len()),
+            timeout,
+            sigmask,
+        )
+    })?;
+    Ok(n as usize)
+}
+
+/// `sigismember(set, signo)`, for the trace: whether `signo` is in `set` (a
+/// number out of range is not).
+pub(crate) fn sigismember(set: &sys::sigset_t, signo: c_int) -> bool {
+    // SAFETY: `set` is a whole, initialised `sigset_t`, which the call only reads;
+    // an invalid `signo` is EINVAL (-1), not memory.
+    unsafe { sys::sigismember(set, signo) == 1 }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,7 +44,9 @@ pub(crate) use self::env::getenv_with;
 #[cfg(have_epoll)]
 pub use self::epoll::epoll_event;
 #[cfg(have_epoll)]
-pub(crate) use self::epoll::{epoll_create1, epoll_ctl, epoll_wait, maxevents};
+pub(crate) use self::epoll::{
+    epoll_create1, epoll_ctl, epoll_pwait, epoll_wait, maxevents, sigismember,
+};
 pub(crate) use self::errno::strerror;
 pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
 pub(crate) use self::inet::{inet_aton, inet_ntop, inet_pton, InetBinary};

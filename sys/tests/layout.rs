@@ -642,6 +642,14 @@ fn epoll_matches_c() {
             align_of::<s::epoll_event>() as i128,
         ),
         (
+            String::from("epoll.size.sigset_t"),
+            size_of::<s::sigset_t>() as i128,
+        ),
+        (
+            String::from("epoll.align.sigset_t"),
+            align_of::<s::sigset_t>() as i128,
+        ),
+        (
             String::from("epoll.offset.epoll_event.events"),
             offset_of!(s::epoll_event, events) as i128,
         ),

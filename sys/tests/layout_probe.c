@@ -35,6 +35,7 @@
 #endif
 #include <sys/uio.h>
 #if defined(__linux__)
+#include <signal.h>
 #include <sys/epoll.h>
 #endif
 
@@ -601,6 +602,8 @@ static void epolls(void) {
     printf("epoll.fieldsize.epoll_event.events %zu\n", sizeof(((struct epoll_event *)0)->events));
     printf("epoll.offset.epoll_event.u64 %zu\n", offsetof(struct epoll_event, data.u64));
     printf("epoll.fieldsize.epoll_event.u64 %zu\n", sizeof(((struct epoll_event *)0)->data));
+    printf("epoll.size.sigset_t %zu\n", sizeof(sigset_t));
+    printf("epoll.align.sigset_t %zu\n", (size_t)_Alignof(sigset_t));
     printf("epoll.signed.events %d\n", (__typeof__(((struct epoll_event *)0)->events))-1 < 1);
 #define EPOLL_CONST(name) printf("epoll.const.%s %lld\n", #name, (long long)(name))
     EPOLL_CONST(EPOLL_CLOEXEC);
