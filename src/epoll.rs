@@ -48,8 +48,9 @@ c_flags! {
     const EPOLLOUT = sys::EPOLLOUT;
     /// An error is pending (`SO_ERROR`); always reported, never needs asking for.
     const EPOLLERR = sys::EPOLLERR;
-    /// Hang-up: both directions are shut (the peer closed or reset, after our
-    /// `SHUT_WR` or with nothing left to send); always reported.
+    /// Hang-up: the connection is shut in both directions (a reset, or the peer's
+    /// end-of-file after our own `shutdown(SHUT_WR)`); always reported, never needs
+    /// asking for.
     const EPOLLHUP = sys::EPOLLHUP;
     /// Normal data to read (as `POLLRDNORM`).
     const EPOLLRDNORM = sys::EPOLLRDNORM;
@@ -65,9 +66,11 @@ c_flags! {
     /// would return end-of-file once the data before it is read.
     const EPOLLRDHUP = sys::EPOLLRDHUP;
     /// Wake only one (or a few) of the epoll instances waiting on the same file, for
-    /// several threads' instances on one listening socket. `EPOLL_CTL_ADD` only:
-    /// with `EPOLL_CTL_MOD` it is `EINVAL`, and so is combining it with
-    /// `EPOLLONESHOT` (or `EPOLLWAKEUP`, or registering an epoll descriptor with it).
+    /// several threads' instances on one listening socket. `EPOLL_CTL_ADD` only, and
+    /// only beside `EPOLLIN`, `EPOLLOUT`, `EPOLLERR`, `EPOLLHUP`, `EPOLLWAKEUP` and
+    /// `EPOLLET`: with `EPOLL_CTL_MOD` (or a `MOD` of a registration made with it),
+    /// with any other bit (`EPOLLONESHOT`, `EPOLLRDHUP`, `EPOLLPRI`), or for an epoll
+    /// descriptor as the target, the kernel answers `EINVAL`.
     const EPOLLEXCLUSIVE = sys::EPOLLEXCLUSIVE;
     /// Hold a wakeup source while the event is pending (needs `CAP_BLOCK_SUSPEND`;
     /// silently dropped without it).
@@ -292,7 +295,9 @@ fn trace_create1(flags: EpollCreateFlags, ret: Result<RawFd>) {
 /// - `EEXIST`: `EPOLL_CTL_ADD` of a descriptor already registered.
 /// - `ENOENT`: `EPOLL_CTL_MOD` or `EPOLL_CTL_DEL` of one that is not.
 /// - `EINVAL`: `epfd` is not an epoll descriptor, or is `fd` itself; an unknown `op`;
-///   `EPOLLEXCLUSIVE` with `EPOLL_CTL_MOD`, with `EPOLLONESHOT`, or on an epoll `fd`.
+///   `EPOLLEXCLUSIVE` with `EPOLL_CTL_MOD` (or a `MOD` of a registration made with
+///   it), with a bit it does not allow (`EPOLLONESHOT`, `EPOLLRDHUP`, `EPOLLPRI`), or
+///   on an epoll `fd`.
 /// - `EFAULT`: `event` is `None` (C's `NULL`) for `ADD` or `MOD`.
 /// - `EPERM`: `fd` cannot be polled (a regular file or a directory).
 /// - `ELOOP`: nesting epoll instances too deep or in a cycle.

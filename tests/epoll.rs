@@ -282,6 +282,12 @@ fn misuse_errors() {
         epoll_ctl(&ep, EPOLL_CTL_MOD, &a, Some(&exclusive)),
         Err(Errno::EINVAL)
     );
+    // ... and with EPOLLRDHUP, a bit it does not allow either.
+    let exclusive_rdhup = epoll_event::new(EPOLLIN | EPOLLEXCLUSIVE | EPOLLRDHUP, 1);
+    assert_eq!(
+        epoll_ctl(&ep, EPOLL_CTL_ADD, &b, Some(&exclusive_rdhup)),
+        Err(Errno::EINVAL)
+    );
     // ADD with EPOLLEXCLUSIVE alone is fine; MOD of such a registration is not.
     assert_eq!(epoll_ctl(&ep, EPOLL_CTL_ADD, &b, Some(&exclusive)), Ok(()));
     assert_eq!(
@@ -290,7 +296,13 @@ fn misuse_errors() {
     );
 
     // EINVAL: an unknown op; epfd not an epoll descriptor; epfd as its own target;
-    // an empty event slice (maxevents 0).
+    // an epoll descriptor registered with EPOLLEXCLUSIVE; an empty event slice
+    // (maxevents 0).
+    let inner = epoll();
+    assert_eq!(
+        epoll_ctl(&ep, EPOLL_CTL_ADD, &inner, Some(&exclusive)),
+        Err(Errno::EINVAL)
+    );
     assert_eq!(
         epoll_ctl(&ep, EpollOp::from_raw(5), &a, Some(&ev)),
         Err(Errno::EINVAL)

@@ -18,8 +18,8 @@ use crate::Result;
 /// ```
 ///
 /// Its layout is C's exactly (`repr(transparent)` over the C library's struct: on
-/// x86-64 it is *packed*, 12 bytes with `data` at offset 4, as the kernel declares
-/// it; 16 bytes elsewhere), so `&mut [epoll_event]` is the C array that
+/// x86-64, and 32-bit x86 with glibc, it is *packed*, 12 bytes with `data` at offset
+/// 4, as the kernel declares it; 16 bytes elsewhere), so `&mut [epoll_event]` is the C array that
 /// [`epoll_wait`](crate::epoll_wait) hands the kernel. Because it may be packed, its
 /// fields cannot be borrowed: build one with [`epoll_event::new`] and read it with
 /// [`events`](epoll_event::events) and [`data`](epoll_event::data), which copy.
