@@ -488,7 +488,13 @@ fn serves_ipv6_and_traces_its_epoll_calls() {
     let deadline = Instant::now() + LIMIT;
     while !calls.iter().any(|l: &String| l.starts_with("send(")) {
         let left = deadline.saturating_duration_since(Instant::now());
-        let line = stderr.recv_timeout(left).expect("a trace line");
+        let line = stderr.recv_timeout(left).unwrap_or_else(|e| {
+            panic!(
+                "no trace line ({e}) after {calls:#?}: or the example binary is stale \
+                 (`cargo test --test …` does not build examples; run `cargo build \
+                 --examples` with the same features first)"
+            )
+        });
         calls.push(line);
     }
     let find = |prefix: &str| {
