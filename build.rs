@@ -47,6 +47,10 @@ const CAPABILITIES: &[(&str, &str)] = &[
         "sendmmsg(2) and recvmmsg(2) with struct mmsghdr, and the MSG_WAITFORONE flag",
     ),
     (
+        "have_epoll",
+        "epoll(7): epoll_create1, epoll_ctl, epoll_wait and struct epoll_event",
+    ),
+    (
         "have_linux_errnos",
         "the errno values beyond POSIX and BSD that Linux defines",
     ),
@@ -102,6 +106,7 @@ fn by_os(os: &str, c_library: &str) -> &'static [&'static str] {
             "have_tcp_keepidle",
             "have_init_array",
             "have_mmsg",
+            "have_epoll",
         ],
         ("freebsd", _) => &[
             "have_accept4",

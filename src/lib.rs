@@ -63,6 +63,11 @@
 //! | `char buf[CMSG_SPACE(sizeof(int))];` | `let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();` ([`CMSG_SPACE`], [`CMSG_LEN`] are `const fn`) |
 //! | `struct mmsghdr msgs[64]; sendmmsg(fd, msgs, 64, 0);` (Linux) | `let mut msgs: [MMsgHdr; 64] = array::from_fn(\|i\| MMsgHdr::new(MsgHdr::new(…)));` `let n = sendmmsg(&fd, &mut msgs, 0)?;` then `msgs[i].len()` |
 //! | `recvmmsg(fd, msgs, 64, MSG_WAITFORONE, NULL);` (Linux) | `let mut msgs: [MMsgHdrMut; 64] = …MMsgHdrMut::new(&mut hdrs[i])…;` `let n = recvmmsg(&fd, &mut msgs, MSG_WAITFORONE, None)?;` then `msgs[i].len()`, `msgs[i].name()`, `msgs[i].cmsgs()` |
+//! | `int ep = epoll_create1(EPOLL_CLOEXEC);` (Linux) | `let ep = epoll_create1(EPOLL_CLOEXEC)?;` → [`Epoll`], closed on drop |
+//! | `struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };` | `let ev = epoll_event::new(EPOLLIN, fd.as_raw_fd() as u64);` ([`epoll_event`]: `events()`, `data()`) |
+//! | `epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);` / `EPOLL_CTL_MOD` / `epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);` | `epoll_ctl(&ep, EPOLL_CTL_ADD, &fd, Some(&ev))?;` / `EPOLL_CTL_MOD` / `epoll_ctl(&ep, EPOLL_CTL_DEL, &fd, None)?;` |
+//! | `struct epoll_event events[64]; int n = epoll_wait(ep, events, 64, 1000);` | `let mut events = [epoll_event::default(); 64]; let n = epoll_wait(&ep, &mut events, 1000)?;` then `&events[..n]` |
+//! | `epoll_pwait(ep, events, 64, -1, &mask);` | `epoll_pwait(&ep, &mut events, -1, Some(&mask))?;` (`mask`: a [`sys::sigset_t`]) |
 //! | `struct addrinfo hints; memset(&hints, 0, sizeof hints); hints.ai_socktype = SOCK_STREAM;` | `let mut hints = AddrInfoHints::default(); hints.ai_socktype = SOCK_STREAM;` |
 //! | `getaddrinfo("localhost", "http", &hints, &res);` | `let res = getaddrinfo(Some("localhost"), Some("http"), Some(&hints))?;` → [`AddrInfoList`], freed on drop |
 //! | `for (ai = res; ai; ai = ai->ai_next) { fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol); connect(fd, ai->ai_addr, ai->ai_addrlen); }` | `for ai in &res { let fd = socket(ai.ai_family(), ai.ai_socktype(), ai.ai_protocol())?; connect(&fd, &ai)?; }` |
@@ -161,6 +166,8 @@ mod macros;
 
 mod addr;
 mod addrinfo;
+#[cfg(have_epoll)]
+mod epoll;
 mod errno;
 pub mod fcntl;
 pub mod inet;
@@ -190,6 +197,13 @@ pub use crate::addrinfo::{
     AI_PASSIVE, AI_V4MAPPED, EAI_AGAIN, EAI_BADFLAGS, EAI_FAIL, EAI_FAMILY, EAI_MEMORY, EAI_NONAME,
     EAI_OVERFLOW, EAI_SERVICE, EAI_SOCKTYPE, EAI_SYSTEM, NI_DGRAM, NI_NAMEREQD, NI_NOFQDN,
     NI_NUMERICHOST, NI_NUMERICSERV,
+};
+#[cfg(have_epoll)]
+pub use crate::epoll::{
+    epoll_create1, epoll_ctl, epoll_pwait, epoll_wait, Epoll, EpollCreateFlags, EpollFlags,
+    EpollOp, EPOLLERR, EPOLLET, EPOLLEXCLUSIVE, EPOLLHUP, EPOLLIN, EPOLLMSG, EPOLLONESHOT,
+    EPOLLOUT, EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWAKEUP, EPOLLWRBAND,
+    EPOLLWRNORM, EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD,
 };
 pub use crate::errno::{perror, strerror, Errno, StrError};
 #[doc(inline)]
@@ -246,6 +260,8 @@ pub use crate::poll::{
     poll, pollfd, sockatmark, PollFlags, POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT, POLLPRI,
     POLLRDBAND, POLLRDNORM, POLLWRBAND, POLLWRNORM,
 };
+#[cfg(have_epoll)]
+pub use crate::raw::epoll_event;
 pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
 #[cfg(have_linux_cmsg)]
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};

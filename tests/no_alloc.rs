@@ -599,6 +599,65 @@ fn select_round(checks: &mut Checks) {
 }
 
 /// `select` ready and timed out, `select(2048, …)`, and `pselect` ready, under the
+/// One round of the epoll calls, each measured alone: the wait fills the caller's
+/// slice, and with the trace on its line (the entries included) is formatted on the
+/// stack.
+#[cfg(target_os = "linux")]
+fn epoll_round(checks: &mut Checks) {
+    let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socketpair");
+    let ep = checks.call("epoll_create1", || {
+        epoll_create1(EPOLL_CLOEXEC).expect("epoll")
+    });
+    let ev = epoll_event::new(EPOLLIN, 7);
+    let r = checks.call("epoll_ctl", || epoll_ctl(&ep, EPOLL_CTL_ADD, &b, Some(&ev)));
+    assert_eq!(r, Ok(()));
+    let r = checks.call("epoll_ctl (EEXIST)", || {
+        epoll_ctl(&ep, EPOLL_CTL_ADD, &b, Some(&ev))
+    });
+    assert_eq!(r, Err(Errno::EEXIST));
+    let mut events = [epoll_event::default(); 64];
+    let r = checks.call("epoll_wait (timeout 0, none ready)", || {
+        epoll_wait(&ep, &mut events, 0)
+    });
+    assert_eq!(r, Ok(0));
+    assert_eq!(send(&a, b"x", 0), Ok(1));
+    let r = checks.call("epoll_wait (one ready)", || {
+        epoll_wait(&ep, &mut events, 1000)
+    });
+    assert_eq!(r, Ok(1));
+    assert_eq!(events[0], ev);
+    let mut mask: sigset_t = zeroed();
+    sigemptyset(&mut mask).expect("sigemptyset");
+    let r = checks.call("epoll_pwait", || {
+        epoll_pwait(&ep, &mut events, 0, Some(&mask))
+    });
+    assert_eq!(r, Ok(1));
+    #[cfg(feature = "trace")]
+    {
+        let quiet = StderrToDevNull::new();
+        trace::enable();
+        let r = checks.call("epoll_ctl (trace on)", || {
+            epoll_ctl(&ep, EPOLL_CTL_MOD, &b, Some(&ev))
+        });
+        assert_eq!(r, Ok(()));
+        let r = checks.call("epoll_wait (trace on)", || {
+            epoll_wait(&ep, &mut events, 1000)
+        });
+        assert_eq!(r, Ok(1));
+        let r = checks.call("epoll_pwait (trace on)", || {
+            epoll_pwait(&ep, &mut events, 0, Some(&mask))
+        });
+        assert_eq!(r, Ok(1));
+        let r = checks.call("epoll_wait (trace on, EINVAL)", || {
+            epoll_wait(&ep, &mut [], 0)
+        });
+        assert_eq!(r, Err(Errno::EINVAL));
+        trace::disable();
+        drop(quiet);
+    }
+    checks.call("close of an Epoll (drop)", || drop(ep));
+}
+
 /// names given.
 fn select_calls(checks: &mut Checks, master: FdSet, b: &Socket, names: [&'static str; 4]) {
     let [ready, timeout, einval, pready] = names;
@@ -699,6 +758,10 @@ fn main() {
 
     for _ in 0..ROUNDS {
         select_round(&mut checks);
+    }
+    #[cfg(target_os = "linux")]
+    for _ in 0..ROUNDS {
+        epoll_round(&mut checks);
     }
 
     // With the trace on, the line is formatted on the stack (the errno text too).

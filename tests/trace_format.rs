@@ -92,6 +92,10 @@ const CALLS: &[&str] = &[
     "ppoll",
     "ioctl",
     "sockatmark",
+    "epoll_create1",
+    "epoll_ctl",
+    "epoll_wait",
+    "epoll_pwait",
 ];
 
 /// Whether this process is the child started for scenario `name`.
@@ -2577,5 +2581,82 @@ fn poll_ioctl_sockatmark_lines() {
         drop_traced(b);
         drop_traced(l);
         drop_traced(u);
+    });
+}
+
+/// `epoll_create1`/`epoll_ctl`/`epoll_wait` (Linux), as strace shows them: the event
+/// bits by name in the kernel's order, `data` as both `u32` and `u64`, `NULL` for
+/// `EPOLL_CTL_DEL`, the filled entries only; and the epoll descriptor's `close` on
+/// drop.
+#[cfg(all(feature = "trace", target_os = "linux"))]
+#[test]
+fn epoll_lines() {
+    const NAME: &str = "epoll_lines";
+    check_trace(NAME, TraceEnv::Unset, || {
+        let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+        let (afd, bfd) = (a.as_raw_fd(), b.as_raw_fd());
+        trace::enable();
+        let ep = epoll_create1(EPOLL_CLOEXEC).unwrap();
+        let epfd = ep.as_raw_fd();
+        expect(format!("epoll_create1(EPOLL_CLOEXEC) = {epfd}"));
+        let ev = epoll_event::new(EPOLLIN, bfd as u64);
+        epoll_ctl(&ep, EPOLL_CTL_ADD, &b, Some(&ev)).unwrap();
+        expect(format!(
+            "epoll_ctl({epfd}, EPOLL_CTL_ADD, {bfd}, {{events=EPOLLIN, data={{u32={bfd}, u64={bfd}}}}}) = 0"
+        ));
+        assert_eq!(
+            epoll_ctl(&ep, EPOLL_CTL_ADD, &b, Some(&ev)),
+            Err(Errno::EEXIST)
+        );
+        expect(format!(
+            "epoll_ctl({epfd}, EPOLL_CTL_ADD, {bfd}, {{events=EPOLLIN, data={{u32={bfd}, u64={bfd}}}}}) = -1 EEXIST (File exists)"
+        ));
+        let big = epoll_event::new(EPOLLET | EPOLLIN | EPOLLRDHUP | EPOLLOUT, 1 << 32 | 3);
+        epoll_ctl(&ep, EPOLL_CTL_ADD, &a, Some(&big)).unwrap();
+        expect(format!(
+            "epoll_ctl({epfd}, EPOLL_CTL_ADD, {afd}, {{events=EPOLLIN|EPOLLOUT|EPOLLRDHUP|EPOLLET, data={{u32=3, u64=4294967299}}}}) = 0"
+        ));
+        epoll_ctl(&ep, EPOLL_CTL_DEL, &a, None).unwrap();
+        expect(format!("epoll_ctl({epfd}, EPOLL_CTL_DEL, {afd}, NULL) = 0"));
+        assert_eq!(
+            epoll_ctl(&ep, EpollOp::from_raw(5), &a, Some(&ev)),
+            Err(Errno::EINVAL)
+        );
+        expect(format!(
+            "epoll_ctl({epfd}, 0x5 /* EPOLL_CTL_??? */, {afd}, {{events=EPOLLIN, data={{u32={bfd}, u64={bfd}}}}}) = -1 EINVAL (Invalid argument)"
+        ));
+        let mut events = [epoll_event::default(); 64];
+        assert_eq!(epoll_wait(&ep, &mut events, 0), Ok(0));
+        expect(format!("epoll_wait({epfd}, [], 64, 0) = 0"));
+        trace::disable();
+        assert_eq!(send(&a, b"x", 0), Ok(1));
+        trace::enable();
+        assert_eq!(epoll_wait(&ep, &mut events, 1000), Ok(1));
+        expect(format!(
+            "epoll_wait({epfd}, [{{events=EPOLLIN, data={{u32={bfd}, u64={bfd}}}}}], 64, 1000) = 1"
+        ));
+        assert_eq!(epoll_wait(&ep, &mut [], -1), Err(Errno::EINVAL));
+        expect(format!(
+            "epoll_wait({epfd}, [...], 0, -1) = -1 EINVAL (Invalid argument)"
+        ));
+        // SAFETY: sigemptyset initialises the set before sigaddset reads it.
+        let mask = unsafe {
+            let mut set = std::mem::MaybeUninit::<libc::sigset_t>::uninit();
+            libc::sigemptyset(set.as_mut_ptr());
+            libc::sigaddset(set.as_mut_ptr(), libc::SIGUSR1);
+            libc::sigaddset(set.as_mut_ptr(), libc::SIGTERM);
+            set.assume_init()
+        };
+        assert_eq!(epoll_pwait(&ep, &mut events, 0, Some(&mask)), Ok(1));
+        expect(format!(
+            "epoll_pwait({epfd}, [{{events=EPOLLIN, data={{u32={bfd}, u64={bfd}}}}}], 64, 0, [USR1 TERM], 8) = 1"
+        ));
+        assert_eq!(epoll_pwait(&ep, &mut events[..2], 0, None), Ok(1));
+        expect(format!(
+            "epoll_pwait({epfd}, [{{events=EPOLLIN, data={{u32={bfd}, u64={bfd}}}}}], 2, 0, NULL, 8) = 1"
+        ));
+        drop(ep);
+        expect(format!("close({epfd}) = 0"));
+        trace::disable();
     });
 }

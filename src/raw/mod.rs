@@ -21,6 +21,8 @@ mod addr;
 mod addrinfo;
 #[cfg(feature = "trace")]
 mod env;
+#[cfg(have_epoll)]
+mod epoll;
 mod errno;
 mod fcntl;
 mod inet;
@@ -43,6 +45,10 @@ pub(crate) use self::addrinfo::{gai_strerror, getaddrinfo, getnameinfo, hints, G
 pub use self::addrinfo::{AddrInfo, AddrInfoIter, AddrInfoList};
 #[cfg(feature = "trace")]
 pub(crate) use self::env::getenv_with;
+#[cfg(have_epoll)]
+pub use self::epoll::epoll_event;
+#[cfg(have_epoll)]
+pub(crate) use self::epoll::{epoll_create1, epoll_ctl, epoll_pwait, epoll_wait, maxevents};
 pub(crate) use self::errno::strerror;
 pub(crate) use self::fcntl::{fcntl_get, fcntl_set};
 pub(crate) use self::inet::{inet_aton, inet_ntop, inet_pton, InetBinary};

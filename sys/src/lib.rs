@@ -184,6 +184,20 @@ pub mod netinet_tcp {
     pub use libc::{TCP_KEEPCNT, TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY};
 }
 
+/// `<sys/epoll.h>` (Linux and Android): `epoll_create1`, `epoll_ctl`, `epoll_wait`,
+/// `epoll_pwait` with `<signal.h>`'s `sigset_t` and `sigismember`, `struct epoll_event` (packed on x86-64 and x86, as the kernel and glibc declare it)
+/// and the `EPOLL*` values. `libc` types the event bits as `c_int`; `epoll_event.events` is a
+/// `u32`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod sys_epoll {
+    pub use libc::{
+        epoll_create1, epoll_ctl, epoll_event, epoll_pwait, epoll_wait, sigismember, sigset_t,
+        EPOLLERR, EPOLLET, EPOLLEXCLUSIVE, EPOLLHUP, EPOLLIN, EPOLLMSG, EPOLLONESHOT, EPOLLOUT,
+        EPOLLPRI, EPOLLRDBAND, EPOLLRDHUP, EPOLLRDNORM, EPOLLWAKEUP, EPOLLWRBAND, EPOLLWRNORM,
+        EPOLL_CLOEXEC, EPOLL_CTL_ADD, EPOLL_CTL_DEL, EPOLL_CTL_MOD,
+    };
+}
+
 /// `<sys/un.h>`: Unix-domain addresses.
 pub mod sys_un {
     pub use libc::sockaddr_un;
@@ -409,6 +423,8 @@ pub use poll::*;
 pub use signal::*;
 pub use stdlib::*;
 pub use string::*;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use sys_epoll::*;
 pub use sys_ioctl::*;
 pub use sys_select::*;
 pub use sys_socket::*;

@@ -33,6 +33,7 @@ const KINDS: &[&str] = &[
     "ai",
     "select",
     "poll",
+    "epoll",
 ];
 
 /// `(name as the probe prints it, value as Rust sees it)`.
@@ -697,4 +698,89 @@ fn poll_matches_c() {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     table.extend(poll_consts![POLLRDHUP, SIOCINQ, SIOCOUTQ, SIGIO, SIGPWR]);
     check(&["poll"], &table);
+}
+
+/// `epoll.<what>` lines (Linux): `struct epoll_event`, packed on x86-64 (12 bytes,
+/// `u64` at offset 4), and the `EPOLL*` values, the event bits as the `u32` of
+/// `events` holds them.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[test]
+fn epoll_matches_c() {
+    use sockapi_sys as s;
+    /// A field's size through a by-value projection: a packed field cannot be borrowed.
+    fn size_by_value<T, F>(_project: fn(&T) -> F) -> usize {
+        size_of::<F>()
+    }
+    /// Whether a field's integer type can hold -1, through a by-value projection.
+    fn signed_by_value<T, F: TryFrom<i8>>(_project: fn(&T) -> F) -> bool {
+        F::try_from(-1_i8).is_ok()
+    }
+    let mut table: Table = vec![
+        (
+            String::from("epoll.size.epoll_event"),
+            size_of::<s::epoll_event>() as i128,
+        ),
+        (
+            String::from("epoll.align.epoll_event"),
+            align_of::<s::epoll_event>() as i128,
+        ),
+        (
+            String::from("epoll.size.sigset_t"),
+            size_of::<s::sigset_t>() as i128,
+        ),
+        (
+            String::from("epoll.align.sigset_t"),
+            align_of::<s::sigset_t>() as i128,
+        ),
+        (
+            String::from("epoll.offset.epoll_event.events"),
+            offset_of!(s::epoll_event, events) as i128,
+        ),
+        (
+            String::from("epoll.fieldsize.epoll_event.events"),
+            size_by_value(|e: &s::epoll_event| e.events) as i128,
+        ),
+        (
+            String::from("epoll.offset.epoll_event.u64"),
+            offset_of!(s::epoll_event, u64) as i128,
+        ),
+        (
+            String::from("epoll.fieldsize.epoll_event.u64"),
+            size_by_value(|e: &s::epoll_event| e.u64) as i128,
+        ),
+        (
+            String::from("epoll.signed.events"),
+            i128::from(signed_by_value(|e: &s::epoll_event| e.events)),
+        ),
+    ];
+    macro_rules! epoll_consts {
+        ($($name:ident),* $(,)?) => {vec![$((format!("epoll.const.{}", stringify!($name)), i128::from(s::$name)),)*]};
+    }
+    macro_rules! epoll_bits {
+        ($($name:ident),* $(,)?) => {vec![$((format!("epoll.const.{}", stringify!($name)), i128::from(s::$name as u32)),)*]};
+    }
+    table.extend(epoll_consts![
+        EPOLL_CLOEXEC,
+        EPOLL_CTL_ADD,
+        EPOLL_CTL_MOD,
+        EPOLL_CTL_DEL
+    ]);
+    table.extend(epoll_bits![
+        EPOLLIN,
+        EPOLLPRI,
+        EPOLLOUT,
+        EPOLLERR,
+        EPOLLHUP,
+        EPOLLRDNORM,
+        EPOLLRDBAND,
+        EPOLLWRNORM,
+        EPOLLWRBAND,
+        EPOLLMSG,
+        EPOLLRDHUP,
+        EPOLLEXCLUSIVE,
+        EPOLLWAKEUP,
+        EPOLLONESHOT,
+        EPOLLET,
+    ]);
+    check(&["epoll"], &table);
 }

@@ -37,10 +37,10 @@
 #include <sys/select.h>
 #include <signal.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/ioctl.h>
 #if defined(__linux__)
 #include <linux/sockios.h>
+#include <sys/epoll.h>
 #endif
 
 #define LAYOUT(name, type)                                      \
@@ -674,6 +674,44 @@ static void polls(void) {
 /* sockatmark, which sys/src/lib.rs declares itself (libc lacks it). */
 _Static_assert(__builtin_types_compatible_p(__typeof__(&sockatmark), int (*)(int)),
                "sockatmark: the header's prototype differs from sockapi-sys's");
+/* epoll (Linux): every line under the kind `epoll` (epoll.size.T, epoll.align.T,
+ * epoll.offset.T.f, epoll.fieldsize.T.f, epoll.const.NAME), checked by its own test. */
+static void epolls(void) {
+#if defined(__linux__)
+    printf("epoll.size.epoll_event %zu\n", sizeof(struct epoll_event));
+    printf("epoll.align.epoll_event %zu\n", (size_t)_Alignof(struct epoll_event));
+    printf("epoll.offset.epoll_event.events %zu\n", offsetof(struct epoll_event, events));
+    printf("epoll.fieldsize.epoll_event.events %zu\n", sizeof(((struct epoll_event *)0)->events));
+    printf("epoll.offset.epoll_event.u64 %zu\n", offsetof(struct epoll_event, data.u64));
+    printf("epoll.fieldsize.epoll_event.u64 %zu\n", sizeof(((struct epoll_event *)0)->data));
+    printf("epoll.size.sigset_t %zu\n", sizeof(sigset_t));
+    printf("epoll.align.sigset_t %zu\n", (size_t)_Alignof(sigset_t));
+    printf("epoll.signed.events %d\n", (__typeof__(((struct epoll_event *)0)->events))-1 < 1);
+#define EPOLL_CONST(name) printf("epoll.const.%s %lld\n", #name, (long long)(name))
+    EPOLL_CONST(EPOLL_CLOEXEC);
+    EPOLL_CONST(EPOLL_CTL_ADD);
+    EPOLL_CONST(EPOLL_CTL_MOD);
+    EPOLL_CONST(EPOLL_CTL_DEL);
+    /* The event bits as the u32 of `events` holds them (EPOLLET is 1u << 31). */
+#define EPOLL_BIT(name) printf("epoll.const.%s %lld\n", #name, (long long)(unsigned)(name))
+    EPOLL_BIT(EPOLLIN);
+    EPOLL_BIT(EPOLLPRI);
+    EPOLL_BIT(EPOLLOUT);
+    EPOLL_BIT(EPOLLERR);
+    EPOLL_BIT(EPOLLHUP);
+    EPOLL_BIT(EPOLLRDNORM);
+    EPOLL_BIT(EPOLLRDBAND);
+    EPOLL_BIT(EPOLLWRNORM);
+    EPOLL_BIT(EPOLLWRBAND);
+    EPOLL_BIT(EPOLLMSG);
+    EPOLL_BIT(EPOLLRDHUP);
+    EPOLL_BIT(EPOLLEXCLUSIVE);
+    EPOLL_BIT(EPOLLWAKEUP);
+    EPOLL_BIT(EPOLLONESHOT);
+    EPOLL_BIT(EPOLLET);
+#endif
+}
+
 /* The reentrant <netdb.h> calls that sys/src/lib.rs declares itself (libc lacks
  * them): each prototype there, written in C, must be the header's. Checked at compile
  * time; the Rust cfg is all(linux, gnu). */
@@ -699,6 +737,7 @@ int main(void) {
     addrinfos();
     selects();
     polls();
+    epolls();
     messages();
     types();
     fields();

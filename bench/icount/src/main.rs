@@ -22,6 +22,10 @@
 //! - `msg`: a 1-byte `sendmsg` on one end of an `AF_UNIX` stream socketpair and a
 //!   `recvmsg` on the other, one iovec each, no address, no control data (C: a
 //!   `struct msghdr` zeroed and filled in, as C code writes it).
+//! - `epoll`: a 1-byte `send` on one end of an `AF_UNIX` stream socketpair, an
+//!   `epoll_wait` (room for 8 entries, timeout 0) that finds the other end ready
+//!   (registered once, `EPOLLIN`, before the loop), and a `recv` there (C: a
+//!   `struct epoll_event events[8]` on the stack).
 //! - `mmsg`: a `sendmmsg` of 8 1-byte datagrams on one end of an `AF_UNIX` datagram
 //!   socketpair and a `recvmmsg` of 8 on the other, one iovec each, no control data;
 //!   the arrays are made once, before the loop (C: `struct mmsghdr` arrays, the
@@ -41,6 +45,7 @@ use std::process::ExitCode;
 
 const USAGE: &str =
     "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|select|poll|ioctl> <sockapi|libc> <iterations>";
+    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|epoll> <sockapi|libc> <iterations>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -76,6 +81,8 @@ fn main() -> ExitCode {
         ("poll", "libc") => with_libc::poll(n),
         ("ioctl", "sockapi") => with_sockapi::ioctl(n),
         ("ioctl", "libc") => with_libc::ioctl(n),
+        ("epoll", "sockapi") => with_sockapi::epoll(n),
+        ("epoll", "libc") => with_libc::epoll(n),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -283,6 +290,38 @@ mod with_sockapi {
             drop(s);
         }
     }
+    pub fn epoll(n: u64) {
+        use sockapi::{
+            epoll_create1, epoll_ctl, epoll_event, epoll_wait, EPOLLIN, EPOLL_CLOEXEC,
+            EPOLL_CTL_ADD,
+        };
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        let ep = ok("epoll_create1", epoll_create1(EPOLL_CLOEXEC));
+        let ev = epoll_event::new(EPOLLIN, 1);
+        ok("epoll_ctl", epoll_ctl(&ep, EPOLL_CTL_ADD, &b, Some(&ev)));
+        let mut events = [epoll_event::default(); 8];
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            match send(&a, &buf, 0) {
+                Ok(_) => {}
+                Err(e) => fail("send", e),
+            }
+            match epoll_wait(&ep, &mut events, 0) {
+                Ok(n) => {
+                    black_box(n);
+                }
+                Err(e) => fail("epoll_wait", e),
+            }
+            match recv(&b, &mut buf, 0) {
+                Ok(_) => {}
+                Err(e) => fail("recv", e),
+            }
+        }
+    }
+
     /// Datagrams per `sendmmsg`/`recvmmsg` in the `mmsg` workload.
     const BATCH: usize = 8;
 
@@ -638,6 +677,52 @@ mod with_libc {
         }
         // SAFETY: as above.
         unsafe { libc::close(listener) };
+    }
+
+    pub fn epoll(n: u64) {
+        let mut sv: [c_int; 2] = [-1, -1];
+        let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC;
+        // SAFETY: `sv` is a writable array of two ints.
+        if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+            fail("socketpair");
+        }
+        // SAFETY: integers only.
+        let ep = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
+        if ep < 0 {
+            fail("epoll_create1");
+        }
+        let mut ev = libc::epoll_event {
+            events: libc::EPOLLIN as u32,
+            u64: 1,
+        };
+        // SAFETY: `ev` is a readable epoll_event.
+        if unsafe { libc::epoll_ctl(ep, libc::EPOLL_CTL_ADD, sv[1], &mut ev) } < 0 {
+            fail("epoll_ctl");
+        }
+        let mut events = [libc::epoll_event { events: 0, u64: 0 }; 8];
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            // SAFETY: `buf` is readable for `buf.len()` bytes.
+            if unsafe { libc::send(sv[0], buf.as_ptr().cast(), buf.len(), 0) } < 0 {
+                fail("send");
+            }
+            // SAFETY: `events` is writable for 8 entries.
+            let ready = unsafe { libc::epoll_wait(ep, events.as_mut_ptr(), 8, 0) };
+            if ready < 0 {
+                fail("epoll_wait");
+            }
+            black_box(ready);
+            // SAFETY: `buf` is writable for `buf.len()` bytes.
+            if unsafe { libc::recv(sv[1], buf.as_mut_ptr().cast(), buf.len(), 0) } < 0 {
+                fail("recv");
+            }
+        }
+        // SAFETY: the descriptors are ours and closed once.
+        unsafe {
+            libc::close(ep);
+            libc::close(sv[0]);
+            libc::close(sv[1]);
+        }
     }
 
     /// Datagrams per `sendmmsg`/`recvmmsg` in the `mmsg` workload.
