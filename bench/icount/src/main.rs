@@ -44,8 +44,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|select|poll|ioctl> <sockapi|libc> <iterations>";
-    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|epoll> <sockapi|libc> <iterations>";
+    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|select|poll|ioctl|epoll> <sockapi|libc> <iterations>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
