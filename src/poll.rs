@@ -213,7 +213,7 @@ pub fn poll(fds: &mut [pollfd], timeout_ms: c_int) -> Result<usize> {
 /// With a mask, the thread's signal mask is replaced by it for the wait only, and
 /// atomically with it: a signal blocked outside and unblocked in `sigmask` can
 /// interrupt only the wait (`EINTR`), never slip in between a check and the wait.
-/// Build the mask with [`sigemptyset`] and [`sigaddset`]. The C library copies the
+/// Build the mask with [`sigemptyset`](crate::sigemptyset) and [`sigaddset`](crate::sigaddset). The C library copies the
 /// timeout, so the time left is not written back.
 ///
 /// # Errors
