@@ -27,10 +27,11 @@
 //! pointer to an `int`, to a struct with pointers inside, or a plain integer. A safe
 //! function that took a caller's number and a caller's pointer would let safe code
 //! make the kernel write anywhere. So the requests are a sealed set; each passes a
-//! pointer to one `int` of its own, for a number that Linux answers by reading or
-//! writing exactly one `int` on every kind of descriptor it defines the number for
-//! (sockets, ttys, pipes, regular files; `FIONBIO` is handled by the VFS for every
-//! descriptor before any driver sees it). The plumbing cannot be called from outside:
+//! pointer to one `int` of its own, for a number that Linux answers by writing at most
+//! one `int` on every kind of descriptor (sockets, ttys, pipes, regular files; a few
+//! drivers ignore the number and read through the pointer, which cannot harm an
+//! `int`; `FIONBIO` is read by the VFS for every descriptor before any driver sees
+//! it). The plumbing cannot be called from outside:
 //!
 //! ```compile_fail,E0603
 //! let token = sockapi::ioctl::sealed::Token(()); // private

@@ -244,12 +244,15 @@ pub fn ppoll(
 /// C's `1` is `true`, `0` `false`. After the peer's `send(&fd, b"!", MSG_OOB)`, the
 /// bytes sent before it read normally up to the mark; at the mark this returns
 /// `true`, and `recv(&fd, &mut b, MSG_OOB)` takes the urgent byte (unless
-/// `SO_OOBINLINE` keeps it in the stream). glibc implements it as
-/// `ioctl(fd, SIOCATMARK, &n)`, which `strace` shows.
+/// `SO_OOBINLINE` keeps it in the stream). On Linux this is what glibc does,
+/// `ioctl(fd, SIOCATMARK, &n)` (which `strace` shows), with `n` zeroed first.
 ///
 /// # Errors
 ///
-/// `EBADF`, `ENOTTY` (not a socket), `EINVAL` (a socket with no mark: not TCP).
+/// `EBADF`, `ENOTTY` (most descriptors that are not sockets, and UDP sockets),
+/// `EINVAL` (some sockets with no mark). `AF_UNIX` sockets answer `Ok(false)`, and a
+/// few drivers answer any request: on Linux the answer starts at 0, so they read
+/// `Ok(false)` (C's glibc would return its uninitialised `int`).
 ///
 /// # References
 ///

@@ -313,12 +313,16 @@ pub fn FD_ISSET(fd: RawFd, set: &FdSet) -> bool {
 /// As in C: `nfds` is the highest fd in any set plus one ([`FdSet::nfds`]); `None`
 /// for a set is C's `NULL`; the timeout `None` waits for ever, a zero `timeval` polls.
 /// It returns how many descriptors are ready (an fd ready in two sets counts twice),
-/// 0 when the time ran out; and **on return each set holds only its ready fds**, so
-/// a loop passes a fresh copy each time (`let mut readfds = master;`).
+/// 0 when the time ran out; and **on return each set holds its ready fds below
+/// `nfds`**, so a loop passes a fresh copy each time (`let mut readfds = master;`).
+/// As in C, the kernel rewrites only the set's words that `nfds` reaches: an fd at or
+/// above `nfds` (past that word) keeps its bit, and should not be in a set passed
+/// with a smaller `nfds`.
 ///
-/// **The time left.** Linux writes the time not slept into `timeout` (0 after a
-/// timeout), which is why it is `&mut`; POSIX allows this, other systems leave it
-/// as it was. Portable code sets the timeout again before each call.
+/// **The time left.** Linux (with glibc) writes the time not slept into `timeout`
+/// (0 after a timeout), which is why it is `&mut`; POSIX allows this; musl and other
+/// systems leave it as it was. Portable code sets the timeout again before each
+/// call.
 ///
 /// Differs from C: `nfds` outside `0..=FD_SETSIZE` is `EINVAL` *before* the call, as
 /// POSIX specifies; in C (and one popular safe wrapper) a larger `nfds` goes to the

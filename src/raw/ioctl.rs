@@ -38,9 +38,11 @@ pub(crate) const FIONBIO: IntIn = IntIn(sys::FIONBIO);
 pub(crate) fn ioctl_get_int(fd: BorrowedFd<'_>, request: IntOut) -> Result<c_int> {
     let mut value: c_int = 0;
     // SAFETY: `request` is one of the constants above (nothing else can make an
-    // `IntOut`), for each of which every Linux handler of that number writes one `int`
-    // through the pointer and reads nothing else through it; `value` is a live,
-    // writable `int`.
+    // `IntOut`), for each of which every Linux handler of that number writes at most
+    // one `int` through the pointer (a few drivers ignore the number and read through
+    // it instead: `/dev/btrfs-control`, root only, reads 4096 bytes and writes none,
+    // which reading cannot make unsound); `value` is a live, writable `int`, 0 until
+    // written.
     cvt(unsafe { sys::ioctl(fd.as_raw_fd(), request.0, &mut value as *mut c_int) })?;
     Ok(value)
 }

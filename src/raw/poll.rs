@@ -5,7 +5,9 @@
 use core::mem::{align_of, offset_of, size_of};
 use std::os::fd::{AsRawFd, BorrowedFd};
 
-use super::{cvt, last_errno};
+use super::cvt;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+use super::last_errno;
 use crate::poll::pollfd;
 use crate::sys::{self, c_int, nfds_t, sigset_t};
 use crate::Result;
@@ -69,7 +71,23 @@ pub(crate) fn ppoll(
     cvt(ret).map(|n| n as usize)
 }
 
+/// `sockatmark(fd)`: whether the next byte to read is at the out-of-band mark. On
+/// Linux, as the C library does it, `ioctl(fd, SIOCATMARK, &answer)`, but with the
+/// answer zeroed first: glibc and musl leave theirs uninitialised, and a driver that
+/// returns 0 without writing it (`/dev/btrfs-control`) would hand back stack garbage.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[inline]
+pub(crate) fn sockatmark(fd: BorrowedFd<'_>) -> Result<bool> {
+    let mut answer: c_int = 0;
+    // SAFETY: for `SIOCATMARK` every Linux socket family writes at most one `int`
+    // through the pointer (`sock_ioctl` → `put_user`), and other files' handlers do
+    // not write more for this number; `answer` is a live, writable `int`.
+    cvt(unsafe { sys::ioctl(fd.as_raw_fd(), sys::SIOCATMARK, &mut answer as *mut c_int) })?;
+    Ok(answer != 0)
+}
+
 /// `sockatmark(fd)`: whether the next byte to read is at the out-of-band mark.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 #[inline]
 pub(crate) fn sockatmark(fd: BorrowedFd<'_>) -> Result<bool> {
     // SAFETY: an integer argument; the C library passes its own `int` to the kernel.

@@ -8,8 +8,9 @@ use super::{cvt, Pod};
 use crate::sys::{self, c_int};
 use crate::{Errno, Result};
 
-/// One word of an `fd_set`: glibc's and the BSDs' `__fd_mask` (C's `long`), Apple's
-/// `__int32_t`. The C macros put fd's bit at `fd % NFDBITS` of word `fd / NFDBITS`,
+/// One word of an `fd_set`: glibc's, musl's and FreeBSD's `__fd_mask` (C's `long`),
+/// Apple's `__int32_t`. (NetBSD, OpenBSD and illumos use `uint32_t`: there the
+/// alignment assertion below fails to compile rather than mis-index.) The C macros put fd's bit at `fd % NFDBITS` of word `fd / NFDBITS`,
 /// which is the same byte on every endianness only when counted in these words (the
 /// layout test checks it against the C macro).
 #[cfg(not(target_vendor = "apple"))]

@@ -244,6 +244,10 @@ pub mod sys_ioctl {
     /// glibc, `int` in musl).
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub use libc::Ioctl;
+    /// The type of `ioctl`'s request argument elsewhere (`unsigned long` on Apple's
+    /// systems and the BSDs).
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    pub type Ioctl = libc::c_ulong;
     pub use libc::{ioctl, FIONBIO, FIONREAD};
     /// `SIOCINQ`: bytes waiting to be read; `<linux/sockios.h>` defines it as `FIONREAD`.
     #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -252,6 +256,10 @@ pub mod sys_ioctl {
     /// `<linux/sockios.h>` defines it as `TIOCOUTQ`.
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub const SIOCOUTQ: Ioctl = libc::TIOCOUTQ as Ioctl;
+    /// `SIOCATMARK` (`<linux/sockios.h>`, 0x8905): whether the next byte is at the
+    /// out-of-band mark, written as an `int`; what `sockatmark` asks.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub const SIOCATMARK: Ioctl = 0x8905;
 
     extern "C" {
         /// `int sockatmark(int sockfd);` (POSIX): 1 at the out-of-band mark, 0 not, -1

@@ -696,7 +696,9 @@ fn poll_matches_c() {
         POLLWRBAND, FIONREAD, FIONBIO, SIGUSR1, SIGUSR2, SIGTERM,
     ]);
     #[cfg(any(target_os = "linux", target_os = "android"))]
-    table.extend(poll_consts![POLLRDHUP, SIOCINQ, SIOCOUTQ, SIGIO, SIGPWR]);
+    table.extend(poll_consts![
+        POLLRDHUP, SIOCINQ, SIOCOUTQ, SIOCATMARK, SIGIO, SIGPWR
+    ]);
     check(&["poll"], &table);
 }
 
