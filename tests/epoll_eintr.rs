@@ -11,52 +11,30 @@
 //! that.
 
 #[cfg(target_os = "linux")]
+mod common;
+
+#[cfg(target_os = "linux")]
 mod linux {
-    use std::os::unix::thread::JoinHandleExt;
-    use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::{Duration, Instant};
 
     use sockapi::*;
 
-    static HANDLED: AtomicBool = AtomicBool::new(false);
+    use crate::common::signals::{
+        blocked_in, install_handler, kill, run, spawn_with_tid, wait_for, HANDLED,
+    };
+
     static RAN_BY_RETURN: AtomicBool = AtomicBool::new(false);
 
-    extern "C" fn on_signal(_: libc::c_int) {
-        HANDLED.store(true, Ordering::SeqCst);
-    }
-
-    /// SIGUSR1 with a handler; `SA_RESTART` as `flags` says.
-    fn install_handler(flags: libc::c_int) {
-        // SAFETY: a zeroed `sigaction` is valid (empty mask); the handler is
-        // async-signal-safe (one atomic store).
-        unsafe {
-            let mut act: libc::sigaction = std::mem::zeroed();
-            act.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as *const () as usize;
-            act.sa_flags = flags;
-            libc::sigemptyset(&mut act.sa_mask);
-            assert_eq!(
-                libc::sigaction(libc::SIGUSR1, &act, std::ptr::null_mut()),
-                0
-            );
-        }
-    }
-
-    /// Whether thread `tid` of this process is blocked in `epoll_wait`: the first
-    /// field of `/proc/self/task/<tid>/syscall` is the number of the call a blocked
-    /// thread is in ("running" while it runs). glibc's `epoll_wait` is the
-    /// `epoll_wait` syscall where the architecture has one, else `epoll_pwait`.
+    /// Whether thread `tid` of this process is blocked in `epoll_wait`. glibc's
+    /// `epoll_wait` is the `epoll_wait` syscall where the architecture has one, else
+    /// `epoll_pwait`.
     fn blocked_in_epoll_wait(tid: i32) -> bool {
-        let path = format!("/proc/self/task/{tid}/syscall");
-        let Ok(text) = std::fs::read_to_string(path) else {
-            return false;
-        };
-        let first = text.split_whitespace().next().unwrap_or_default();
         #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
         let calls = [libc::SYS_epoll_wait, libc::SYS_epoll_pwait];
         #[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
         let calls = [libc::SYS_epoll_pwait];
-        calls.iter().any(|n| first == n.to_string())
+        blocked_in(tid, &calls)
     }
 
     /// Blocks a thread in `epoll_wait` (nothing registered is ready, timeout
@@ -69,16 +47,12 @@ mod linux {
     /// [`interrupted_wait`], with `epoll_pwait` and `mask` if `Some`; then
     /// `RAN_BY_RETURN` says whether the handler had run when the call returned.
     fn interrupted(timeout: i32, mask: Option<libc::sigset_t>) -> (Result<usize>, Duration) {
-        let tid = Arc::new(AtomicI32::new(0));
-        let thread_tid = Arc::clone(&tid);
-        let waiter = std::thread::spawn(move || {
+        let (waiter, tid) = spawn_with_tid(move || {
             let (_a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("pair");
             let ep = epoll_create1(EPOLL_CLOEXEC).expect("epoll_create1");
             let ev = epoll_event::new(EPOLLIN, 1);
             epoll_ctl(&ep, EPOLL_CTL_ADD, &b, Some(&ev)).expect("EPOLL_CTL_ADD");
             let mut events = [epoll_event::default(); 4];
-            // SAFETY: `gettid` has no preconditions.
-            thread_tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
             let start = Instant::now();
             let ret = match &mask {
                 None => epoll_wait(&ep, &mut events, timeout),
@@ -92,24 +66,14 @@ mod linux {
             };
             (ret, start.elapsed())
         });
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut polls = 0u32;
-        loop {
-            let t = tid.load(Ordering::SeqCst);
-            if t != 0 && blocked_in_epoll_wait(t) {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline && !waiter.is_finished(),
-                "the waiting thread never blocked in epoll_wait"
-            );
-            polls += 1;
-            assert!(polls < 2_000_000, "bounded wait");
-            std::thread::yield_now();
-        }
-        // SAFETY: the thread is alive (blocked in epoll_wait until this signal ends it).
-        let rc = unsafe { libc::pthread_kill(waiter.as_pthread_t(), libc::SIGUSR1) };
-        assert_eq!(rc, 0, "pthread_kill");
+        wait_for(
+            &tid,
+            "the waiting thread blocks in epoll_wait",
+            2_000_000,
+            || waiter.is_finished(),
+            blocked_in_epoll_wait,
+        );
+        kill(&waiter);
         waiter.join().expect("waiting thread")
     }
 
@@ -189,12 +153,7 @@ mod linux {
                 pwait_with_an_empty_mask_is_interrupted,
             ),
         ];
-        for (name, test) in tests {
-            HANDLED.store(false, Ordering::SeqCst);
-            test();
-            println!("ok     {name}");
-        }
-        println!("epoll_eintr: {} passed, 0 failed", tests.len());
+        run("epoll_eintr", &tests);
     }
 }
 

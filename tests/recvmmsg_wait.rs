@@ -8,56 +8,23 @@
 //! be waiting when `/proc` shows it blocked in `recvmmsg`; no sleep stands in for that.
 
 #[cfg(target_os = "linux")]
+mod common;
+
+#[cfg(target_os = "linux")]
 mod linux {
-    use std::os::unix::thread::JoinHandleExt;
-    use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI32, Ordering};
     use std::time::{Duration, Instant};
 
     use sockapi::*;
 
-    static HANDLED: AtomicBool = AtomicBool::new(false);
+    use crate::common::signals::{
+        blocked_in, install_handler, kill, run, spawn_with_tid, wait_for, HANDLED,
+    };
 
-    extern "C" fn on_signal(_: libc::c_int) {
-        HANDLED.store(true, Ordering::SeqCst);
-    }
-
-    /// SIGUSR1 with a handler and without `SA_RESTART`.
-    fn install_handler() {
-        // SAFETY: a zeroed `sigaction` is valid (no flags, empty mask); the handler is
-        // async-signal-safe (one atomic store).
-        unsafe {
-            let mut act: libc::sigaction = std::mem::zeroed();
-            act.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as *const () as usize;
-            libc::sigemptyset(&mut act.sa_mask);
-            assert_eq!(
-                libc::sigaction(libc::SIGUSR1, &act, std::ptr::null_mut()),
-                0
-            );
-        }
-    }
-
-    /// Whether thread `tid` of this process is blocked in `recvmmsg`: the first field of
-    /// `/proc/self/task/<tid>/syscall` is the number of the call a blocked thread is in
-    /// ("running" while it runs).
-    fn blocked_in_recvmmsg(tid: i32) -> bool {
-        let path = format!("/proc/self/task/{tid}/syscall");
-        let Ok(text) = std::fs::read_to_string(path) else {
-            return false;
-        };
-        text.split_whitespace().next() == Some(&libc::SYS_recvmmsg.to_string())
-    }
-
-    /// On the calling thread: publishes its tid in `tid`, then a blocking `recvmmsg` of
-    /// two entries on `b` (no `MSG_WAITFORONE`) with `timeout`. Returns what it
-    /// returned, the first entry's length and the time left written back.
-    fn recv_two(
-        tid: &AtomicI32,
-        b: &Socket,
-        timeout: Option<timespec>,
-    ) -> (Result<usize>, usize, Option<timespec>) {
-        // SAFETY: `gettid` has no preconditions.
-        tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
+    /// On the calling thread: a blocking `recvmmsg` of two entries on `b` (no
+    /// `MSG_WAITFORONE`) with `timeout`. Returns what it returned, the first entry's
+    /// length and the time left written back.
+    fn recv_two(b: &Socket, timeout: Option<timespec>) -> (Result<usize>, usize, Option<timespec>) {
         let mut bufs = [[0u8; 4]; 2];
         let [b0, b1] = &mut bufs;
         let mut iov0 = [std::io::IoSliceMut::new(b0)];
@@ -75,18 +42,14 @@ mod linux {
     /// `recvmmsg` returned, and the length of the first entry.
     fn interrupted_after_one(a: &Socket, b: Socket) -> (Socket, Result<usize>, usize) {
         assert_eq!(send(a, b"x", 0), Ok(1));
-        let tid = Arc::new(AtomicI32::new(0));
-        let thread_tid = Arc::clone(&tid);
-        let receiver = std::thread::spawn(move || {
-            let (ret, first, _) = recv_two(&thread_tid, &b, None);
+        let (receiver, tid) = spawn_with_tid(move || {
+            let (ret, first, _) = recv_two(&b, None);
             (b, ret, first)
         });
         wait_blocked(&tid, Instant::now(), Duration::ZERO, || {
             receiver.is_finished()
         });
-        // SAFETY: the thread is alive (blocked in recvmmsg until this signal ends it).
-        let rc = unsafe { libc::pthread_kill(receiver.as_pthread_t(), libc::SIGUSR1) };
-        assert_eq!(rc, 0, "pthread_kill");
+        kill(&receiver);
         receiver.join().expect("receiver thread")
     }
 
@@ -139,34 +102,24 @@ mod linux {
     /// Waits (bounded) until thread `tid` is blocked in `recvmmsg` and at least `at_least`
     /// has passed since `start`.
     fn wait_blocked(tid: &AtomicI32, start: Instant, at_least: Duration, done: impl Fn() -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut polls = 0u32;
-        loop {
-            let t = tid.load(Ordering::SeqCst);
-            if t != 0 && blocked_in_recvmmsg(t) && start.elapsed() >= at_least {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline && !done(),
-                "the receiving thread never blocked in recvmmsg"
-            );
-            polls += 1;
-            assert!(polls < 2_000_000, "bounded wait");
-            std::thread::yield_now();
-        }
+        wait_for(
+            tid,
+            "the receiving thread blocks in recvmmsg",
+            2_000_000,
+            done,
+            |t| blocked_in(t, &[libc::SYS_recvmmsg]) && start.elapsed() >= at_least,
+        );
     }
 
     fn timeout_does_not_end_the_wait_for_the_first_datagram() {
         let (a, b) = pair();
-        let tid = Arc::new(AtomicI32::new(0));
-        let thread_tid = Arc::clone(&tid);
         let start = Instant::now();
-        let receiver = std::thread::spawn(move || {
+        let (receiver, tid) = spawn_with_tid(move || {
             let ts = timespec {
                 tv_sec: 0,
                 tv_nsec: 1_000_000,
             };
-            let (ret, first, left) = recv_two(&thread_tid, &b, Some(ts));
+            let (ret, first, left) = recv_two(&b, Some(ts));
             let left = left.expect("the timeout");
             (ret, first, left.tv_sec, left.tv_nsec)
         });
@@ -184,7 +137,7 @@ mod linux {
     }
 
     pub fn main() {
-        install_handler();
+        install_handler(0);
         let tests: [(&str, fn()); 3] = [
             (
                 "next call reports the pending 512",
@@ -199,12 +152,7 @@ mod linux {
                 timeout_does_not_end_the_wait_for_the_first_datagram,
             ),
         ];
-        for (name, test) in tests {
-            HANDLED.store(false, Ordering::SeqCst);
-            test();
-            println!("ok     {name}");
-        }
-        println!("recvmmsg_wait: {} passed, 0 failed", tests.len());
+        run("recvmmsg_wait", &tests);
     }
 }
 

@@ -8,84 +8,33 @@
 //! call; no sleep stands in for that.
 
 #[cfg(target_os = "linux")]
+mod common;
+
+#[cfg(target_os = "linux")]
 mod linux {
-    use std::os::unix::thread::JoinHandleExt;
-    use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+    use std::sync::atomic::{AtomicI32, Ordering};
     use std::sync::Arc;
     use std::thread::JoinHandle;
     use std::time::{Duration, Instant};
 
     use sockapi::*;
 
-    static HANDLED: AtomicBool = AtomicBool::new(false);
-
-    extern "C" fn on_signal(_: libc::c_int) {
-        HANDLED.store(true, Ordering::SeqCst);
-    }
-
-    /// SIGUSR1 with a handler and without `SA_RESTART`.
-    fn install_handler() {
-        // SAFETY: a zeroed `sigaction` is valid (no flags, empty mask); the handler is
-        // async-signal-safe (one atomic store).
-        unsafe {
-            let mut act: libc::sigaction = std::mem::zeroed();
-            act.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as *const () as usize;
-            libc::sigemptyset(&mut act.sa_mask);
-            assert_eq!(
-                libc::sigaction(libc::SIGUSR1, &act, std::ptr::null_mut()),
-                0
-            );
-        }
-    }
+    use crate::common::signals::{
+        blocked_in, install_handler, kill, run, spawn_with_tid, usr1_pending, wait_for, HANDLED,
+    };
 
     /// The syscalls a C library's `select` and `pselect` may be made of here (glibc
     /// on x86_64 makes `select` of `pselect6`).
-    fn waiting_syscalls() -> Vec<String> {
-        let mut calls = vec![libc::SYS_pselect6.to_string()];
+    fn waiting_syscalls() -> Vec<libc::c_long> {
+        let mut calls = vec![libc::SYS_pselect6];
         #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        calls.push(libc::SYS_select.to_string());
+        calls.push(libc::SYS_select);
         calls
     }
 
-    /// Whether thread `tid` is blocked in a select-family call: the first field of
-    /// `/proc/self/task/<tid>/syscall` is the call's number ("running" while it runs).
+    /// Whether thread `tid` is blocked in a select-family call.
     fn blocked_in_select(tid: i32) -> bool {
-        let Ok(text) = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")) else {
-            return false;
-        };
-        let first = text
-            .split_whitespace()
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        waiting_syscalls().contains(&first)
-    }
-
-    /// Whether SIGUSR1 is pending for thread `tid` (`SigPnd` in its status).
-    fn usr1_pending(tid: i32) -> bool {
-        let Ok(text) = std::fs::read_to_string(format!("/proc/self/task/{tid}/status")) else {
-            return false;
-        };
-        text.lines()
-            .find_map(|l| l.strip_prefix("SigPnd:"))
-            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
-            .is_some_and(|mask| mask & (1 << (libc::SIGUSR1 - 1)) != 0)
-    }
-
-    /// Waits (bounded in count and time) until `cond(tid)` holds.
-    fn wait_for(tid: &AtomicI32, what: &str, done: impl Fn() -> bool, cond: impl Fn(i32) -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let mut polls = 0u32;
-        loop {
-            let t = tid.load(Ordering::SeqCst);
-            if t != 0 && cond(t) {
-                return;
-            }
-            assert!(Instant::now() < deadline && !done(), "never: {what}");
-            polls += 1;
-            assert!(polls < 5_000_000, "bounded wait: {what}");
-            std::thread::yield_now();
-        }
+        blocked_in(tid, &waiting_syscalls())
     }
 
     /// Runs `wait` on a thread that records its tid first; returns the handle once the
@@ -93,26 +42,15 @@ mod linux {
     fn blocked<T: Send + 'static>(
         wait: impl FnOnce() -> T + Send + 'static,
     ) -> (JoinHandle<T>, Arc<AtomicI32>) {
-        let tid = Arc::new(AtomicI32::new(0));
-        let thread_tid = Arc::clone(&tid);
-        let waiter = std::thread::spawn(move || {
-            // SAFETY: `gettid` has no preconditions.
-            thread_tid.store(unsafe { libc::gettid() }, Ordering::SeqCst);
-            wait()
-        });
+        let (waiter, tid) = spawn_with_tid(wait);
         wait_for(
             &tid,
             "the thread blocks in select",
+            5_000_000,
             || waiter.is_finished(),
             blocked_in_select,
         );
         (waiter, tid)
-    }
-
-    fn kill<T>(thread: &JoinHandle<T>) {
-        // SAFETY: the thread is alive (blocked in the call until a signal or data ends it).
-        let rc = unsafe { libc::pthread_kill(thread.as_pthread_t(), libc::SIGUSR1) };
-        assert_eq!(rc, 0, "pthread_kill");
     }
 
     fn pair() -> (Socket, Socket) {
@@ -188,6 +126,7 @@ mod linux {
         wait_for(
             &tid,
             "SIGUSR1 pending while blocked",
+            5_000_000,
             || waiter.is_finished(),
             usr1_pending,
         );
@@ -208,7 +147,7 @@ mod linux {
     }
 
     pub fn main() {
-        install_handler();
+        install_handler(0);
         let tests: [(&str, fn()); 3] = [
             ("a signal interrupts select: EINTR", select_surfaces_eintr),
             (
@@ -220,12 +159,7 @@ mod linux {
                 pselect_mask_holds_the_signal_off,
             ),
         ];
-        for (name, test) in tests {
-            HANDLED.store(false, Ordering::SeqCst);
-            test();
-            println!("ok     {name}");
-        }
-        println!("select_eintr: {} passed, 0 failed", tests.len());
+        run("select_eintr", &tests);
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //! Each test binary includes this module with `mod common;`. Not the harness-less
 //! `fd_leaks` and `no_alloc`: they measure the whole process and stay self-contained.
+//! The submodules serve a few binaries each: [`signals`], the `EINTR` tests.
 //!
 //! Each helper makes only the calls its doc names (the trace tests count the lines
 //! of [`tcp_socket`], for one).
@@ -18,6 +19,9 @@ use std::os::fd::AsFd;
 use std::path::PathBuf;
 
 use sockapi::*;
+
+#[cfg(target_os = "linux")]
+pub mod signals;
 
 /// 127.0.0.1, port 0: the kernel picks the port at `bind`.
 pub const V4: SocketAddr = SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
