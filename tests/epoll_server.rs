@@ -5,18 +5,17 @@
 //! handled with the spare descriptor, the others served on.
 #![cfg(target_os = "linux")]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::SocketAddr;
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use sockapi::*;
 
 mod common;
+use common::servers::{example, raise_nofile, Server};
 use common::set_timeouts;
 
 /// How long a line from the server, or a state the test waits for, may take.
@@ -24,202 +23,49 @@ const LIMIT: Duration = Duration::from_secs(60);
 
 const CLIENTS: usize = 1_500;
 
-/// The built example: `current_exe` is `target/<profile>/deps/epoll_server-…`.
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("test binary sits in target/<profile>/deps");
-    let path = profile_dir.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "example binary {} is missing: a plain `cargo test` builds it, `cargo test --test …` \
-         does not (run `cargo build --examples` first)",
-        path.display()
-    );
-    path
+/// `epoll_server 127.0.0.1 0`, with the soft `RLIMIT_NOFILE` set to `nofile` in the
+/// child if given (else inherited), its banner read and checked.
+fn start_server(nofile: Option<libc::rlim_t>) -> Server {
+    let mut cmd = Server::command("epoll_server");
+    if let Some(soft) = nofile {
+        // SAFETY: between fork and exec the closure calls only getrlimit and
+        // setrlimit, which are async-signal-safe, on a stack rlimit.
+        unsafe {
+            cmd.pre_exec(move || {
+                let mut lim = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                lim.rlim_cur = soft.min(lim.rlim_max);
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let server = Server::spawn(&mut cmd, "epoll_server", LIMIT);
+    let (banner, addr) = (&server.banner, server.addr);
+    assert_ne!(addr.port(), 0, "{banner}");
+    assert_eq!(*banner, format!("listening on 127.0.0.1:{}", addr.port()));
+    server
 }
 
-/// The server, killed and reaped however the test ends.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    lines: Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// `epoll_server 127.0.0.1 0`, with the soft `RLIMIT_NOFILE` set to `nofile` in
-    /// the child if given (else inherited), its banner read and checked.
-    fn start(nofile: Option<libc::rlim_t>) -> Server {
-        let mut cmd = Command::new(example("epoll_server"));
-        cmd.args(["127.0.0.1", "0"])
-            .env_remove("SOCKAPI_TRACE")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        if let Some(soft) = nofile {
-            // SAFETY: between fork and exec the closure calls only getrlimit and
-            // setrlimit, which are async-signal-safe, on a stack rlimit.
-            unsafe {
-                cmd.pre_exec(move || {
-                    let mut lim = libc::rlimit {
-                        rlim_cur: 0,
-                        rlim_max: 0,
-                    };
-                    if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    lim.rlim_cur = soft.min(lim.rlim_max);
-                    if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                });
-            }
+/// Reads lines until `count` of them start with `prefix`; returns all it read.
+fn lines_until(server: &Server, prefix: &str, count: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut matched = 0;
+    while matched < count {
+        let line = server.next_line();
+        if line.starts_with(prefix) {
+            matched += 1;
         }
-        let mut child = cmd.spawn().expect("spawn epoll_server");
-        let lines = lines_of(child.stdout.take().expect("stdout"));
-        let mut server = Server {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            lines,
-        };
-        let banner = server.next_line();
-        let addr: SocketAddr = banner
-            .strip_prefix("listening on ")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("bad banner {banner:?}"));
-        assert_ne!(addr.port(), 0, "{banner}");
-        assert_eq!(banner, format!("listening on 127.0.0.1:{}", addr.port()));
-        server.addr = addr;
-        server
+        seen.push(line);
     }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn next_line(&self) -> String {
-        self.lines
-            .recv_timeout(LIMIT)
-            .unwrap_or_else(|e| panic!("no line from epoll_server within {LIMIT:?}: {e}"))
-    }
-
-    /// Reads lines until `count` of them start with `prefix`; returns all it read.
-    fn lines_until(&self, prefix: &str, count: usize) -> Vec<String> {
-        let mut seen = Vec::new();
-        let mut matched = 0;
-        while matched < count {
-            let line = self.next_line();
-            if line.starts_with(prefix) {
-                matched += 1;
-            }
-            seen.push(line);
-        }
-        seen
-    }
-
-    /// Its open descriptors, from `/proc/<pid>/fd`.
-    fn fd_count(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
-            .expect("/proc/<pid>/fd")
-            .count()
-    }
-
-    /// Its open descriptors numbered below `limit`.
-    fn fds_below(&self, limit: usize) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
-            .expect("/proc/<pid>/fd")
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<usize>().ok())
-            .filter(|&fd| fd < limit)
-            .count()
-    }
-
-    /// `Threads:` of `/proc/<pid>/status`.
-    fn threads(&self) -> usize {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
-            .expect("/proc/<pid>/status");
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("Threads:"))
-            .and_then(|n| n.trim().parse().ok())
-            .expect("Threads: in /proc/<pid>/status")
-    }
-
-    /// Polls (bounded in time and count) until the descriptor count is `want`.
-    fn wait_fd_count(&self, want: usize) {
-        let deadline = Instant::now() + LIMIT;
-        for _ in 0..1_000_000 {
-            let now = self.fd_count();
-            if now == want {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "epoll_server holds {now} descriptors, {want} at the start"
-            );
-            // A poll interval, not synchronisation: the count is read again.
-            thread::sleep(Duration::from_millis(5));
-        }
-        panic!("the descriptor count never came back to {want}");
-    }
-
-    /// Still running (never exited, never panicked).
-    fn assert_running(&mut self) {
-        assert!(
-            self.child.try_wait().expect("try_wait").is_none(),
-            "epoll_server exited"
-        );
-    }
-}
-
-/// Sends each line of a pipe down a channel, for reading with a timeout.
-fn lines_of(r: impl Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = channel();
-    thread::spawn(move || {
-        for line in BufReader::new(r).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// Raises this process's soft `RLIMIT_NOFILE` to at least `want`; `false` (the test
-/// skips, with a line) if the hard limit does not allow it and `CI` is unset.
-fn raise_nofile(want: libc::rlim_t) -> bool {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `lim` is a writable rlimit.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-    if lim.rlim_cur >= want {
-        return true;
-    }
-    if lim.rlim_max < want {
-        let why = format!("the hard RLIMIT_NOFILE is {}, below {want}", lim.rlim_max);
-        if std::env::var_os("CI").is_some() {
-            panic!("{why}; CI is set, so this test does not skip");
-        }
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), "skipped: {why}");
-        return false;
-    }
-    lim.rlim_cur = want;
-    // SAFETY: `lim` is a valid rlimit, the soft limit within the hard one.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
-    true
+    seen
 }
 
 /// A blocking client connected to `addr`, with send and receive timeouts.
@@ -261,19 +107,19 @@ fn serves_1500_concurrent_clients_and_lets_them_go() {
         return;
     }
     let start = Instant::now();
-    let mut server = Server::start(None);
-    let fds_at_start = server.fd_count();
+    let mut server = start_server(None);
+    let fds_at_start = server.open_fds();
 
     // All connected first.
     let clients: Vec<Socket> = (0..CLIENTS).map(|_| client(server.addr)).collect();
-    let connects = server.lines_until("connect ", CLIENTS);
+    let connects = lines_until(&server, "connect ", CLIENTS);
     assert!(
         connects.iter().all(|l| l.starts_with("connect 127.0.0.1:")),
         "{:?}",
         connects.iter().find(|l| !l.starts_with("connect "))
     );
     assert_eq!(server.threads(), 1, "one thread");
-    assert_eq!(server.fd_count(), fds_at_start + CLIENTS);
+    assert_eq!(server.open_fds(), fds_at_start + CLIENTS);
 
     // Interleaved: the first piece of every message, then the second, then the
     // third; a third of the clients then shut down their sending side before
@@ -318,13 +164,13 @@ fn serves_1500_concurrent_clients_and_lets_them_go() {
             _ => drop(fd),
         }
     }
-    let disconnects = server.lines_until("disconnect ", CLIENTS);
+    let disconnects = lines_until(&server, "disconnect ", CLIENTS);
     let resets = disconnects
         .iter()
         .filter(|l| l.ends_with("(recv: ECONNRESET)"))
         .count();
     assert_eq!(resets, CLIENTS / 3, "one reset line per reset client");
-    server.wait_fd_count(fds_at_start);
+    server.wait_open_fds(fds_at_start, "every client gone");
     server.assert_running();
 
     // And it serves on.
@@ -343,15 +189,15 @@ fn out_of_descriptors_refuses_cleanly_and_serves_on() {
     // Room for 0, 1, 2, the listener, the spare, the epoll descriptor and about 10
     // clients: the numbers below 16 that are free once it serves (a descriptor
     // inherited from whatever runs the tests may take one).
-    let mut server = Server::start(Some(16));
-    let room = 16 - server.fds_below(16);
+    let mut server = start_server(Some(16));
+    let room = 16 - server.fd_numbers().iter().filter(|&&fd| fd < 16).count();
     assert!(room >= 2, "{room}");
     let served: Vec<Socket> = (0..room).map(|_| client(server.addr)).collect();
-    let lines = server.lines_until("connect ", room);
+    let lines = lines_until(&server, "connect ", room);
     assert_eq!(lines.len(), room, "{lines:?}");
     // These find the table full: taken and closed at once.
     let refused: Vec<Socket> = (0..4).map(|_| client(server.addr)).collect();
-    let lines = server.lines_until("refused ", 4);
+    let lines = lines_until(&server, "refused ", 4);
     assert_eq!(lines.len(), 4, "only refusals: {lines:?}");
     for fd in &refused {
         let mut buf = [0u8; 1];
@@ -458,21 +304,10 @@ fn serves_ipv6_and_traces_its_epoll_calls() {
     let mut cmd = Command::new(example("epoll_server"));
     cmd.args(["::1", "0"])
         .env("SOCKAPI_TRACE", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn epoll_server");
-    let stderr = lines_of(child.stderr.take().expect("stderr"));
-    let server = Server {
-        lines: lines_of(child.stdout.take().expect("stdout")),
-        child,
-        addr: SocketAddr::from(([0u16; 8], 0)),
-    };
-    let banner = server.next_line();
-    let addr: SocketAddr = banner
-        .strip_prefix("listening on ")
-        .and_then(|a| a.parse().ok())
-        .unwrap_or_else(|| panic!("bad banner {banner:?}"));
+    let mut server = Server::spawn(&mut cmd, "epoll_server", LIMIT);
+    let stderr = server.stderr.take().expect("stderr");
+    let (banner, addr) = (&server.banner, server.addr);
     assert!(addr.is_ipv6(), "{banner}");
     let fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
     set_timeouts(&fd);

@@ -1,19 +1,19 @@
 //! Every example, run as the built binary over loopback: what it prints, what it
 //! traces, how it fails, and (under `strace`) the syscalls it makes.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{channel, Receiver};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use sockapi::*;
 
 mod common;
+use common::servers::{banner_addr, example, lines_of, next_line};
 use common::{listener, port_of, tcp_socket, V4};
 
 /// How long any example may run before the test kills it and fails.
@@ -29,23 +29,6 @@ const PEER_LIMIT: timeval = timeval {
 /// disagrees with this test's `cfg!(feature = "trace")`.
 const STALE: &str = "or the example binaries are stale: `cargo test --test …` does not build \
     examples, so run `cargo build --examples` with the same features first";
-
-/// The built example: `current_exe` is `target/<profile>/deps/examples-…`.
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("test binary sits in target/<profile>/deps");
-    let path = profile_dir.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "example binary {} is missing: a plain `cargo test` builds it, `cargo test --test …` \
-         does not (run `cargo build --examples` with the same features first)",
-        path.display()
-    );
-    path
-}
 
 /// A child that is killed and reaped however the test ends, so no example outlives it.
 struct ChildGuard(Child);
@@ -83,26 +66,6 @@ fn collect(mut r: impl Read + Send + 'static) -> JoinHandle<String> {
         let _ = r.read_to_end(&mut bytes);
         String::from_utf8_lossy(&bytes).into_owned()
     })
-}
-
-/// Sends each line of a pipe down a channel, for reading with a timeout.
-fn lines_of(r: impl Read + Send + 'static) -> Receiver<String> {
-    let (tx, rx) = channel();
-    thread::spawn(move || {
-        for line in BufReader::new(r).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-fn next_line(lines: &Receiver<String>, what: &str) -> String {
-    lines
-        .recv_timeout(RUN_LIMIT)
-        .unwrap_or_else(|e| panic!("no line from {what} within {RUN_LIMIT:?}: {e}"))
 }
 
 struct Output {
@@ -527,11 +490,8 @@ impl Server {
         let mut child = ChildGuard(cmd.spawn().unwrap_or_else(|e| panic!("spawn {name}: {e}")));
         let stdout = lines_of(child.0.stdout.take().expect("stdout"));
         let stderr = collect(child.0.stderr.take().expect("stderr"));
-        let banner = next_line(&stdout, name);
-        let addr: SocketAddr = banner
-            .strip_prefix("listening on ")
-            .and_then(|addr| addr.parse().ok())
-            .unwrap_or_else(|| panic!("bad banner {banner:?}"));
+        let banner = next_line(&stdout, RUN_LIMIT, name);
+        let addr = banner_addr(&banner);
         assert_ne!(addr.port(), 0, "banner {banner:?} shows port 0");
         let expected = match addr {
             SocketAddr::V4(_) => format!("listening on {host}:{}", addr.port()),
@@ -647,7 +607,7 @@ fn tcp_echo_client_talks_to_a_python_server() {
     );
     let stdout = lines_of(python.0.stdout.take().expect("stdout"));
     let py_stderr = collect(python.0.stderr.take().expect("stderr"));
-    let port = next_line(&stdout, "the python server");
+    let port = next_line(&stdout, RUN_LIMIT, "the python server");
     let port: u16 = port
         .parse()
         .unwrap_or_else(|_| panic!("python printed {port:?}, not a port"));
@@ -657,7 +617,7 @@ fn tcp_echo_client_talks_to_a_python_server() {
     assert_eq!(out.stdout, "Received Hello Client\n");
     assert_eq!(out.stderr, "");
 
-    let got = next_line(&stdout, "the python server");
+    let got = next_line(&stdout, RUN_LIMIT, "the python server");
     let status = python.wait_bounded(RUN_LIMIT, "the python server");
     let py_stderr = py_stderr.join().expect("reader");
     assert!(status.success(), "python server: {status:?}\n{py_stderr}");
@@ -776,7 +736,7 @@ fn udp_client_against_python(delay: &str, extra: &[&str]) -> (Output, String) {
     );
     let stdout = lines_of(python.0.stdout.take().expect("stdout"));
     let py_stderr = collect(python.0.stderr.take().expect("stderr"));
-    let port = next_line(&stdout, "the python server");
+    let port = next_line(&stdout, RUN_LIMIT, "the python server");
     assert!(
         port.parse::<u16>().is_ok(),
         "python printed {port:?}, not a port"
@@ -784,7 +744,7 @@ fn udp_client_against_python(delay: &str, extra: &[&str]) -> (Output, String) {
     let mut args = vec!["127.0.0.1", port.as_str()];
     args.extend_from_slice(extra);
     let out = run_udp_client(&args);
-    let got = next_line(&stdout, "the python server");
+    let got = next_line(&stdout, RUN_LIMIT, "the python server");
     let status = python.wait_bounded(RUN_LIMIT, "the python server");
     let py_stderr = py_stderr.join().expect("reader");
     assert!(status.success(), "python server: {status:?}\n{py_stderr}");
@@ -1380,7 +1340,7 @@ fn python_http_server(dir: &std::path::Path) -> (ChildGuard, u16, JoinHandle<Str
     let stdout = lines_of(python.0.stdout.take().expect("stdout"));
     let stderr = collect(python.0.stderr.take().expect("stderr"));
     // "Serving HTTP on 127.0.0.1 port 43210 (http://127.0.0.1:43210/) ..."
-    let banner = next_line(&stdout, "python3 -m http.server");
+    let banner = next_line(&stdout, RUN_LIMIT, "python3 -m http.server");
     let port = banner
         .split_whitespace()
         .skip_while(|w| *w != "port")

@@ -8,14 +8,14 @@
 //! (to at least 4,096, which the server inherits), and the scenarios run one after
 //! another.
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
-use std::thread;
+use std::net::SocketAddr;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use sockapi::*;
+
+mod common;
+use common::servers::{example, raise_nofile, Server};
 
 /// Clients served at once in the big run.
 const CLIENTS: usize = 1_500;
@@ -30,146 +30,27 @@ const PEER_TIMEOUT: timeval = timeval {
     tv_usec: 0,
 };
 
-/// The built example: this binary is `target/<profile>/deps/poll_server-…`.
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("test binary sits in target/<profile>/deps");
-    let path = dir.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "example binary {} is missing: a plain `cargo test` builds it, `cargo test --test …` \
-         does not (run `cargo build --examples` first)",
-        path.display()
-    );
-    path
-}
-
-/// The server process, killed and reaped however the test ends.
-struct Server {
-    child: Child,
-    lines: Receiver<String>,
-    addr: SockAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn start() -> Server {
-        let mut child = Command::new(example("poll_server"))
-            .args(["127.0.0.1", "0"])
-            .env_remove("SOCKAPI_TRACE")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("spawn poll_server");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, lines) = channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
+/// The next `n` lines of `server` that start with `prefix`, skipping others; bounded.
+fn expect_lines(server: &Server, prefix: &str, n: usize) -> Vec<String> {
+    let mut got = Vec::new();
+    let deadline = Instant::now() + LIMIT;
+    while got.len() < n {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let line = server.lines.recv_timeout(left).unwrap_or_else(|e| {
+            panic!(
+                "{} of {n} {prefix:?} lines within {LIMIT:?}: {e}",
+                got.len()
+            )
         });
-        let mut server = Server {
-            child,
-            lines,
-            addr: SockAddr::from(std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
-        };
-        let first = server.next_line();
-        let addr = first
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first line: {first:?}"));
-        let addr: std::net::SocketAddr = addr.parse().expect("address in the first line");
-        server.addr = SockAddr::from(addr);
-        server
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn next_line(&self) -> String {
-        self.lines
-            .recv_timeout(LIMIT)
-            .unwrap_or_else(|e| panic!("no line from poll_server within {LIMIT:?}: {e}"))
-    }
-
-    /// The next `n` lines that start with `prefix`, skipping others; bounded.
-    fn expect_lines(&self, prefix: &str, n: usize) -> Vec<String> {
-        let mut got = Vec::new();
-        let deadline = Instant::now() + LIMIT;
-        while got.len() < n {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = self.lines.recv_timeout(left).unwrap_or_else(|e| {
-                panic!(
-                    "{} of {n} {prefix:?} lines within {LIMIT:?}: {e}",
-                    got.len()
-                )
-            });
-            if line.starts_with(prefix) {
-                got.push(line);
-            }
-        }
-        got
-    }
-
-    /// How many descriptors the server has open.
-    fn open_fds(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
-            .expect("/proc/<pid>/fd")
-            .count()
-    }
-
-    /// The descriptor numbers the server has open.
-    fn fd_numbers(&self) -> Vec<usize> {
-        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
-            .expect("/proc/<pid>/fd")
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-            .collect()
-    }
-
-    fn threads(&self) -> String {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
-            .expect("/proc/<pid>/status");
-        status
-            .lines()
-            .find(|l| l.starts_with("Threads:"))
-            .expect("a Threads: line")
-            .to_owned()
-    }
-
-    /// Waits, bounded, until the server holds `n` descriptors.
-    fn wait_for_fds(&self, n: usize, what: &str) {
-        let deadline = Instant::now() + LIMIT;
-        let mut polls = 0u64;
-        loop {
-            let now = self.open_fds();
-            if now == n {
-                return;
-            }
-            polls += 1;
-            assert!(
-                Instant::now() < deadline && polls < 50_000_000,
-                "{what}: the server holds {now} descriptors, not {n}"
-            );
-            thread::yield_now();
+        if line.starts_with(prefix) {
+            got.push(line);
         }
     }
+    got
 }
 
 /// A client socket (`SOCK_CLOEXEC`, timeouts set) connected to `to`.
-fn client(to: &SockAddr) -> Result<Socket> {
+fn client(to: &SocketAddr) -> Result<Socket> {
     let fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)?;
     setsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO, &PEER_TIMEOUT)?;
     setsockopt(&fd, SOL_SOCKET, SO_SNDTIMEO, &PEER_TIMEOUT)?;
@@ -194,53 +75,23 @@ fn read_echo(fd: &Socket, want: &[u8], who: usize) {
     assert_eq!(got, want, "client {who} got another's bytes");
 }
 
-/// Raises the soft `RLIMIT_NOFILE` to [`NOFILE`] if it is lower; `false` (skip) when
-/// the hard limit does not allow it.
-fn raise_nofile() -> bool {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `lim` is a valid rlimit to fill.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-    if lim.rlim_cur >= NOFILE {
-        return true;
-    }
-    if lim.rlim_max < NOFILE {
-        let why = format!(
-            "RLIMIT_NOFILE hard limit {} is below {NOFILE}",
-            lim.rlim_max
-        );
-        if std::env::var_os("CI").is_some() {
-            panic!("{why}; CI is set, so this test does not skip");
-        }
-        println!("skipped: {why}; raise it (ulimit -Hn) to run the 1,500-client test");
-        return false;
-    }
-    lim.rlim_cur = NOFILE;
-    // SAFETY: `lim` is a valid rlimit; only the soft limit changes, within the hard.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
-    true
-}
-
 /// 1,500 clients at once, each message in three pieces sent round by round, every
 /// echo checked; then a third leave by close, a third by reset, a third by
 /// `shutdown(SHUT_WR)` before reading their last echo.
 fn fifteen_hundred_clients() {
     let start = Instant::now();
-    let server = Server::start();
+    let server = Server::start("poll_server", LIMIT);
     let base_fds = server.open_fds();
 
     let clients: Vec<Socket> = (0..CLIENTS)
         .map(|i| client(&server.addr).unwrap_or_else(|e| panic!("client {i}: connect: {e}")))
         .collect();
-    let connects = server.expect_lines("connect ", CLIENTS);
+    let connects = expect_lines(&server, "connect ", CLIENTS);
     assert!(connects
         .iter()
         .any(|l| l.contains(&format!("{CLIENTS} clients"))));
-    server.wait_for_fds(base_fds + CLIENTS, "all connected");
-    let threads = server.threads();
-    assert_eq!(threads.split_whitespace().nth(1), Some("1"), "{threads}");
+    server.wait_open_fds(base_fds + CLIENTS, "all connected");
+    assert_eq!(server.threads(), 1, "one thread");
 
     let message = |i: usize| format!("client {i:04}: hello from a poll test, in three pieces\n");
     let pieces = |i: usize| {
@@ -262,8 +113,7 @@ fn fifteen_hundred_clients() {
     for (i, fd) in clients.iter().enumerate() {
         read_echo(fd, message(i).as_bytes(), i);
     }
-    let threads = server.threads();
-    assert_eq!(threads.split_whitespace().nth(1), Some("1"), "{threads}");
+    assert_eq!(server.threads(), 1, "one thread");
     let served = start.elapsed();
 
     for (i, fd) in clients.into_iter().enumerate() {
@@ -291,12 +141,12 @@ fn fifteen_hundred_clients() {
             }
         }
     }
-    let goodbyes = server.expect_lines("disconnect ", CLIENTS);
+    let goodbyes = expect_lines(&server, "disconnect ", CLIENTS);
     assert!(
         goodbyes.iter().any(|l| l.contains("(closed, ")),
         "a close and a shutdown read as the end of the stream"
     );
-    server.wait_for_fds(base_fds, "every client gone");
+    server.wait_open_fds(base_fds, "every client gone");
     println!(
         "ok     poll_server: {CLIENTS} concurrent clients echoed in {served:.2?}, all gone \
          (close, reset, shutdown) in {:.2?}; one thread",
@@ -308,7 +158,7 @@ fn fifteen_hundred_clients() {
 /// it are refused (their connection ends), the ones it holds are still served, and
 /// once one leaves a new one is taken.
 fn refuses_at_emfile_and_keeps_serving() {
-    let server = Server::start();
+    let server = Server::start("poll_server", LIMIT);
     let base = server.open_fds();
     // Room for 4 clients: the limit is a descriptor number, so it goes just past the
     // fourth number the server has free (it may hold inherited descriptors anywhere,
@@ -339,12 +189,12 @@ fn refuses_at_emfile_and_keeps_serving() {
     assert_eq!(rc, 0, "prlimit: {}", Errno::last());
 
     let held: Vec<Socket> = (0..room).map(|_| client(&server.addr).unwrap()).collect();
-    server.expect_lines("connect ", room);
-    server.wait_for_fds(base + room, "four clients");
+    expect_lines(&server, "connect ", room);
+    server.wait_open_fds(base + room, "four clients");
     // These connect (the kernel completes the handshake) but are refused: closed at once.
     for i in 0..3 {
         let fd = client(&server.addr).unwrap();
-        let lines = server.expect_lines("refused ", 1);
+        let lines = expect_lines(&server, "refused ", 1);
         assert!(lines[0].contains("EMFILE"), "{lines:?}");
         let mut buf = [0u8; 4];
         match recv(&fd, &mut buf, 0) {
@@ -361,14 +211,14 @@ fn refuses_at_emfile_and_keeps_serving() {
     // One leaves; a newcomer is taken.
     let mut held = held;
     close(held.pop().unwrap()).unwrap();
-    server.expect_lines("disconnect ", 1);
+    expect_lines(&server, "disconnect ", 1);
     let newcomer = client(&server.addr).unwrap();
-    server.expect_lines("connect ", 1);
+    expect_lines(&server, "connect ", 1);
     assert_eq!(send(&newcomer, b"new", 0), Ok(3));
     read_echo(&newcomer, b"new", 99);
     drop(newcomer);
     drop(held);
-    server.wait_for_fds(base, "all gone");
+    server.wait_open_fds(base, "all gone");
     println!("ok     poll_server refuses at EMFILE with its spare descriptor and keeps serving");
 }
 
@@ -398,7 +248,7 @@ fn main() {
         println!("poll_server: the checks read /proc; nothing to run");
         return;
     }
-    if !raise_nofile() {
+    if !raise_nofile(NOFILE) {
         return;
     }
     let start = Instant::now();

@@ -4,11 +4,7 @@
 //! open-fd count is back where it started; one thread while it serves; and, once its
 //! set is full, new clients accepted and closed while the others are still served.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -16,134 +12,31 @@ use std::time::{Duration, Instant};
 use sockapi::*;
 
 mod common;
+use common::servers::{raise_nofile_toward, Server};
 use common::{set_timeouts, tcp_socket, V4};
 
 /// How long any wait on the server may take before the test fails.
 const LIMIT: Duration = Duration::from_secs(30);
 
-/// The built example: `current_exe` is `target/<profile>/deps/select_server-…`.
-fn example(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    let profile_dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("test binary sits in target/<profile>/deps");
-    let path = profile_dir.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "example binary {} is missing: a plain `cargo test` builds it, `cargo test --test …` \
-         does not (run `cargo build --examples` with the same features first)",
-        path.display()
-    );
-    path
+/// Starts `select_server 127.0.0.1 0` (the trace off) and reads its banner.
+fn start() -> Server {
+    let server = Server::start("select_server", LIMIT);
+    assert_ne!(server.addr.port(), 0);
+    server
 }
 
-/// The server, killed and reaped however the test ends, and its stdout by line.
-struct Server {
-    child: Child,
-    lines: Receiver<String>,
-    addr: SocketAddr,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Starts `select_server 127.0.0.1 0` (the trace off) and reads its banner.
-    fn start() -> Server {
-        let mut child = Command::new(example("select_server"))
-            .args(["127.0.0.1", "0"])
-            .env_remove("SOCKAPI_TRACE")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start select_server");
-        let stdout = child.stdout.take().expect("piped");
-        let (tx, lines) = channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut server = Server {
-            child,
-            lines,
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-        };
-        let banner = server.line();
-        let addr = banner
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("first line {banner:?}"));
-        server.addr = addr.parse().expect("an address");
-        assert_ne!(server.addr.port(), 0);
-        server
-    }
-
-    fn line(&self) -> String {
-        self.lines
-            .recv_timeout(LIMIT)
-            .unwrap_or_else(|e| panic!("no line from select_server within {LIMIT:?}: {e}"))
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// How many descriptors the server has open.
-    fn open_fds(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
-            .expect("/proc/<pid>/fd")
-            .count()
-    }
-
-    /// `Threads:` in `/proc/<pid>/status`.
-    fn threads(&self) -> u32 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("Threads:"))
-            .and_then(|v| v.trim().parse().ok())
-            .expect("a Threads: line")
-    }
-
-    /// Waits (bounded; the polls order nothing) until the open-fd count is `n`.
-    fn wait_open_fds(&self, n: usize) {
-        let deadline = Instant::now() + LIMIT;
-        for _ in 0..100_000 {
-            let now = self.open_fds();
-            if now == n {
-                return;
-            }
+/// The next `count` lines, each starting with one of `prefixes`.
+fn lines_starting(server: &Server, count: usize, prefixes: &[&str]) -> Vec<String> {
+    (0..count)
+        .map(|_| {
+            let l = server.next_line();
             assert!(
-                Instant::now() < deadline,
-                "select_server has {now} fds open, {n} at the start"
+                prefixes.iter().any(|p| l.starts_with(p)),
+                "unexpected line {l:?}"
             );
-            thread::sleep(Duration::from_millis(5));
-        }
-        panic!("bounded wait for {n} open fds");
-    }
-
-    /// The next `count` lines, each starting with one of `prefixes`.
-    fn lines_starting(&self, count: usize, prefixes: &[&str]) -> Vec<String> {
-        (0..count)
-            .map(|_| {
-                let l = self.line();
-                assert!(
-                    prefixes.iter().any(|p| l.starts_with(p)),
-                    "unexpected line {l:?}"
-                );
-                l
-            })
-            .collect()
-    }
+            l
+        })
+        .collect()
 }
 
 fn connect_to(addr: SocketAddr) -> Socket {
@@ -187,7 +80,7 @@ const PIECES: usize = 4;
 
 #[test]
 fn two_hundred_interleaved_clients_each_get_their_bytes() {
-    let server = Server::start();
+    let server = start();
     let base = server.open_fds();
     let addr = server.addr;
     // Each piece is sent by every client before any sends the next: their sends
@@ -242,7 +135,7 @@ fn two_hundred_interleaved_clients_each_get_their_bytes() {
     assert_eq!(server.threads(), 1, "select_server serves in one thread");
     let bytes: usize = clients.into_iter().map(|c| c.join().expect("client")).sum();
     let took = started.elapsed();
-    let lines = server.lines_starting(2 * CLIENTS, &["connected ", "disconnected "]);
+    let lines = lines_starting(&server, 2 * CLIENTS, &["connected ", "disconnected "]);
     let connects = lines.iter().filter(|l| l.starts_with("connected ")).count();
     assert_eq!(connects, CLIENTS);
     for how in ["closed)", "reset)"] {
@@ -251,29 +144,12 @@ fn two_hundred_interleaved_clients_each_get_their_bytes() {
             "no client left by {how}"
         );
     }
-    server.wait_open_fds(base);
+    server.wait_open_fds(base, "every client gone");
     assert_eq!(server.threads(), 1);
     println!(
         "select_server: {CLIENTS} concurrent clients, {PIECES} interleaved pieces each, \
          {bytes} bytes echoed, in {took:?}; open fds back to {base}"
     );
-}
-
-/// Raises the soft `RLIMIT_NOFILE` to `n` (capped at the hard limit); the new soft
-/// limit.
-fn raise_nofile(n: u64) -> u64 {
-    let mut rl = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `rl` is a writable `rlimit`.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) }, 0);
-    if rl.rlim_cur < n {
-        rl.rlim_cur = n.min(rl.rlim_max);
-        // SAFETY: `rl` is a readable `rlimit`.
-        assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &rl) }, 0);
-    }
-    rl.rlim_cur
 }
 
 /// The set holds fds below `FD_SETSIZE`: once they are used up, each new client is
@@ -288,18 +164,18 @@ fn raise_nofile(n: u64) -> u64 {
 #[test]
 fn a_full_set_refuses_new_clients_and_serves_the_rest() {
     const TRIES: usize = FD_SETSIZE as usize + 8;
-    let limit = raise_nofile(4096);
+    let limit = raise_nofile_toward(4096);
     if limit < TRIES as u64 + 300 {
         println!("skipped: RLIMIT_NOFILE hard limit {limit} is too low to fill an fd_set");
         return;
     }
-    let server = Server::start();
+    let server = start();
     let base = server.open_fds();
     let mut fds = Vec::with_capacity(TRIES);
     for _ in 0..TRIES {
         fds.push(connect_to(server.addr));
     }
-    let lines = server.lines_starting(TRIES, &["connected ", "refused "]);
+    let lines = lines_starting(&server, TRIES, &["connected ", "refused "]);
     let refused: Vec<&String> = lines.iter().filter(|l| l.starts_with("refused ")).collect();
     let connected = TRIES - refused.len();
     // The set is full exactly: the clients took every fd up to FD_SETSIZE - 1, and
@@ -351,7 +227,7 @@ fn a_full_set_refuses_new_clients_and_serves_the_rest() {
 
     // Still full: one more is refused, and the first client is still served.
     let late = connect_to(server.addr);
-    let line = server.line();
+    let line = server.next_line();
     assert!(line.starts_with("refused "), "{line}");
     let mut buf = [0u8; 8];
     assert_eq!(recv(&late, &mut buf, 0), Ok(0));
@@ -361,7 +237,7 @@ fn a_full_set_refuses_new_clients_and_serves_the_rest() {
 
     drop(late);
     drop(fds);
-    server.wait_open_fds(base);
+    server.wait_open_fds(base, "every client gone");
     println!(
         "select_server: {connected} clients in the set, {} refused (the set is full), \
          all served; open fds back to {base}",

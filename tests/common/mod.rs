@@ -4,7 +4,8 @@
 //!
 //! Each test binary includes this module with `mod common;`. Not the harness-less
 //! `fd_leaks` and `no_alloc`: they measure the whole process and stay self-contained.
-//! The submodules serve a few binaries each: [`signals`], the `EINTR` tests.
+//! The submodules serve a few binaries each: [`servers`], the tests that run the
+//! server examples; [`signals`], the `EINTR` tests.
 //!
 //! Each helper makes only the calls its doc names (the trace tests count the lines
 //! of [`tcp_socket`], for one).
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 
 use sockapi::*;
 
+pub mod servers;
 #[cfg(target_os = "linux")]
 pub mod signals;
 
