@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use sockapi::*;
 
 mod common;
-use common::servers::{example, raise_nofile, Server};
+use common::servers::{example, raise_nofile, recv_exactly, Server};
 use common::set_timeouts;
 
 /// How long a line from the server, or a state the test waits for, may take.
@@ -74,20 +74,6 @@ fn client(addr: SocketAddr) -> Socket {
     set_timeouts(&fd);
     connect(&fd, &addr).unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
     fd
-}
-
-/// Receives exactly `len` bytes (each `recv` bounded by the socket's timeout).
-fn recv_exactly(fd: &Socket, len: usize) -> Vec<u8> {
-    let mut got = vec![0u8; len];
-    let mut have = 0;
-    while have < len {
-        match recv(fd, &mut got[have..], 0) {
-            Ok(0) => panic!("end-of-file after {have} of {len} bytes"),
-            Ok(n) => have += n,
-            Err(e) => panic!("recv after {have} of {len} bytes: {e}"),
-        }
-    }
-    got
 }
 
 fn message(i: usize) -> Vec<u8> {

@@ -20,7 +20,8 @@ mod linux {
     use sockapi::*;
 
     use crate::common::signals::{
-        blocked_in, install_handler, kill, run, spawn_with_tid, wait_for, HANDLED,
+        block_usr1, blocked_in, empty_set, install_handler, kill, run, spawn_with_tid, wait_for,
+        HANDLED,
     };
 
     /// The syscall numbers a thread in `poll` or `ppoll` may be blocked in (glibc's
@@ -78,13 +79,7 @@ mod linux {
         let (ready_tx, ready_rx) = channel();
         let (go_tx, go_rx) = channel::<()>();
         let waiter = std::thread::spawn(move || {
-            let mut blocked: sigset_t = zeroed();
-            sigemptyset(&mut blocked).unwrap();
-            sigaddset(&mut blocked, libc::SIGUSR1).unwrap();
-            // SAFETY: valid sets; changes this thread's mask only.
-            let rc =
-                unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, std::ptr::null_mut()) };
-            assert_eq!(rc, 0);
+            block_usr1();
             ready_tx.send(()).unwrap();
             go_rx.recv().unwrap();
             assert!(!HANDLED.load(Ordering::SeqCst), "blocked: not yet handled");
@@ -94,15 +89,7 @@ mod linux {
                 tv_nsec: 0,
             };
             let start = Instant::now();
-            let ret = ppoll(
-                &mut fds,
-                Some(&ts),
-                Some(&{
-                    let mut empty: sigset_t = zeroed();
-                    sigemptyset(&mut empty).unwrap();
-                    empty
-                }),
-            );
+            let ret = ppoll(&mut fds, Some(&ts), Some(&empty_set()));
             (ret, start.elapsed())
         });
         ready_rx.recv().unwrap();

@@ -20,7 +20,8 @@ mod linux {
     use sockapi::*;
 
     use crate::common::signals::{
-        blocked_in, install_handler, kill, run, spawn_with_tid, usr1_pending, wait_for, HANDLED,
+        block_usr1, blocked_in, empty_set, install_handler, kill, run, spawn_with_tid,
+        usr1_pending, usr1_set, wait_for, HANDLED,
     };
 
     /// The syscalls a C library's `select` and `pselect` may be made of here (glibc
@@ -83,15 +84,8 @@ mod linux {
     fn pselect_lets_the_signal_in_for_the_wait() {
         let (_a, b) = pair();
         let (waiter, _) = blocked(move || {
-            let mut blocked: sigset_t = zeroed();
-            sigemptyset(&mut blocked).unwrap();
-            sigaddset(&mut blocked, libc::SIGUSR1).unwrap();
-            // SAFETY: a valid set; the old mask is not asked for.
-            let rc =
-                unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, std::ptr::null_mut()) };
-            assert_eq!(rc, 0);
-            let mut during: sigset_t = zeroed();
-            sigemptyset(&mut during).unwrap();
+            block_usr1();
+            let during = empty_set();
             let mut r = FdSet::new();
             r.insert(&b).unwrap();
             let ts = timespec {
@@ -111,9 +105,7 @@ mod linux {
     fn pselect_mask_holds_the_signal_off() {
         let (a, b) = pair();
         let (waiter, tid) = blocked(move || {
-            let mut mask: sigset_t = zeroed();
-            sigemptyset(&mut mask).unwrap();
-            sigaddset(&mut mask, libc::SIGUSR1).unwrap();
+            let mask = usr1_set();
             let mut r = FdSet::new();
             r.insert(&b).unwrap();
             let ts = timespec {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use sockapi::*;
 
 mod common;
-use common::servers::{raise_nofile_toward, Server};
+use common::servers::{raise_nofile_toward, recv_exactly, Server};
 use common::{set_timeouts, tcp_socket, V4};
 
 /// How long any wait on the server may take before the test fails.
@@ -44,20 +44,6 @@ fn connect_to(addr: SocketAddr) -> Socket {
     set_timeouts(&fd);
     connect(&fd, &addr).expect("connect to select_server");
     fd
-}
-
-/// Receives exactly `n` bytes (each `recv` bounded by `SO_RCVTIMEO`).
-fn recv_exactly(fd: &Socket, n: usize) -> Vec<u8> {
-    let mut got = vec![0u8; n];
-    let mut have = 0;
-    while have < n {
-        match recv(fd, &mut got[have..], 0) {
-            Ok(0) => panic!("end of file after {have} of {n} bytes"),
-            Ok(k) => have += k,
-            Err(e) => panic!("recv after {have} of {n} bytes: {e}"),
-        }
-    }
-    got
 }
 
 fn send_all(fd: &Socket, mut buf: &[u8]) {

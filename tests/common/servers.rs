@@ -58,6 +58,20 @@ pub fn banner_addr(banner: &str) -> SocketAddr {
         .unwrap_or_else(|| panic!("bad banner {banner:?}"))
 }
 
+/// Receives exactly `n` bytes (each `recv` bounded by the socket's timeout).
+pub fn recv_exactly(fd: &sockapi::Socket, n: usize) -> Vec<u8> {
+    let mut got = vec![0u8; n];
+    let mut have = 0;
+    while have < n {
+        match sockapi::recv(fd, &mut got[have..], 0) {
+            Ok(0) => panic!("end of file after {have} of {n} bytes"),
+            Ok(k) => have += k,
+            Err(e) => panic!("recv after {have} of {n} bytes: {e}"),
+        }
+    }
+    got
+}
+
 /// How many descriptors process `pid` has open, from `/proc/<pid>/fd`.
 pub fn open_fds(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd"))

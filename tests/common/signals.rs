@@ -104,6 +104,28 @@ pub fn kill<T>(thread: &JoinHandle<T>) {
     assert_eq!(rc, 0, "pthread_kill");
 }
 
+/// An empty signal set (the crate's `sigemptyset`).
+pub fn empty_set() -> sockapi::sigset_t {
+    let mut set: sockapi::sigset_t = sockapi::zeroed();
+    sockapi::sigemptyset(&mut set).unwrap();
+    set
+}
+
+/// A set holding SIGUSR1 alone (the crate's `sigemptyset` and `sigaddset`).
+pub fn usr1_set() -> sockapi::sigset_t {
+    let mut set = empty_set();
+    sockapi::sigaddset(&mut set, libc::SIGUSR1).unwrap();
+    set
+}
+
+/// Blocks SIGUSR1 in the calling thread (`pthread_sigmask(SIG_BLOCK, …)`).
+pub fn block_usr1() {
+    let blocked = usr1_set();
+    // SAFETY: a valid set; changes this thread's mask only, the old mask not asked for.
+    let rc = unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &blocked, std::ptr::null_mut()) };
+    assert_eq!(rc, 0, "pthread_sigmask");
+}
+
 /// Runs each test in turn with [`HANDLED`] cleared first, printing `ok     NAME`
 /// after each and a summary line for `binary` at the end.
 pub fn run(binary: &str, tests: &[(&str, fn())]) {
