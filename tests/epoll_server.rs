@@ -72,7 +72,8 @@ fn lines_until(server: &Server, prefix: &str, count: usize) -> Vec<String> {
 fn client(addr: SocketAddr) -> Socket {
     let fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socket");
     set_timeouts(&fd);
-    connect(&fd, &addr).unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
+    common::servers::connect_through_eintr(&fd, &addr, common::TIMEOUT_DURATION)
+        .unwrap_or_else(|e| panic!("connect to {addr}: {e}"));
     fd
 }
 

@@ -54,7 +54,7 @@ fn client(to: &SocketAddr) -> Result<Socket> {
     let fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)?;
     setsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO, &PEER_TIMEOUT)?;
     setsockopt(&fd, SOL_SOCKET, SO_SNDTIMEO, &PEER_TIMEOUT)?;
-    connect(&fd, to)?;
+    common::servers::connect_through_eintr(&fd, to, common::TIMEOUT_DURATION)?;
     Ok(fd)
 }
 

@@ -42,7 +42,8 @@ fn lines_starting(server: &Server, count: usize, prefixes: &[&str]) -> Vec<Strin
 fn connect_to(addr: SocketAddr) -> Socket {
     let fd = tcp_socket(V4);
     set_timeouts(&fd);
-    connect(&fd, &addr).expect("connect to select_server");
+    common::servers::connect_through_eintr(&fd, &addr, common::TIMEOUT_DURATION)
+        .expect("connect to select_server");
     fd
 }
 

@@ -37,6 +37,9 @@ pub const TIMEOUT: timeval = timeval {
     tv_usec: 0,
 };
 
+/// [`TIMEOUT`] as a `Duration`.
+pub const TIMEOUT_DURATION: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// A name no other test binary, test or process uses:
 /// `sockapi-{binary}-{pid}-{what}`. `binary` keeps the test binaries apart (they run
 /// at the same time), the process id keeps runs apart, `what` keeps tests apart.

@@ -249,3 +249,28 @@ pub fn raise_nofile(want: libc::rlim_t) -> bool {
     );
     false
 }
+
+/// A blocking `connect` that finishes what a signal interrupted: POSIX lets a blocking
+/// connect return `EINTR` while the connection goes on in the background (some
+/// kernels, gVisor's among them, do so under load), after which C waits for
+/// writability and reads `SO_ERROR`. Bounded by `limit`.
+pub fn connect_through_eintr(
+    fd: &sockapi::Socket,
+    addr: &SocketAddr,
+    limit: Duration,
+) -> sockapi::Result<()> {
+    use sockapi::*;
+    match connect(fd, addr) {
+        Err(Errno::EINTR) => {}
+        other => return other,
+    }
+    let ms = limit.as_millis().min(i32::MAX as u128) as i32;
+    let mut fds = [pollfd::new(fd, POLLOUT)];
+    match poll(&mut fds, ms)? {
+        0 => Err(Errno::ETIMEDOUT),
+        _ => match getsockopt(fd, SOL_SOCKET, SO_ERROR)? {
+            0 => Ok(()),
+            e => Err(Errno::from_raw(e)),
+        },
+    }
+}
