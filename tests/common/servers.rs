@@ -58,14 +58,17 @@ pub fn banner_addr(banner: &str) -> SocketAddr {
         .unwrap_or_else(|| panic!("bad banner {banner:?}"))
 }
 
-/// Receives exactly `n` bytes (each `recv` bounded by the socket's timeout).
+/// Receives exactly `n` bytes (each `recv` bounded by the socket's timeout; an
+/// `EINTR` is retried, as C retries it, at most 100 times).
 pub fn recv_exactly(fd: &sockapi::Socket, n: usize) -> Vec<u8> {
     let mut got = vec![0u8; n];
     let mut have = 0;
+    let mut interrupted = 0;
     while have < n {
         match sockapi::recv(fd, &mut got[have..], 0) {
             Ok(0) => panic!("end of file after {have} of {n} bytes"),
             Ok(k) => have += k,
+            Err(sockapi::Errno::EINTR) if interrupted < 100 => interrupted += 1,
             Err(e) => panic!("recv after {have} of {n} bytes: {e}"),
         }
     }
