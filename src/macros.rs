@@ -116,7 +116,8 @@ macro_rules! c_flags {
         /// The flag names joined by `|` as C writes them; unknown bits in hex; `0` for none.
         impl core::fmt::Debug for $T {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                crate::macros::fmt_flags(f, self.0 as u32 as u64, Self::table().iter().map(|&(n, v)| (n, v as u32 as u64)))
+                use crate::macros::FlagBits as _;
+                crate::macros::fmt_flags(f, self.0.flag_bits(), Self::table().iter().map(|&(n, v)| (n, v.flag_bits())))
             }
         }
 
@@ -176,6 +177,30 @@ macro_rules! c_flags {
 }
 
 pub(crate) use {c_flags, c_values};
+
+/// A flag set's C integer as its bits, without sign extension (a `c_short` with bit
+/// 15 set is `0x8000`, not `0xffff8000`).
+pub(crate) trait FlagBits: Copy {
+    fn flag_bits(self) -> u64;
+}
+
+impl FlagBits for i16 {
+    fn flag_bits(self) -> u64 {
+        u64::from(self as u16)
+    }
+}
+
+impl FlagBits for i32 {
+    fn flag_bits(self) -> u64 {
+        u64::from(self as u32)
+    }
+}
+
+impl FlagBits for u32 {
+    fn flag_bits(self) -> u64 {
+        u64::from(self)
+    }
+}
 
 /// Writes `bits` as `NAME|NAME|0x40`, or `0` when empty.
 pub(crate) fn fmt_flags(

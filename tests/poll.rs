@@ -274,6 +274,12 @@ fn poll_flags_debug_prints_c_names() {
     assert_eq!(format!("{:?}", POLLOUT | POLLIN), "POLLIN|POLLOUT");
     assert_eq!(format!("{:?}", PollFlags::EMPTY), "0");
     assert_eq!(format!("{:?}", POLLRDHUP | POLLERR), "POLLERR|POLLRDHUP");
+    // Bit 15 of the `short` is a bit, not a sign.
+    assert_eq!(format!("{:?}", PollFlags::from_raw(i16::MIN)), "0x8000");
+    assert_eq!(
+        format!("{:?}", POLLIN | PollFlags::from_raw(i16::MIN)),
+        "POLLIN|0x8000"
+    );
     assert_eq!(
         format!("{:?}", POLLPRI | PollFlags::from_raw(0x4000)),
         "POLLPRI|0x4000"
