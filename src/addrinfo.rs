@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::io;
 
 use crate::addr::{SockAddr, ToSockAddr};
+use crate::cstr::with_opt_c_str;
 use crate::macros::{c_flags, c_values};
 use crate::raw::{self, AddrInfo, AddrInfoList, GaiFailure};
 use crate::socket::{AddressFamily, Protocol, SockType};
@@ -236,36 +237,6 @@ impl AddrInfoHints {
     }
 }
 
-/// Names of up to this many bytes are made C strings on the stack; longer ones (no
-/// host name is: DNS names stop at 253) on the heap.
-const STACK_NAME: usize = 256;
-
-/// `f` given `s` as a C string: from a stack buffer when it is short (no heap), else
-/// from the heap; `None` if `s` has a NUL inside (no C string can hold it).
-pub(crate) fn with_c_str<R>(s: &str, f: impl FnOnce(&CStr) -> R) -> Option<R> {
-    let bytes = s.as_bytes();
-    if bytes.contains(&0) {
-        return None;
-    }
-    if bytes.len() < STACK_NAME {
-        let mut buf = [0u8; STACK_NAME];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        let c = CStr::from_bytes_until_nul(&buf).ok()?;
-        Some(f(c))
-    } else {
-        let c = std::ffi::CString::new(bytes).ok()?;
-        Some(f(&c))
-    }
-}
-
-/// `f` given an optional name as an optional C string (see [`with_c_str`]).
-fn with_opt_c_str<R>(s: Option<&str>, f: impl FnOnce(Option<&CStr>) -> R) -> Option<R> {
-    match s {
-        None => Some(f(None)),
-        Some(s) => with_c_str(s, |c| f(Some(c))),
-    }
-}
-
 /// `getaddrinfo(node, service, hints, &res)`—The addresses to reach (or serve) a
 /// host and service.
 ///
@@ -335,11 +306,13 @@ pub fn getaddrinfo(
 ) -> Result<AddrInfoList, GaiError> {
     let c_hints = hints.map(|h| h.to_c());
     let ret = with_opt_c_str(node, |node| {
-        with_opt_c_str(service, |service| {
-            raw::getaddrinfo(node, service, c_hints.as_ref()).map_err(GaiError::from_failure)
+        with_opt_c_str(service, |service| match (node, service) {
+            (Some(node), Some(service)) => Some(
+                raw::getaddrinfo(node, service, c_hints.as_ref()).map_err(GaiError::from_failure),
+            ),
+            _ => None,
         })
-    })
-    .flatten();
+    });
     let ret = match ret {
         Some(ret) => ret,
         None => {

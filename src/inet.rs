@@ -280,16 +280,7 @@ impl AddrText for CString {}
 const STACK_TEXT: usize = 64;
 
 fn with_c_str<R>(bytes: &[u8], f: impl FnOnce(Option<&CStr>) -> R) -> R {
-    if bytes.contains(&0) {
-        return f(None);
-    }
-    if bytes.len() < STACK_TEXT {
-        let mut buf = [0u8; STACK_TEXT];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        f(CStr::from_bytes_until_nul(&buf).ok())
-    } else {
-        f(CString::new(bytes).ok().as_deref())
-    }
+    crate::cstr::with_c_str::<STACK_TEXT, R>(bytes, f)
 }
 
 impl sealed::Text for str {

@@ -166,6 +166,7 @@ mod macros;
 
 mod addr;
 mod addrinfo;
+mod cstr;
 #[cfg(have_epoll)]
 mod epoll;
 mod errno;

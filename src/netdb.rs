@@ -31,6 +31,7 @@ use core::ops::Deref;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::cstr::with_c_str;
 use crate::raw::{self, HostFailure};
 use crate::socket::{AddressFamily, AF_INET, AF_INET6};
 use crate::sys::{self, c_char, c_int};
@@ -43,7 +44,7 @@ const FIRST_BUFFER: usize = 1024;
 /// The largest buffer a lookup retries with before it gives up with `ENOMEM`.
 const MAX_BUFFER: usize = 1 << 24;
 /// Names shorter than this become C strings on the stack.
-const NAME_STACK: usize = 256;
+const NAME_STACK: usize = crate::cstr::STACK_NAME;
 /// Strings an entry keeps inline before it moves them to the heap.
 const INLINE: usize = 256;
 /// The most entries a pointer array of the answer may have.
@@ -331,25 +332,10 @@ fn with_buffer<R>(
     (None, attempts)
 }
 
-/// `name` as a C string, on the stack when shorter than [`NAME_STACK`]; `EINVAL` if
-/// it holds a NUL.
+/// `name` as a C string (see [`crate::cstr::with_c_str`]); `EINVAL` if it holds a
+/// NUL.
 fn with_c_name<R>(name: &str, f: impl FnOnce(&CStr) -> R) -> Result<R> {
-    let bytes = name.as_bytes();
-    if bytes.contains(&0) {
-        return Err(Errno::EINVAL);
-    }
-    if bytes.len() < NAME_STACK {
-        let mut buf = [0u8; NAME_STACK];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        let c = CStr::from_bytes_until_nul(&buf).map_err(|_| Errno::EINVAL)?;
-        Ok(f(c))
-    } else {
-        let mut heap = Vec::with_capacity(bytes.len() + 1);
-        heap.extend_from_slice(bytes);
-        heap.push(0);
-        let c = CStr::from_bytes_with_nul(&heap).map_err(|_| Errno::EINVAL)?;
-        Ok(f(c))
-    }
+    with_c_str::<NAME_STACK, _>(name.as_bytes(), |c| c.map(f).ok_or(Errno::EINVAL))
 }
 
 /// `proto` as a C string (NULL for `None`): see [`with_c_name`].

@@ -79,9 +79,13 @@ pub(crate) fn ppoll(
 #[inline]
 pub(crate) fn sockatmark(fd: BorrowedFd<'_>) -> Result<bool> {
     let mut answer: c_int = 0;
-    // SAFETY: for `SIOCATMARK` every Linux socket family writes at most one `int`
-    // through the pointer (`sock_ioctl` → `put_user`), and other files' handlers do
-    // not write more for this number; `answer` is a live, writable `int`.
+    // SAFETY: `answer` is a live, writable `int`, the argument glibc itself passes
+    // for this request. On sockets, `SIOCATMARK` reaches the protocol's ioctl, which
+    // writes one `int` (`put_user`: TCP, SCTP; the rest refuse it). Other files do not
+    // define 0x8905: it is an old-style number whose `_IOC` size field is 0, so a
+    // driver that decodes sizes from the number copies nothing, and the tty and VFS
+    // layers do not match it (the same reading the `FIONREAD` requests rest on, see
+    // `raw/ioctl.rs`).
     cvt(unsafe { sys::ioctl(fd.as_raw_fd(), sys::SIOCATMARK, &mut answer as *mut c_int) })?;
     Ok(answer != 0)
 }
