@@ -64,6 +64,11 @@ const CAPABILITIES: &[(&str, &str)] = &[
         "ppoll(2): poll with a timespec timeout and a signal mask",
     ),
     (
+        "have_tcp_info",
+        "TCP_INFO with Linux's struct tcp_info and its TCP_* state numbers, and the \
+         kernel's connection table (NETLINK_SOCK_DIAG, /proc/net/tcp)",
+    ),
+    (
         "have_pollrdhup",
         "the POLLRDHUP event (the peer shut down its writing side)",
     ),
@@ -107,6 +112,7 @@ fn by_os(os: &str, c_library: &str) -> &'static [&'static str] {
             "have_init_array",
             "have_mmsg",
             "have_epoll",
+            "have_tcp_info",
         ],
         ("freebsd", _) => &[
             "have_accept4",

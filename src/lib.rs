@@ -186,6 +186,8 @@ mod raw;
 mod select;
 mod socket;
 pub mod sockopt;
+#[cfg(have_tcp_info)]
+mod tcp;
 pub mod trace;
 
 /// The raw C layer, [`sockapi_sys`], for the C types this crate's signatures use.
@@ -316,6 +318,11 @@ pub use crate::sockopt::{
     TCP_SYNCNT, TCP_USER_TIMEOUT,
 };
 pub use crate::sys::{CMSG_LEN, CMSG_SPACE};
+#[cfg(have_tcp_info)]
+pub use crate::tcp::{
+    TcpState, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_CLOSING, TCP_ESTABLISHED, TCP_FIN_WAIT1,
+    TCP_FIN_WAIT2, TCP_LAST_ACK, TCP_LISTEN, TCP_SYN_RECV, TCP_SYN_SENT, TCP_TIME_WAIT,
+};
 
 /// The result of every call: the value, or the C `errno` as an [`Errno`].
 ///

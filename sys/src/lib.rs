@@ -182,6 +182,37 @@ pub mod netinet_tcp {
         TCP_QUICKACK, TCP_SYNCNT, TCP_USER_TIMEOUT, TCP_ZEROCOPY_RECEIVE,
     };
     pub use libc::{TCP_KEEPCNT, TCP_KEEPINTVL, TCP_MAXSEG, TCP_NODELAY};
+
+    /// Linux and Android: the TCP states, the values of `struct tcp_info`'s `tcpi_state`
+    /// (glibc's `<netinet/tcp.h>` enum; the kernel's `include/net/tcp_states.h`).
+    /// `libc` does not declare them.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    mod linux_states {
+        /// The connection is open: data flows both ways.
+        pub const TCP_ESTABLISHED: u8 = 1;
+        /// `connect` sent a SYN and waits for the SYN-ACK.
+        pub const TCP_SYN_SENT: u8 = 2;
+        /// A SYN came in and the SYN-ACK went out; waiting for the final ACK.
+        pub const TCP_SYN_RECV: u8 = 3;
+        /// This end sent its FIN; waiting for its ACK.
+        pub const TCP_FIN_WAIT1: u8 = 4;
+        /// This end's FIN was acknowledged; waiting for the peer's FIN.
+        pub const TCP_FIN_WAIT2: u8 = 5;
+        /// Both FINs done; waiting out twice the maximum segment lifetime.
+        pub const TCP_TIME_WAIT: u8 = 6;
+        /// No connection.
+        pub const TCP_CLOSE: u8 = 7;
+        /// The peer sent its FIN; this end may still send.
+        pub const TCP_CLOSE_WAIT: u8 = 8;
+        /// This end sent its FIN after the peer's; waiting for its ACK.
+        pub const TCP_LAST_ACK: u8 = 9;
+        /// A listening socket.
+        pub const TCP_LISTEN: u8 = 10;
+        /// Both ends sent FINs at once; waiting for the ACK of this end's.
+        pub const TCP_CLOSING: u8 = 11;
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use linux_states::*;
 }
 
 /// `<sys/epoll.h>` (Linux and Android): `epoll_create1`, `epoll_ctl`, `epoll_wait`,

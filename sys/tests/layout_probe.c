@@ -307,6 +307,17 @@ static void constants(void) {
     CONST(TCP_SYNCNT);
     CONST(TCP_USER_TIMEOUT);
     CONST(TCP_ZEROCOPY_RECEIVE);
+    CONST(TCP_ESTABLISHED);
+    CONST(TCP_SYN_SENT);
+    CONST(TCP_SYN_RECV);
+    CONST(TCP_FIN_WAIT1);
+    CONST(TCP_FIN_WAIT2);
+    CONST(TCP_TIME_WAIT);
+    CONST(TCP_CLOSE);
+    CONST(TCP_CLOSE_WAIT);
+    CONST(TCP_LAST_ACK);
+    CONST(TCP_LISTEN);
+    CONST(TCP_CLOSING);
 #endif
 
     /* <netdb.h>: the h_errno codes */
