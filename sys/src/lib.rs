@@ -4,7 +4,9 @@
 //! programmer would include. What the [`libc`] crate declares is re-exported from it
 //! unchanged; only what `libc` lacks is declared here with `extern "C"`:
 //! `<arpa/inet.h>`'s address conversions, which `libc` does not declare for Linux,
-//! and the reentrant `<netdb.h>` calls and the `h_errno` codes, in [`netdb`].
+//! and the reentrant `<netdb.h>` calls and the `h_errno` codes, in [`netdb`]. One
+//! struct `libc` has is declared here anyway: Linux's `tcp_info`, whose `libc`
+//! declaration differs between C libraries and releases (see [`netinet_tcp`]).
 //!
 //! Every item is also re-exported at the crate root, so `sockapi_sys::AF_INET` and
 //! `sockapi_sys::sys_socket::AF_INET` name the same constant.
@@ -169,7 +171,8 @@ pub mod arpa_inet {
     }
 }
 
-/// `<netinet/tcp.h>`: TCP-level options.
+/// `<netinet/tcp.h>`: TCP-level options, and on Linux the TCP states and `struct
+/// tcp_info` (the kernel's, from `<linux/tcp.h>`).
 pub mod netinet_tcp {
     /// Linux, Android and FreeBSD: idle time before keepalive probes (Apple calls it
     /// `TCP_KEEPALIVE`).
@@ -213,6 +216,103 @@ pub mod netinet_tcp {
     }
     #[cfg(any(target_os = "linux", target_os = "android"))]
     pub use linux_states::*;
+
+    /// Linux and Android: `struct tcp_info`, what `getsockopt(fd, IPPROTO_TCP,
+    /// TCP_INFO, &info, &len)` fills, declared here rather than taken from `libc`.
+    ///
+    /// The layout is the kernel's (`<linux/tcp.h>`), the same under every C library:
+    /// the kernel copies its own struct, cut to the `len` passed. `libc` declares the
+    /// struct differently for each C library (for glibc with the kernel's fields, for
+    /// musl with another name for byte 7), not at all for Android, and has added
+    /// fields between 0.2 releases; one declaration of the kernel's ABI avoids all
+    /// three. The kernel only ever adds fields at the end (an older kernel fills a
+    /// shorter prefix and says so in `len`); this declaration goes up to
+    /// `tcpi_snd_wnd`, 232 bytes, and the layout test checks every field's offset
+    /// and size, and where the last one ends, against the system's `<linux/tcp.h>`.
+    ///
+    /// Two bytes hold C bitfields, named as `libc` names them:
+    /// `tcpi_snd_rcv_wscale` is `tcpi_snd_wscale : 4, tcpi_rcv_wscale : 4`, and
+    /// `tcpi_delivery_fastopen_bitfields` is `tcpi_delivery_rate_app_limited : 1,
+    /// tcpi_fastopen_client_fail : 2`, each in the bit order of the C ABI (on
+    /// little-endian targets the first field in the low bits).
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    mod linux_tcp_info {
+        #[repr(C)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+        #[allow(non_camel_case_types)]
+        pub struct tcp_info {
+            pub tcpi_state: u8,
+            pub tcpi_ca_state: u8,
+            pub tcpi_retransmits: u8,
+            pub tcpi_probes: u8,
+            pub tcpi_backoff: u8,
+            pub tcpi_options: u8,
+            pub tcpi_snd_rcv_wscale: u8,
+            pub tcpi_delivery_fastopen_bitfields: u8,
+
+            pub tcpi_rto: u32,
+            pub tcpi_ato: u32,
+            pub tcpi_snd_mss: u32,
+            pub tcpi_rcv_mss: u32,
+
+            pub tcpi_unacked: u32,
+            pub tcpi_sacked: u32,
+            pub tcpi_lost: u32,
+            pub tcpi_retrans: u32,
+            pub tcpi_fackets: u32,
+
+            pub tcpi_last_data_sent: u32,
+            pub tcpi_last_ack_sent: u32,
+            pub tcpi_last_data_recv: u32,
+            pub tcpi_last_ack_recv: u32,
+
+            pub tcpi_pmtu: u32,
+            pub tcpi_rcv_ssthresh: u32,
+            pub tcpi_rtt: u32,
+            pub tcpi_rttvar: u32,
+            pub tcpi_snd_ssthresh: u32,
+            pub tcpi_snd_cwnd: u32,
+            pub tcpi_advmss: u32,
+            pub tcpi_reordering: u32,
+
+            pub tcpi_rcv_rtt: u32,
+            pub tcpi_rcv_space: u32,
+
+            pub tcpi_total_retrans: u32,
+
+            pub tcpi_pacing_rate: u64,
+            pub tcpi_max_pacing_rate: u64,
+            pub tcpi_bytes_acked: u64,
+            pub tcpi_bytes_received: u64,
+            pub tcpi_segs_out: u32,
+            pub tcpi_segs_in: u32,
+
+            pub tcpi_notsent_bytes: u32,
+            pub tcpi_min_rtt: u32,
+            pub tcpi_data_segs_in: u32,
+            pub tcpi_data_segs_out: u32,
+
+            pub tcpi_delivery_rate: u64,
+
+            pub tcpi_busy_time: u64,
+            pub tcpi_rwnd_limited: u64,
+            pub tcpi_sndbuf_limited: u64,
+
+            pub tcpi_delivered: u32,
+            pub tcpi_delivered_ce: u32,
+
+            pub tcpi_bytes_sent: u64,
+            pub tcpi_bytes_retrans: u64,
+            pub tcpi_dsack_dups: u32,
+            pub tcpi_reord_seen: u32,
+
+            pub tcpi_rcv_ooopack: u32,
+
+            pub tcpi_snd_wnd: u32,
+        }
+    }
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    pub use linux_tcp_info::tcp_info;
 }
 
 /// `<sys/epoll.h>` (Linux and Android): `epoll_create1`, `epoll_ctl`, `epoll_wait`,

@@ -20,6 +20,11 @@ use std::sync::OnceLock;
 /// The probe's source, embedded so that editing it rebuilds this test.
 const PROBE_SOURCE: &str = include_str!("layout_probe.c");
 
+/// The probe's second translation unit (Linux): `struct tcp_info` from
+/// `<linux/tcp.h>`, which cannot be included beside `<netinet/tcp.h>`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const TCP_INFO_PROBE_SOURCE: &str = include_str!("layout_probe_tcp_info.c");
+
 /// The name prefixes the probe prints (see the comment at the top of the probe).
 const KINDS: &[&str] = &[
     "size",
@@ -131,6 +136,68 @@ fn types_and_fields_match_c() {
         ip_mreq_source,
         ipv6_mreq
     ]);
+    // Linux's `struct tcp_info` (the kernel's layout, from the probe's second
+    // translation unit): every field sockapi-sys declares, the two bitfield bytes
+    // included, and `size.tcp_info` as where the declared prefix ends.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    table.extend(layouts![tcp_info]);
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    table.extend(fields![tcp_info {
+        tcpi_state,
+        tcpi_ca_state,
+        tcpi_retransmits,
+        tcpi_probes,
+        tcpi_backoff,
+        tcpi_options,
+        tcpi_snd_rcv_wscale,
+        tcpi_delivery_fastopen_bitfields,
+        tcpi_rto,
+        tcpi_ato,
+        tcpi_snd_mss,
+        tcpi_rcv_mss,
+        tcpi_unacked,
+        tcpi_sacked,
+        tcpi_lost,
+        tcpi_retrans,
+        tcpi_fackets,
+        tcpi_last_data_sent,
+        tcpi_last_ack_sent,
+        tcpi_last_data_recv,
+        tcpi_last_ack_recv,
+        tcpi_pmtu,
+        tcpi_rcv_ssthresh,
+        tcpi_rtt,
+        tcpi_rttvar,
+        tcpi_snd_ssthresh,
+        tcpi_snd_cwnd,
+        tcpi_advmss,
+        tcpi_reordering,
+        tcpi_rcv_rtt,
+        tcpi_rcv_space,
+        tcpi_total_retrans,
+        tcpi_pacing_rate,
+        tcpi_max_pacing_rate,
+        tcpi_bytes_acked,
+        tcpi_bytes_received,
+        tcpi_segs_out,
+        tcpi_segs_in,
+        tcpi_notsent_bytes,
+        tcpi_min_rtt,
+        tcpi_data_segs_in,
+        tcpi_data_segs_out,
+        tcpi_delivery_rate,
+        tcpi_busy_time,
+        tcpi_rwnd_limited,
+        tcpi_sndbuf_limited,
+        tcpi_delivered,
+        tcpi_delivered_ce,
+        tcpi_bytes_sent,
+        tcpi_bytes_retrans,
+        tcpi_dsack_dups,
+        tcpi_reord_seen,
+        tcpi_rcv_ooopack,
+        tcpi_snd_wnd,
+    }]);
     #[cfg(any(target_os = "linux", target_os = "android"))]
     table.extend(fields![
         ucred { pid, uid, gid }
@@ -337,6 +404,15 @@ fn build_and_run_probe() -> Result<Probe, String> {
     let exe = dir.0.join("layout_probe");
     std::fs::write(&source, PROBE_SOURCE)
         .map_err(|e| format!("cannot write {}: {e}", source.display()))?;
+    #[allow(unused_mut)]
+    let mut sources = vec![source];
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let tcp_info = dir.0.join("layout_probe_tcp_info.c");
+        std::fs::write(&tcp_info, TCP_INFO_PROBE_SOURCE)
+            .map_err(|e| format!("cannot write {}: {e}", tcp_info.display()))?;
+        sources.push(tcp_info);
+    }
 
     let (target, host) = target_and_host();
     // Cargo sets none of the variables `cc` normally reads (TARGET, HOST, OPT_LEVEL,
@@ -357,7 +433,7 @@ fn build_and_run_probe() -> Result<Probe, String> {
         })?;
     let compile = compiler
         .to_command()
-        .arg(&source)
+        .args(&sources)
         .arg("-o")
         .arg(&exe)
         .output()

@@ -745,7 +745,16 @@ SAME_PROTOTYPE(gethostbyaddr_r, int (*)(const void *, socklen_t, int, struct hos
                                         char *, size_t, struct hostent **, int *));
 #endif
 
+#if defined(__linux__)
+/* struct tcp_info, from <linux/tcp.h>: in layout_probe_tcp_info.c, its own
+ * translation unit (that header and <netinet/tcp.h> cannot meet). */
+void tcp_info_layout(void);
+#endif
+
 int main(void) {
+#if defined(__linux__)
+    tcp_info_layout();
+#endif
     addrinfos();
     selects();
     polls();
