@@ -153,6 +153,11 @@
 //!   [`trace::enable`], every call prints a strace-style line to stderr, data and
 //!   option names included. Off, it costs a load, a compare and a branch per call;
 //!   with `default-features = false` it is compiled out.
+//! - [`tcp_info`] (Linux): `getsockopt(fd, IPPROTO_TCP, TCP_INFO, …)` with a typed
+//!   result, [`TcpInfo`]: the connection's place in TCP's state diagram
+//!   ([`TcpState`]: `TCP_ESTABLISHED`, `TCP_FIN_WAIT2`, …), RTT, retransmits and the
+//!   kernel's other counters, each `None` where an older kernel's shorter struct
+//!   stops.
 //!
 //! # Platforms
 //!
@@ -320,8 +325,9 @@ pub use crate::sockopt::{
 pub use crate::sys::{CMSG_LEN, CMSG_SPACE};
 #[cfg(have_tcp_info)]
 pub use crate::tcp::{
-    TcpState, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_CLOSING, TCP_ESTABLISHED, TCP_FIN_WAIT1,
-    TCP_FIN_WAIT2, TCP_LAST_ACK, TCP_LISTEN, TCP_SYN_RECV, TCP_SYN_SENT, TCP_TIME_WAIT,
+    tcp_info, TcpInfo, TcpState, TCP_CLOSE, TCP_CLOSE_WAIT, TCP_CLOSING, TCP_ESTABLISHED,
+    TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_LAST_ACK, TCP_LISTEN, TCP_SYN_RECV, TCP_SYN_SENT,
+    TCP_TIME_WAIT,
 };
 
 /// The result of every call: the value, or the C `errno` as an [`Errno`].

@@ -39,6 +39,8 @@ mod poll;
 mod select;
 mod socket;
 mod sockopt;
+#[cfg(have_tcp_info)]
+mod tcp;
 
 pub(crate) use self::addr::{Filled, Storage};
 pub(crate) use self::addrinfo::{gai_strerror, getaddrinfo, getnameinfo, hints, GaiFailure};
@@ -87,6 +89,8 @@ pub(crate) use self::sockopt::{
     getsockopt, getsockopt_bytes, getsockopt_name, setsockopt, setsockopt_bytes, setsockopt_name,
     zeroed, Pod,
 };
+#[cfg(have_tcp_info)]
+pub(crate) use self::tcp::tcp_info;
 
 /// The last C call failed: its `errno`, read before anything else can change it.
 #[inline]

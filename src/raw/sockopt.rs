@@ -45,6 +45,10 @@ unsafe impl Pod for sys::sockaddr_in {}
 unsafe impl Pod for sys::sockaddr_in6 {}
 // SAFETY: as above (integers and `c_char`s).
 unsafe impl Pod for sys::sockaddr_un {}
+// SAFETY: a `repr(C)` aggregate of `u8`, `u32` and `u64` whose fields tile it with
+// no padding (the layout test checks each offset against `<linux/tcp.h>`).
+#[cfg(have_tcp_info)]
+unsafe impl Pod for sys::tcp_info {}
 
 /// A value of plain C data with every byte zero, as C's `memset(&x, 0, sizeof x)`.
 #[inline]
