@@ -84,6 +84,8 @@ fn tcp_session_dropped() {
         assert_eq!(recv(&client, &mut buf, 0), Ok(4));
         assert_eq!(shutdown(&client, SHUT_WR), Ok(()));
         assert_eq!(recv(&server, &mut buf, 0), Ok(0));
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        assert_eq!(tcp_info(&server).map(|i| i.state()), Ok(TCP_CLOSE_WAIT));
     });
 }
 
@@ -177,6 +179,8 @@ fn error_paths() {
 
         let udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socket");
         assert_eq!(listen(&udp, 1), Err(Errno::EOPNOTSUPP));
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        assert_eq!(tcp_info(&udp), Err(Errno::EOPNOTSUPP));
         drop(udp);
     });
 }

@@ -234,6 +234,14 @@ fn round(checks: &mut Checks, refusing: &SockAddr) {
         getsockopt(&server, SOL_SOCKET, SO_RCVTIMEO)
     });
     assert_eq!(r.map(|tv| tv.tv_sec), Ok(5));
+    // TCP_INFO's struct is on the stack too.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        let r = checks.call("tcp_info", || tcp_info(&client).map(|i| i.state()));
+        assert_eq!(r, Ok(TCP_ESTABLISHED));
+        let r = checks.call("tcp_info", || tcp_info(&listener).map(|i| i.state()));
+        assert_eq!(r, Ok(TCP_LISTEN));
+    }
     let mut raw_value = [0u8; 4];
     let r = checks.call("getsockopt_raw", || unsafe {
         getsockopt_raw(
@@ -781,6 +789,11 @@ fn main() {
             getsockopt(&fd, SOL_SOCKET, SO_TYPE)
         });
         assert_eq!(r, Ok(SOCK_STREAM));
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let r = checks.call("tcp_info (trace on)", || tcp_info(&fd).map(|i| i.state()));
+            assert_eq!(r, Ok(TCP_CLOSE));
+        }
         let udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socket");
         bind(&udp, &SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind");
         let to = getsockname(&udp).expect("getsockname");
@@ -793,6 +806,13 @@ fn main() {
             recvfrom(&udp, &mut buf, MSG_DONTWAIT)
         });
         assert_eq!(r, Err(Errno::EAGAIN));
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            let r = checks.call("tcp_info (trace on, EOPNOTSUPP)", || {
+                tcp_info(&udp).map(|i| i.state())
+            });
+            assert_eq!(r, Err(Errno::EOPNOTSUPP));
+        }
         #[cfg(target_os = "linux")]
         {
             use std::io::{IoSlice, IoSliceMut};

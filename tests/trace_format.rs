@@ -2016,6 +2016,65 @@ fn typed_getsockopt_failure_lines() {
     });
 }
 
+/// `tcp_info`'s line is the `getsockopt` it makes: `SOL_TCP, TCP_INFO`, the main
+/// fields by their C names and numbers, then `...`, and the length the kernel
+/// filled; on failure `...` and the length passed, the size of the struct.
+#[cfg(target_os = "linux")]
+#[cfg(feature = "trace")]
+#[test]
+fn tcp_info_lines() {
+    const NAME: &str = "tcp_info_lines";
+    check_trace(NAME, TraceEnv::Set("1"), || {
+        /// The line for `info`, written out from its raw fields.
+        fn line(fd: RawFd, info: &TcpInfo, state: &str) -> String {
+            let r = info.as_raw();
+            format!(
+                "getsockopt({fd}, SOL_TCP, TCP_INFO, {{tcpi_state={state}, tcpi_ca_state={}, \
+                 tcpi_retransmits={}, tcpi_rto={}, tcpi_rtt={}, tcpi_rttvar={}, \
+                 tcpi_snd_cwnd={}, tcpi_total_retrans={}, ...}}, [{}]) = 0",
+                r.tcpi_ca_state,
+                r.tcpi_retransmits,
+                r.tcpi_rto,
+                r.tcpi_rtt,
+                r.tcpi_rttvar,
+                r.tcpi_snd_cwnd,
+                r.tcpi_total_retrans,
+                info.len()
+            )
+        }
+        let size = std::mem::size_of::<sys::tcp_info>();
+
+        let (s, fd) = traced_tcp();
+        let info = tcp_info(&s).unwrap();
+        assert_eq!(info.state(), TCP_CLOSE);
+        expect(line(fd, &info, "TCP_CLOSE"));
+        listen(&s, 5).unwrap();
+        expect(format!("listen({fd}, 5) = 0"));
+        let info = tcp_info(&s).unwrap();
+        expect(line(fd, &info, "TCP_LISTEN"));
+
+        let u = udp_socket(V4);
+        let ufd = u.as_raw_fd();
+        expect(format!(
+            "socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, 0) = {ufd}"
+        ));
+        assert_eq!(tcp_info(&u).err(), Some(Errno::EOPNOTSUPP));
+        expect(format!(
+            "getsockopt({ufd}, SOL_TCP, TCP_INFO, ..., [{size}]) = -1 EOPNOTSUPP (Operation not supported)"
+        ));
+
+        let file = common::not_a_socket();
+        let ffd = file.as_raw_fd();
+        assert_eq!(tcp_info(&file).err(), Some(Errno::ENOTSOCK));
+        expect(format!(
+            "getsockopt({ffd}, SOL_TCP, TCP_INFO, ..., [{size}]) = -1 ENOTSOCK (Socket operation on non-socket)"
+        ));
+
+        drop_traced(u);
+        drop_traced(s);
+    });
+}
+
 // ---------------------------------------------------------------------------------------
 // Compiled out
 // ---------------------------------------------------------------------------------------
