@@ -118,10 +118,14 @@ impl fmt::Display for TcpState {
 /// # Ok(()) }
 /// ```
 ///
-/// The trace shows the call as C makes it, with the main fields:
-/// `getsockopt(3, SOL_TCP, TCP_INFO, {tcpi_state=TCP_LISTEN, tcpi_ca_state=0,
+/// The trace shows the call as C makes it, with the main fields by their C names
+/// and numbers (times in µs), and the length the kernel filled; for a new socket:
+/// `getsockopt(3, SOL_TCP, TCP_INFO, {tcpi_state=TCP_CLOSE, tcpi_ca_state=0,
 /// tcpi_retransmits=0, tcpi_rto=1000000, tcpi_rtt=0, tcpi_rttvar=250000,
-/// tcpi_snd_cwnd=10, tcpi_total_retrans=0, ...}, [232]) = 0`.
+/// tcpi_snd_cwnd=10, tcpi_total_retrans=0, ...}, [232]) = 0`; on failure, as for
+/// any `getsockopt`, `...` and the length passed:
+/// `getsockopt(3, SOL_TCP, TCP_INFO, ..., [232]) = -1 ENOTSOCK (Socket operation on
+/// non-socket)`.
 ///
 /// # Other sockets
 ///
@@ -196,7 +200,9 @@ macro_rules! filled {
 /// every kernel Rust runs on fills: one rule for every field, and no accessor
 /// reports a zero the kernel never wrote. Times are [`Duration`]s, converted from C's microseconds.
 /// For the fields without an accessor, [`as_raw`](TcpInfo::as_raw) gives the whole
-/// struct.
+/// struct. A field the kernel filled may still be a plain 0 where it has nothing to
+/// say: a listening socket reports its state and its queue
+/// ([`unacked`](TcpInfo::unacked)), and zeros for the timers.
 ///
 /// `Debug` shows the length and the fields that are present.
 #[derive(Clone, Copy, PartialEq, Eq)]
