@@ -182,6 +182,7 @@ mod msg;
 mod netdb;
 mod netif;
 pub mod poll;
+pub mod porting;
 mod raw;
 mod select;
 mod socket;
