@@ -22,6 +22,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! To port a whole C program, read the [porting guide](crate::porting): every C call by
+//! header beside its sockapi item, three classic programs ported line by line, and the C
+//! mistakes that do not survive the port.
+//!
 //! # C → Rust
 //!
 //! Every call borrows the socket as `fd: &impl AsFd` (a `&`[`Socket`], `&OwnedFd`,
@@ -187,6 +191,7 @@ mod msg;
 mod netdb;
 mod netif;
 pub mod poll;
+pub mod porting;
 mod raw;
 mod select;
 mod socket;
