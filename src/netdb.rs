@@ -7,7 +7,7 @@
 //! Linux (`have_reentrant_netdb`). musl lacks `getprotobyname_r` and
 //! `getprotobynumber_r`, and its `getservbyname_r` points `s_proto` at a literal
 //! outside the caller's buffer; other systems need a lock around the static forms.
-//! Those are not offered yet. and the answer is copied out
+//! Those are not offered yet. The answer is copied out of the C library's buffer
 //! into a value of its own ([`ServEnt`], [`ProtoEnt`], [`HostEnt`]): nothing points
 //! into a C library static that the next call would overwrite. The `_r` call writes
 //! into a buffer of 1024 bytes on the stack; an entry that does not fit (`ERANGE`) is
