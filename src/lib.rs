@@ -153,6 +153,10 @@
 //!   [`trace::enable`], every call prints a strace-style line to stderr, data and
 //!   option names included. Off, it costs a load, a compare and a branch per call;
 //!   with `default-features = false` it is compiled out.
+//! - [`sendall`]: the loop C programs write around `send` (Stevens' `writen`), sending
+//!   the rest after a short count and retrying `EINTR`; and `std::io::Read`/`Write`
+//!   for [`Socket`] and `&Socket`, each method one `recv`, `send`, `recvmsg` or
+//!   `sendmsg`.
 //!
 //! # Platforms
 //!
@@ -183,6 +187,7 @@ mod netdb;
 mod netif;
 pub mod poll;
 mod raw;
+mod rw;
 mod select;
 mod socket;
 pub mod sockopt;
@@ -270,6 +275,7 @@ pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
 #[cfg(have_mmsg)]
 pub use crate::raw::{MMsgHdr, MMsgHdrMut};
+pub use crate::rw::{sendall, SendAllError};
 #[cfg(not(have_mmsg))]
 pub use crate::select::timespec;
 pub use crate::select::{
