@@ -162,6 +162,10 @@
 //!   ([`TcpState`]: `TCP_ESTABLISHED`, `TCP_FIN_WAIT2`, …), RTT, retransmits and the
 //!   kernel's other counters, each `None` where an older kernel's shorter struct
 //!   stops.
+//! - [`sendall`]: the loop C programs write around `send` (Stevens' `writen`), sending
+//!   the rest after a short count and retrying `EINTR`; and `std::io::Read`/`Write`
+//!   for [`Socket`] and `&Socket`, each method one `recv`, `send`, `recvmsg` or
+//!   `sendmsg`.
 //!
 //! # Platforms
 //!
@@ -193,6 +197,7 @@ mod netif;
 pub mod poll;
 pub mod porting;
 mod raw;
+mod rw;
 mod select;
 mod socket;
 pub mod sockopt;
@@ -280,6 +285,7 @@ pub use crate::raw::{AddrInfo, AddrInfoIter, AddrInfoList};
 pub use crate::raw::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
 #[cfg(have_mmsg)]
 pub use crate::raw::{MMsgHdr, MMsgHdrMut};
+pub use crate::rw::{sendall, SendAllError};
 #[cfg(not(have_mmsg))]
 pub use crate::select::timespec;
 pub use crate::select::{

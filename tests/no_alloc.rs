@@ -897,6 +897,7 @@ fn main() {
     }
 
     poll_checks(&mut checks);
+    rw_checks(&mut checks);
 
     let mut passed = 0;
     let mut failed = 0;
@@ -973,6 +974,87 @@ fn poll_checks(checks: &mut Checks) {
             let r = checks.call(name, || ioctl(&a, SIOCOUTQ));
             assert!(r.is_ok());
         }
+    };
+    for _ in 0..ROUNDS {
+        once(checks, false);
+    }
+    #[cfg(feature = "trace")]
+    {
+        let quiet = StderrToDevNull::new();
+        trace::enable();
+        once(checks, true);
+        trace::disable();
+        drop(quiet);
+    }
+}
+
+/// `sendall` (one `send`; and `EAGAIN` with the count, on a full socket) and the
+/// `Read`/`Write` methods, trace off (several rounds) and on: the loop and the
+/// methods work on the caller's buffers, the error is a plain value, and an
+/// `Errno` becomes an `io::Error` without allocating (an OS error is a number in it).
+fn rw_checks(checks: &mut Checks) {
+    use std::io::{IoSlice, IoSliceMut, Read, Write};
+    let (a, b) =
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0).expect("socketpair");
+    // More than the socket buffers hold, allocated before any measuring.
+    let big = vec![7u8; 4 << 20];
+    let mut sink = vec![0u8; 1 << 20];
+    let mut once = |checks: &mut Checks, traced: bool| {
+        let name = |off: &'static str, on: &'static str| if traced { on } else { off };
+        let mut buf = [0u8; 64];
+        let r = checks.call(name("sendall", "sendall (trace on)"), || {
+            sendall(&a, b"Hello Server", 0)
+        });
+        assert_eq!(r, Ok(()));
+        let r = checks.call(name("Read::read", "Read::read (trace on)"), || {
+            (&b).read(&mut buf).map_err(|e| e.raw_os_error())
+        });
+        assert_eq!(r, Ok(12));
+        let r = checks.call(
+            name(
+                "Read::read (WouldBlock)",
+                "Read::read (trace on, WouldBlock)",
+            ),
+            || (&b).read(&mut buf).map_err(|e| e.raw_os_error()),
+        );
+        assert_eq!(r, Err(Some(Errno::EAGAIN.raw())));
+        let r = checks.call(name("Write::write", "Write::write (trace on)"), || {
+            (&a).write(b"x").map_err(|e| e.raw_os_error())
+        });
+        assert_eq!(r, Ok(1));
+        let r = checks.call(name("Write::flush", "Write::flush (trace on)"), || {
+            (&a).flush().map_err(|e| e.raw_os_error())
+        });
+        assert_eq!(r, Ok(()));
+        let r = checks.call(
+            name("Write::write_vectored", "Write::write_vectored (trace on)"),
+            || {
+                let iov = [IoSlice::new(b"ab"), IoSlice::new(b"c")];
+                (&a).write_vectored(&iov).map_err(|e| e.raw_os_error())
+            },
+        );
+        assert_eq!(r, Ok(3));
+        let r = checks.call(
+            name("Read::read_vectored", "Read::read_vectored (trace on)"),
+            || {
+                let (head, tail) = buf.split_at_mut(2);
+                let mut iov = [IoSliceMut::new(head), IoSliceMut::new(tail)];
+                (&b).read_vectored(&mut iov).map_err(|e| e.raw_os_error())
+            },
+        );
+        assert_eq!(r, Ok(4));
+        let r = checks.call(
+            name("sendall (EAGAIN)", "sendall (trace on, EAGAIN)"),
+            || sendall(&a, &big, 0),
+        );
+        let e = r.expect_err("a full socket");
+        assert_eq!(e.errno(), Errno::EAGAIN);
+        assert!(e.sent() > 0);
+        let mut drained = 0;
+        while drained < e.sent() {
+            drained += recv(&b, &mut sink, 0).expect("drain");
+        }
+        assert_eq!(drained, e.sent());
     };
     for _ in 0..ROUNDS {
         once(checks, false);

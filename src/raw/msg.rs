@@ -644,8 +644,10 @@ unsafe impl Sync for MsgHdr<'_> {}
 /// Only the bytes the kernel reports writing are read; whatever the buffer held
 /// before is ignored.
 // Invariant, outside the raw calls that pass `hdr` to the kernel:
-// - `msg_iov`/`msg_iovlen`: the `&'a mut [IoSliceMut<'a>]` given to `from_parts`
-//   (the length possibly cut by `clamped`); `msg_control`: the start of the
+// - `msg_iov`/`msg_iovlen`: the `&'a mut [IoSliceMut<'b>]` given to `from_parts`
+//   (`'b` outliving `'a`; the length possibly cut by `clamped`), read back only
+//   through `&` as `[IoSliceMut<'a>]`, which the covariance of `IoSliceMut` allows;
+//   `msg_control`: the start of the
 //   `&'c mut [u8]` given, of `cap` bytes, or null when `cap` is 0. Never changed
 //   (the kernel writes none of them).
 // - `msg_name`: scratch, pointed at `name` just before each call (the value may move
@@ -694,8 +696,13 @@ pub(crate) const NAME_OFFSET: usize = offset_of!(MsgHdrMut<'static, 'static>, na
 
 impl<'a, 'c> MsgHdrMut<'a, 'c> {
     /// Empty: no address, no control data, flags 0 (see the invariant).
+    ///
+    /// The buffers may live longer than the borrow of their array (`'b`), as in
+    /// `Read::read_vectored`'s `&mut [IoSliceMut<'_>]`: a `&mut` of the array cannot
+    /// be shortened to `&'a mut [IoSliceMut<'a>]` (a `&mut` is invariant in what it
+    /// points to), and no `IoSliceMut` is ever written into the array here.
     #[inline]
-    pub(crate) fn from_parts(iov: &'a mut [IoSliceMut<'a>], control: &'c mut [u8]) -> Self {
+    pub(crate) fn from_parts<'b: 'a>(iov: &'a mut [IoSliceMut<'b>], control: &'c mut [u8]) -> Self {
         let mut hdr = zeroed_msghdr();
         hdr.msg_iov = iov.as_mut_ptr().cast();
         hdr.msg_iovlen = clamped(iov.len());
@@ -727,7 +734,8 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
     /// The buffers (`msg_iov`).
     pub(crate) fn iov(&self) -> &[IoSliceMut<'a>] {
         // SAFETY: the invariant: the pointer and (possibly cut) length of the
-        // `&'a mut [IoSliceMut<'a>]` this value borrows, read through `&self`.
+        // `&'a mut [IoSliceMut<'b>]` this value borrows (`'b` outliving `'a`), read
+        // through `&self` as the shorter-lived `IoSliceMut<'a>`.
         unsafe { iov_of(&self.c.hdr) }
     }
 

@@ -31,6 +31,15 @@
 //!   the arrays are made once, before the loop (C: `struct mmsghdr` arrays, the
 //!   receive side's `msg_namelen` reset before each call, as code that reads the
 //!   names must, since `MsgHdrMut` always offers name storage).
+//! - `sendall`: a `sendall` of 64 bytes (which one `send` takes whole) on one end of
+//!   an `AF_UNIX` stream socketpair, and a `recv` of them on the other (C: Stevens'
+//!   `writen` loop around `send`, `EINTR` retried, `<= 0` an error).
+//! - `rw`: `Write::write` of 1 byte on one end of an `AF_UNIX` stream socketpair,
+//!   `Read::read` on the other, on `&Socket` (C: `send` and `recv`, as `pair`).
+//! - `writev`: `Write::write_vectored` of three buffers (1, 2 and 3 bytes) on one end of
+//!   an `AF_UNIX` stream socketpair, `Read::read_vectored` into three on the other (C:
+//!   `sendmsg` and `recvmsg` with the same `iovec`s, the receive with room for the
+//!   sender's address, as `MsgHdrMut` always has).
 //!
 //! Both sides check every call the way their language does: C tests `< 0`, Rust
 //! matches the `Result`; either way a failure panics (in a cold function, shared by
@@ -44,7 +53,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|select|poll|ioctl|epoll> <sockapi|libc> <iterations>";
+    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|select|poll|ioctl|epoll|sendall|rw|writev> <sockapi|libc> <iterations>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -82,6 +91,13 @@ fn main() -> ExitCode {
         ("ioctl", "libc") => with_libc::ioctl(n),
         ("epoll", "sockapi") => with_sockapi::epoll(n),
         ("epoll", "libc") => with_libc::epoll(n),
+        ("sendall", "sockapi") => with_sockapi::sendall(n),
+        ("sendall", "libc") => with_libc::sendall(n),
+        ("rw", "sockapi") => with_sockapi::rw(n),
+        // C has no `Read`/`Write`: the twin is `send` + `recv`, `pair`'s loop.
+        ("rw", "libc") => with_libc::pair(n),
+        ("writev", "sockapi") => with_sockapi::writev(n),
+        ("writev", "libc") => with_libc::writev(n),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -317,6 +333,82 @@ mod with_sockapi {
             match recv(&b, &mut buf, 0) {
                 Ok(_) => {}
                 Err(e) => fail("recv", e),
+            }
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn fail_io(call: &str, e: std::io::Error) -> ! {
+        panic!("{call}: {e}");
+    }
+
+    /// Bytes per `sendall` in the `sendall` workload: one `send` takes them whole.
+    const SENDALL_LEN: usize = 64;
+
+    pub fn sendall(n: u64) {
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        let out = [7u8; SENDALL_LEN];
+        let mut buf = [0u8; SENDALL_LEN];
+        for _ in 0..n {
+            match sockapi::sendall(&a, &out, 0) {
+                Ok(()) => {}
+                Err(e) => fail("sendall", e.errno()),
+            }
+            match recv(&b, &mut buf, 0) {
+                Ok(_) => {}
+                Err(e) => fail("recv", e),
+            }
+        }
+    }
+
+    // As the C twin, which tests `< 0` only: the counts are not looked at.
+    #[allow(clippy::unused_io_amount)]
+    pub fn rw(n: u64) {
+        use std::io::{Read, Write};
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            match (&a).write(&buf) {
+                Ok(_) => {}
+                Err(e) => fail_io("write", e),
+            }
+            match (&b).read(&mut buf) {
+                Ok(_) => {}
+                Err(e) => fail_io("read", e),
+            }
+        }
+    }
+
+    // As the C twin, which tests `< 0` only: the counts are not looked at.
+    #[allow(clippy::unused_io_amount)]
+    pub fn writev(n: u64) {
+        use std::io::{IoSlice, IoSliceMut, Read, Write};
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        let (mut x, mut y, mut z) = ([1u8; 1], [2u8; 2], [3u8; 3]);
+        for _ in 0..n {
+            let out = [IoSlice::new(&x), IoSlice::new(&y), IoSlice::new(&z)];
+            match (&a).write_vectored(&out) {
+                Ok(_) => {}
+                Err(e) => fail_io("write_vectored", e),
+            }
+            let mut iov = [
+                IoSliceMut::new(&mut x),
+                IoSliceMut::new(&mut y),
+                IoSliceMut::new(&mut z),
+            ];
+            match (&b).read_vectored(&mut iov) {
+                Ok(_) => {}
+                Err(e) => fail_io("read_vectored", e),
             }
         }
     }
@@ -782,6 +874,101 @@ mod with_libc {
                 fail("recvmmsg");
             }
             black_box(&got);
+        }
+        // SAFETY: the descriptors are ours and closed once.
+        unsafe {
+            libc::close(sv[0]);
+            libc::close(sv[1]);
+        }
+    }
+
+    /// Bytes per `sendall` in the `sendall` workload.
+    const SENDALL_LEN: usize = 64;
+
+    /// Stevens' `writen` around `send`, then a `recv` of the bytes.
+    pub fn sendall(n: u64) {
+        let mut sv: [c_int; 2] = [-1, -1];
+        let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC;
+        // SAFETY: `sv` is a writable array of two ints.
+        if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+            fail("socketpair");
+        }
+        let out = [7u8; SENDALL_LEN];
+        let mut buf = [0u8; SENDALL_LEN];
+        for _ in 0..n {
+            let mut ptr = out.as_ptr();
+            let mut nleft = out.len();
+            while nleft > 0 {
+                // SAFETY: `ptr` is readable for `nleft` bytes, the rest of `out`.
+                let nwritten = unsafe { libc::send(sv[0], ptr.cast(), nleft, 0) };
+                if nwritten <= 0 {
+                    // SAFETY: `__errno_location` returns this thread's `errno`.
+                    if nwritten < 0 && unsafe { *libc::__errno_location() } == libc::EINTR {
+                        continue;
+                    }
+                    fail("send");
+                }
+                nleft -= nwritten as usize;
+                // SAFETY: `nwritten <= nleft`: within `out`, or one past its end.
+                ptr = unsafe { ptr.add(nwritten as usize) };
+            }
+            // SAFETY: `buf` is writable for `buf.len()` bytes.
+            if unsafe { libc::recv(sv[1], buf.as_mut_ptr().cast(), buf.len(), 0) } < 0 {
+                fail("recv");
+            }
+        }
+        // SAFETY: the descriptors are ours and closed once.
+        unsafe {
+            libc::close(sv[0]);
+            libc::close(sv[1]);
+        }
+    }
+
+    /// `sendmsg` of three `iovec`s, `recvmsg` into three (with room for the name).
+    pub fn writev(n: u64) {
+        let mut sv: [c_int; 2] = [-1, -1];
+        let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC;
+        // SAFETY: `sv` is a writable array of two ints.
+        if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+            fail("socketpair");
+        }
+        let (mut x, mut y, mut z) = ([1u8; 1], [2u8; 2], [3u8; 3]);
+        for _ in 0..n {
+            let mut iov = [
+                libc::iovec {
+                    iov_base: x.as_mut_ptr().cast(),
+                    iov_len: x.len(),
+                },
+                libc::iovec {
+                    iov_base: y.as_mut_ptr().cast(),
+                    iov_len: y.len(),
+                },
+                libc::iovec {
+                    iov_base: z.as_mut_ptr().cast(),
+                    iov_len: z.len(),
+                },
+            ];
+            // SAFETY: all-zero bytes are a valid msghdr (integers and null pointers).
+            let mut out: libc::msghdr = unsafe { mem::zeroed() };
+            out.msg_iov = iov.as_mut_ptr();
+            out.msg_iovlen = iov.len();
+            // SAFETY: `out` names three iovecs over readable buffers.
+            if unsafe { libc::sendmsg(sv[0], &out, 0) } < 0 {
+                fail("sendmsg");
+            }
+            let mut name = MaybeUninit::<sockaddr_storage>::uninit();
+            // SAFETY: as above.
+            let mut msg: libc::msghdr = unsafe { mem::zeroed() };
+            msg.msg_name = name.as_mut_ptr().cast();
+            msg.msg_namelen = mem::size_of::<sockaddr_storage>() as socklen_t;
+            msg.msg_iov = iov.as_mut_ptr();
+            msg.msg_iovlen = iov.len();
+            // SAFETY: `msg` names three iovecs over writable buffers, and `name`,
+            // writable for `msg_namelen` bytes.
+            if unsafe { libc::recvmsg(sv[1], &mut msg, 0) } < 0 {
+                fail("recvmsg");
+            }
+            black_box(&msg);
         }
         // SAFETY: the descriptors are ours and closed once.
         unsafe {
