@@ -305,6 +305,17 @@ fn lookup(
     local: &SockAddr,
     peer: &SockAddr,
 ) -> (Result<Option<TcpState>>, Option<Source>) {
+    lookup_with(table, local, peer, sock_diag)
+}
+
+/// [`lookup`] with the sock_diag lookup passed in, so that a test can make it
+/// unavailable.
+fn lookup_with(
+    table: Option<TcpTable>,
+    local: &SockAddr,
+    peer: &SockAddr,
+    sock_diag: impl Fn(&Ends, u32) -> core::result::Result<Option<TcpState>, Failure>,
+) -> (Result<Option<TcpState>>, Option<Source>) {
     let (ends, interface) = match ends_of(local, peer) {
         Ok(found) => found,
         Err(e) => return (Err(e), None),
@@ -1481,6 +1492,68 @@ mod tests {
             Failure::Failed(Errno::EMFILE)
         );
         assert_eq!(Failure::Unavailable(Errno::EPERM).errno(), Errno::EPERM);
+    }
+
+    /// `tcp_state_of` reads /proc when sock_diag is unavailable, and only then: a
+    /// real listener, with sock_diag made to fail each way.
+    #[test]
+    fn tcp_state_of_falls_back_only_when_sock_diag_is_unavailable() {
+        use crate::socket::{bind, getsockname, listen, socket, SOCK_CLOEXEC, SOCK_STREAM};
+        let fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0).unwrap();
+        bind(&fd, &SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)).unwrap();
+        listen(&fd, 1).unwrap();
+        let addr = getsockname(&fd).unwrap();
+        let any = SockAddr::from(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0));
+        let listening = Ok(Some(crate::tcp::TCP_LISTEN));
+        let fail = |failure| move |_: &Ends, _: u32| Err(failure);
+
+        let unavailable = Failure::Unavailable(Errno::EPROTONOSUPPORT);
+        assert_eq!(
+            lookup_with(None, &addr, &any, fail(unavailable)),
+            (
+                listening,
+                Some(Source::Proc {
+                    v6: false,
+                    after: Some(Errno::EPROTONOSUPPORT)
+                })
+            )
+        );
+        // Forced to sock_diag, no fallback.
+        assert_eq!(
+            lookup_with(Some(TcpTable::SockDiag), &addr, &any, fail(unavailable)),
+            (Err(Errno::EPROTONOSUPPORT), Some(Source::SockDiag))
+        );
+        // Any other failure is the error.
+        let failed = Failure::Failed(Errno::EBADMSG);
+        assert_eq!(
+            lookup_with(None, &addr, &any, fail(failed)),
+            (Err(Errno::EBADMSG), Some(Source::SockDiag))
+        );
+        // Forced to /proc, sock_diag is not asked at all.
+        let never = |_: &Ends, _: u32| -> core::result::Result<Option<TcpState>, Failure> {
+            panic!("sock_diag asked")
+        };
+        assert_eq!(
+            lookup_with(Some(TcpTable::Proc), &addr, &any, never),
+            (
+                listening,
+                Some(Source::Proc {
+                    v6: false,
+                    after: None
+                })
+            )
+        );
+        // Nor for addresses refused before any table.
+        let unix = SockAddr::unnamed();
+        assert_eq!(
+            lookup_with(None, &unix, &any, never),
+            (Err(Errno::EAFNOSUPPORT), None)
+        );
+        // And the real one answers too.
+        assert_eq!(
+            lookup(None, &addr, &any),
+            (listening, Some(Source::SockDiag))
+        );
     }
 
     // -- The trace line ------------------------------------------------------------
