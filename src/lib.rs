@@ -166,6 +166,10 @@
 //!   the rest after a short count and retrying `EINTR`; and `std::io::Read`/`Write`
 //!   for [`Socket`] and `&Socket`, each method one `recv`, `send`, `recvmsg` or
 //!   `sendmsg`.
+//! - [`tcp_state_of`] and [`tcp_state_in`] (Linux): the state of a TCP connection,
+//!   found by its two ends in the kernel's connection table (sock_diag, as `ss -tan`
+//!   reads it, or `/proc/net/tcp`), the one place Linux shows `TIME_WAIT`. Several
+//!   syscalls each, not C calls.
 //!
 //! # Platforms
 //!
@@ -180,6 +184,8 @@ mod macros;
 mod addr;
 mod addrinfo;
 mod cstr;
+#[cfg(have_tcp_info)]
+mod diag;
 #[cfg(have_epoll)]
 mod epoll;
 mod errno;
@@ -216,6 +222,8 @@ pub use crate::addrinfo::{
     EAI_OVERFLOW, EAI_SERVICE, EAI_SOCKTYPE, EAI_SYSTEM, NI_DGRAM, NI_NAMEREQD, NI_NOFQDN,
     NI_NUMERICHOST, NI_NUMERICSERV,
 };
+#[cfg(have_tcp_info)]
+pub use crate::diag::{tcp_state_in, tcp_state_of, TcpTable};
 #[cfg(have_epoll)]
 pub use crate::epoll::{
     epoll_create1, epoll_ctl, epoll_pwait, epoll_wait, Epoll, EpollCreateFlags, EpollFlags,

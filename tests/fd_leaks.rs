@@ -276,12 +276,36 @@ fn owned_and_raw_fds() {
     });
 }
 
+/// The connection-table lookups each open a netlink socket (sock_diag) or a file
+/// (/proc): a connection found, one missing (sock_diag's second request, the dump),
+/// and the errors before any table.
+#[cfg(target_os = "linux")]
+fn connection_table_lookups() {
+    let (l, addr) = listener();
+    let (client, _server) = connected(&l, &addr);
+    let local = getsockname(&client).expect("getsockname");
+    let unknown = SockAddr::from(SocketAddr::from(([127, 0, 0, 1], 1)));
+    let unix = SockAddr::unnamed();
+    no_leak(|_| {
+        for table in [TcpTable::SockDiag, TcpTable::Proc] {
+            assert_eq!(
+                tcp_state_in(table, &local, &addr),
+                Ok(Some(TCP_ESTABLISHED))
+            );
+            assert_eq!(tcp_state_in(table, &unknown, &addr), Ok(None));
+            assert_eq!(tcp_state_in(table, &unix, &addr), Err(Errno::EAFNOSUPPORT));
+        }
+        assert_eq!(tcp_state_of(&local, &addr), Ok(Some(TCP_ESTABLISHED)));
+    });
+}
+
 fn main() {
     // The same count either way: a leak with the trace on would be a leak all the same,
     // but its lines would flood stderr.
     trace::disable();
 
-    let scenarios: [(&str, fn()); 7] = [
+    #[allow(unused_mut)]
+    let mut scenarios: Vec<(&str, fn())> = vec![
         ("the count sees an open socket", counter_sees_an_open_socket),
         ("tcp session, dropped", tcp_session_dropped),
         ("tcp session, close()d", tcp_session_closed_explicitly),
@@ -290,6 +314,8 @@ fn main() {
         ("std conversions", std_conversions),
         ("OwnedFd and raw descriptors", owned_and_raw_fds),
     ];
+    #[cfg(target_os = "linux")]
+    scenarios.push(("connection table lookups", connection_table_lookups));
     let mut passed = 0;
     let mut failed = 0;
     for (name, scenario) in scenarios {

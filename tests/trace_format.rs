@@ -96,6 +96,8 @@ const CALLS: &[&str] = &[
     "epoll_ctl",
     "epoll_wait",
     "epoll_pwait",
+    "tcp_state_of",
+    "tcp_state_in",
 ];
 
 /// Whether this process is the child started for scenario `name`.
@@ -2184,6 +2186,77 @@ fn interface_name_lines() {
         expect("if_nametoindex(\"sockapi-none0\") = -1 ENODEV (No such device)".to_owned());
         assert_eq!(if_indextoname(0), Err(Errno::ENXIO));
         expect("if_indextoname(0, ...) = NULL ENXIO (No such device or address)".to_owned());
+    });
+}
+
+/// `tcp_state_of` and `tcp_state_in` make several syscalls, none traced on its own:
+/// each lookup is one line, the state by its diagram name (or `none`) and the table
+/// that answered, or the error before any table.
+#[cfg(all(feature = "trace", target_os = "linux"))]
+#[test]
+fn tcp_state_lines() {
+    const NAME: &str = "tcp_state_lines";
+    check_trace(NAME, TraceEnv::Unset, || {
+        // Made before the trace is on: only the lookups print.
+        let (l, addr) = common::listener(V4);
+        let client = tcp_socket(V4);
+        connect(&client, &addr).unwrap();
+        let (server, _) = accept(&l).unwrap();
+        let (local, peer) = (getsockname(&client).unwrap(), getpeername(&client).unwrap());
+        let (lp, pp) = (port_of(&local), port_of(&peer));
+        shutdown(&client, SHUT_WR).unwrap();
+        let mut buf = [0u8; 4];
+        assert_eq!(recv(&server, &mut buf, 0), Ok(0));
+        close(server).unwrap();
+        assert_eq!(recv(&client, &mut buf, 0), Ok(0));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while tcp_state_in(TcpTable::SockDiag, &local, &peer) != Ok(Some(TCP_TIME_WAIT))
+            && Instant::now() < deadline
+        {
+            std::thread::yield_now();
+        }
+        let (l6, addr6) = common::listener(common::V6);
+        let p6 = port_of(&addr6);
+
+        trace::enable();
+        assert_eq!(tcp_state_of(&local, &peer), Ok(Some(TCP_TIME_WAIT)));
+        expect(format!(
+            "tcp_state_of({{AF_INET, 127.0.0.1:{lp}}}, {{AF_INET, 127.0.0.1:{pp}}}) = TIME_WAIT (sock_diag)"
+        ));
+        assert_eq!(
+            tcp_state_in(TcpTable::Proc, &local, &peer),
+            Ok(Some(TCP_TIME_WAIT))
+        );
+        expect(format!(
+            "tcp_state_in(Proc, {{AF_INET, 127.0.0.1:{lp}}}, {{AF_INET, 127.0.0.1:{pp}}}) = TIME_WAIT (/proc/net/tcp)"
+        ));
+        // The end that closed second has left the table.
+        assert_eq!(tcp_state_in(TcpTable::SockDiag, &peer, &local), Ok(None));
+        expect(format!(
+            "tcp_state_in(SockDiag, {{AF_INET, 127.0.0.1:{pp}}}, {{AF_INET, 127.0.0.1:{lp}}}) = none (sock_diag)"
+        ));
+        let any6 = SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0));
+        assert_eq!(
+            tcp_state_in(TcpTable::Proc, &addr6, &any6),
+            Ok(Some(TCP_LISTEN))
+        );
+        expect(format!(
+            "tcp_state_in(Proc, {{AF_INET6, [::1]:{p6}}}, {{AF_INET6, [::]:0}}) = LISTEN (/proc/net/tcp6)"
+        ));
+        assert_eq!(tcp_state_of(&addr6, &local), Err(Errno::EINVAL));
+        expect(format!(
+            "tcp_state_of({{AF_INET6, [::1]:{p6}}}, {{AF_INET, 127.0.0.1:{lp}}}) = -1 EINVAL (Invalid argument)"
+        ));
+        let path = SockAddr::unix("/tmp/sockapi-trace-none").unwrap();
+        assert_eq!(
+            tcp_state_in(TcpTable::SockDiag, &path, &peer),
+            Err(Errno::EAFNOSUPPORT)
+        );
+        expect(format!(
+            "tcp_state_in(SockDiag, {{AF_UNIX, \"/tmp/sockapi-trace-none\"}}, {{AF_INET, 127.0.0.1:{pp}}}) = -1 EAFNOSUPPORT (Address family not supported by protocol)"
+        ));
+        trace::disable();
+        drop((l, l6, client));
     });
 }
 

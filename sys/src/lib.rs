@@ -2,11 +2,14 @@
 //!
 //! Everything here is the C library's own declaration, grouped by the header a C
 //! programmer would include. What the [`libc`] crate declares is re-exported from it
-//! unchanged; only what `libc` lacks is declared here with `extern "C"`:
+//! unchanged; only what `libc` lacks is declared here: with `extern "C"`,
 //! `<arpa/inet.h>`'s address conversions, which `libc` does not declare for Linux,
-//! and the reentrant `<netdb.h>` calls and the `h_errno` codes, in [`netdb`]. One
-//! struct `libc` has is declared here anyway: Linux's `tcp_info`, whose `libc`
-//! declaration differs between C libraries and releases (see [`netinet_tcp`]).
+//! and the reentrant `<netdb.h>` calls and the `h_errno` codes, in [`netdb`]; as
+//! `repr(C)` structs and constants, Linux's `<linux/sock_diag.h>` and
+//! `<linux/inet_diag.h>` (the kernel's connection table, in `linux_sock_diag` and
+//! `linux_inet_diag`). One struct `libc` has is declared here anyway: Linux's
+//! `tcp_info`, whose `libc` declaration differs between C libraries and releases (see
+//! [`netinet_tcp`]).
 //!
 //! Every item is also re-exported at the crate root, so `sockapi_sys::AF_INET` and
 //! `sockapi_sys::sys_socket::AF_INET` name the same constant.
@@ -329,6 +332,110 @@ pub mod sys_epoll {
     };
 }
 
+/// `<linux/netlink.h>` (Linux and Android): the netlink socket family, the message
+/// header every netlink message starts with, and the flags and message types that
+/// the kernel's connection table lookup (`NETLINK_SOCK_DIAG`) uses. `libc` declares
+/// the constants as `int`; `nlmsghdr`'s `nlmsg_type` and `nlmsg_flags` are `u16`.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod linux_netlink {
+    pub use libc::{
+        nlmsgerr, nlmsghdr, AF_NETLINK, NETLINK_SOCK_DIAG, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP,
+        NLM_F_DUMP, NLM_F_MULTI, NLM_F_REQUEST,
+    };
+    /// `NLMSG_ALIGNTO`: netlink messages start on 4-byte boundaries (`NLMSG_ALIGN`).
+    pub const NLMSG_ALIGNTO: u32 = 4;
+}
+
+/// `<linux/sock_diag.h>` (Linux and Android): the one request type of
+/// `NETLINK_SOCK_DIAG`. `libc` does not declare it.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod linux_sock_diag {
+    /// `SOCK_DIAG_BY_FAMILY`: the `nlmsg_type` of a request for sockets of one
+    /// family (and of each socket the kernel reports back). An `int` in C, as
+    /// `libc` types the other message types; `nlmsg_type` is a `u16`.
+    pub const SOCK_DIAG_BY_FAMILY: crate::c_int = 20;
+}
+
+/// `<linux/inet_diag.h>` (Linux and Android): the request and reply of a lookup in
+/// the kernel's TCP and UDP tables, as `ss` sends them. `libc` declares none of it.
+///
+/// Ports and addresses are in network byte order, as in `sockaddr_in`: an IPv4
+/// address is `idiag_src[0]` (the other three words zero), an IPv6 one all four.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod linux_inet_diag {
+    /// `struct inet_diag_sockid`: one socket's ends, the interface it is bound to,
+    /// and the kernel's cookie for it.
+    #[repr(C)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct inet_diag_sockid {
+        /// `__be16 idiag_sport`: the local port, network byte order.
+        pub idiag_sport: u16,
+        /// `__be16 idiag_dport`: the peer's port, network byte order.
+        pub idiag_dport: u16,
+        /// `__be32 idiag_src[4]`: the local address.
+        pub idiag_src: [u32; 4],
+        /// `__be32 idiag_dst[4]`: the peer's address.
+        pub idiag_dst: [u32; 4],
+        /// `__u32 idiag_if`: the interface index (0: any).
+        pub idiag_if: u32,
+        /// `__u32 idiag_cookie[2]`: the kernel's socket cookie, or
+        /// [`INET_DIAG_NOCOOKIE`] twice for "any".
+        pub idiag_cookie: [u32; 2],
+    }
+
+    /// `struct inet_diag_req_v2`: the payload of a `SOCK_DIAG_BY_FAMILY` request.
+    #[repr(C)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct inet_diag_req_v2 {
+        /// `__u8 sdiag_family`: `AF_INET` or `AF_INET6`.
+        pub sdiag_family: u8,
+        /// `__u8 sdiag_protocol`: `IPPROTO_TCP`, `IPPROTO_UDP`, ….
+        pub sdiag_protocol: u8,
+        /// `__u8 idiag_ext`: the extensions asked for (a bit per `INET_DIAG_*`
+        /// attribute, less one).
+        pub idiag_ext: u8,
+        /// `__u8 pad`.
+        pub pad: u8,
+        /// `__u32 idiag_states`: a bit per TCP state (`1 << TCP_LISTEN`, …) that a
+        /// dump reports.
+        pub idiag_states: u32,
+        /// `struct inet_diag_sockid id`: the socket, for an exact lookup; the ports
+        /// (when not 0) filter a dump.
+        pub id: inet_diag_sockid,
+    }
+
+    /// `struct inet_diag_msg`: the payload of each socket the kernel reports, before
+    /// its attributes.
+    #[repr(C)]
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct inet_diag_msg {
+        /// `__u8 idiag_family`: the socket's family.
+        pub idiag_family: u8,
+        /// `__u8 idiag_state`: its TCP state (`TCP_TIME_WAIT`, …).
+        pub idiag_state: u8,
+        /// `__u8 idiag_timer`: which timer runs.
+        pub idiag_timer: u8,
+        /// `__u8 idiag_retrans`: retransmits.
+        pub idiag_retrans: u8,
+        /// `struct inet_diag_sockid id`: its ends.
+        pub id: inet_diag_sockid,
+        /// `__u32 idiag_expires`: milliseconds until the timer fires.
+        pub idiag_expires: u32,
+        /// `__u32 idiag_rqueue`: bytes queued to read (a listener: its backlog).
+        pub idiag_rqueue: u32,
+        /// `__u32 idiag_wqueue`: bytes queued to send.
+        pub idiag_wqueue: u32,
+        /// `__u32 idiag_uid`: its owner.
+        pub idiag_uid: u32,
+        /// `__u32 idiag_inode`: its inode (0 for a connection in `TIME_WAIT`, which
+        /// has no socket any more).
+        pub idiag_inode: u32,
+    }
+
+    /// `INET_DIAG_NOCOOKIE` (`~0U`): "any socket" in `idiag_cookie`.
+    pub const INET_DIAG_NOCOOKIE: u32 = !0;
+}
+
 /// `<sys/un.h>`: Unix-domain addresses.
 pub mod sys_un {
     pub use libc::sockaddr_un;
@@ -553,6 +660,12 @@ pub mod errno {
 pub use arpa_inet::*;
 pub use errno::*;
 pub use fcntl::*;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use linux_inet_diag::*;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use linux_netlink::*;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use linux_sock_diag::*;
 pub use net_if::*;
 pub use netdb::*;
 pub use netdb_addrinfo::*;

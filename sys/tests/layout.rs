@@ -39,6 +39,7 @@ const KINDS: &[&str] = &[
     "select",
     "poll",
     "epoll",
+    "diag",
 ];
 
 /// `(name as the probe prints it, value as Rust sees it)`.
@@ -862,4 +863,60 @@ fn epoll_matches_c() {
         EPOLLET,
     ]);
     check(&["epoll"], &table);
+}
+
+/// `diag.<what>` lines (Linux): `<linux/netlink.h>`'s `nlmsghdr` and `nlmsgerr`,
+/// `<linux/inet_diag.h>`'s request, reply and socket id, and the constants a lookup
+/// in the kernel's connection table uses (`<linux/sock_diag.h>`'s
+/// `SOCK_DIAG_BY_FAMILY` among them).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[test]
+fn sock_diag_matches_c() {
+    use sockapi_sys as s;
+    macro_rules! diag_layout {
+        ($($t:ident),*) => {vec![$(
+            (format!("diag.size.{}", stringify!($t)), size_of::<s::$t>() as i128),
+            (format!("diag.align.{}", stringify!($t)), align_of::<s::$t>() as i128),
+        )*]};
+    }
+    macro_rules! diag_fields {
+        ($($t:ident { $($f:ident),* })*) => {vec![$($(
+            (format!("diag.offset.{}.{}", stringify!($t), stringify!($f)), offset_of!(s::$t, $f) as i128),
+            (format!("diag.fieldsize.{}.{}", stringify!($t), stringify!($f)), field_size(|v: &s::$t| &v.$f) as i128),
+        )*)*]};
+    }
+    macro_rules! diag_consts {
+        ($($name:ident),* $(,)?) => {vec![$((format!("diag.const.{}", stringify!($name)), i128::from(s::$name)),)*]};
+    }
+    let mut table: Table = diag_layout![
+        nlmsghdr,
+        nlmsgerr,
+        inet_diag_sockid,
+        inet_diag_req_v2,
+        inet_diag_msg
+    ];
+    table.extend(diag_fields![
+        nlmsghdr { nlmsg_len, nlmsg_type, nlmsg_flags, nlmsg_seq, nlmsg_pid }
+        nlmsgerr { error, msg }
+        inet_diag_sockid { idiag_sport, idiag_dport, idiag_src, idiag_dst, idiag_if, idiag_cookie }
+        inet_diag_req_v2 { sdiag_family, sdiag_protocol, idiag_ext, pad, idiag_states, id }
+        inet_diag_msg {
+            idiag_family, idiag_state, idiag_timer, idiag_retrans, id, idiag_expires,
+            idiag_rqueue, idiag_wqueue, idiag_uid, idiag_inode
+        }
+    ]);
+    table.extend(diag_consts![
+        AF_NETLINK,
+        NETLINK_SOCK_DIAG,
+        NLM_F_REQUEST,
+        NLM_F_MULTI,
+        NLM_F_DUMP,
+        NLMSG_NOOP,
+        NLMSG_ERROR,
+        NLMSG_DONE,
+        NLMSG_ALIGNTO,
+        SOCK_DIAG_BY_FAMILY,
+        INET_DIAG_NOCOOKIE,
+    ]);
+    check(&["diag"], &table);
 }

@@ -41,6 +41,9 @@
 #if defined(__linux__)
 #include <linux/sockios.h>
 #include <sys/epoll.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
 #endif
 
 #define LAYOUT(name, type)                                      \
@@ -724,6 +727,71 @@ static void epolls(void) {
 #endif
 }
 
+/* The kernel's connection table (Linux): every line under the kind `diag`
+ * (diag.size.T, diag.align.T, diag.offset.T.f, diag.fieldsize.T.f, diag.const.NAME),
+ * from <linux/netlink.h>, <linux/sock_diag.h> and <linux/inet_diag.h>, checked by its
+ * own test. */
+static void diags(void) {
+#if defined(__linux__)
+#define DIAG_LAYOUT(name, type)                                                \
+    do {                                                                       \
+        printf("diag.size.%s %zu\n", name, sizeof(type));                      \
+        printf("diag.align.%s %zu\n", name, (size_t)_Alignof(type));           \
+    } while (0)
+#define DIAG_FIELD(name, type, field)                                               \
+    do {                                                                            \
+        printf("diag.offset.%s.%s %zu\n", name, #field, offsetof(type, field));     \
+        printf("diag.fieldsize.%s.%s %zu\n", name, #field, sizeof(((type *)0)->field)); \
+    } while (0)
+#define DIAG_CONST(name) printf("diag.const.%s %lld\n", #name, (long long)(name))
+    DIAG_LAYOUT("nlmsghdr", struct nlmsghdr);
+    DIAG_LAYOUT("nlmsgerr", struct nlmsgerr);
+    DIAG_LAYOUT("inet_diag_sockid", struct inet_diag_sockid);
+    DIAG_LAYOUT("inet_diag_req_v2", struct inet_diag_req_v2);
+    DIAG_LAYOUT("inet_diag_msg", struct inet_diag_msg);
+    DIAG_FIELD("nlmsghdr", struct nlmsghdr, nlmsg_len);
+    DIAG_FIELD("nlmsghdr", struct nlmsghdr, nlmsg_type);
+    DIAG_FIELD("nlmsghdr", struct nlmsghdr, nlmsg_flags);
+    DIAG_FIELD("nlmsghdr", struct nlmsghdr, nlmsg_seq);
+    DIAG_FIELD("nlmsghdr", struct nlmsghdr, nlmsg_pid);
+    DIAG_FIELD("nlmsgerr", struct nlmsgerr, error);
+    DIAG_FIELD("nlmsgerr", struct nlmsgerr, msg);
+    DIAG_FIELD("inet_diag_sockid", struct inet_diag_sockid, idiag_sport);
+    DIAG_FIELD("inet_diag_sockid", struct inet_diag_sockid, idiag_dport);
+    DIAG_FIELD("inet_diag_sockid", struct inet_diag_sockid, idiag_src);
+    DIAG_FIELD("inet_diag_sockid", struct inet_diag_sockid, idiag_dst);
+    DIAG_FIELD("inet_diag_sockid", struct inet_diag_sockid, idiag_if);
+    DIAG_FIELD("inet_diag_sockid", struct inet_diag_sockid, idiag_cookie);
+    DIAG_FIELD("inet_diag_req_v2", struct inet_diag_req_v2, sdiag_family);
+    DIAG_FIELD("inet_diag_req_v2", struct inet_diag_req_v2, sdiag_protocol);
+    DIAG_FIELD("inet_diag_req_v2", struct inet_diag_req_v2, idiag_ext);
+    DIAG_FIELD("inet_diag_req_v2", struct inet_diag_req_v2, pad);
+    DIAG_FIELD("inet_diag_req_v2", struct inet_diag_req_v2, idiag_states);
+    DIAG_FIELD("inet_diag_req_v2", struct inet_diag_req_v2, id);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, idiag_family);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, idiag_state);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, idiag_timer);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, idiag_retrans);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, id);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, idiag_expires);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, idiag_rqueue);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, idiag_wqueue);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, idiag_uid);
+    DIAG_FIELD("inet_diag_msg", struct inet_diag_msg, idiag_inode);
+    DIAG_CONST(AF_NETLINK);
+    DIAG_CONST(NETLINK_SOCK_DIAG);
+    DIAG_CONST(NLM_F_REQUEST);
+    DIAG_CONST(NLM_F_MULTI);
+    DIAG_CONST(NLM_F_DUMP);
+    DIAG_CONST(NLMSG_NOOP);
+    DIAG_CONST(NLMSG_ERROR);
+    DIAG_CONST(NLMSG_DONE);
+    DIAG_CONST(NLMSG_ALIGNTO);
+    DIAG_CONST(SOCK_DIAG_BY_FAMILY);
+    DIAG_CONST(INET_DIAG_NOCOOKIE);
+#endif
+}
+
 /* The reentrant <netdb.h> calls that sys/src/lib.rs declares itself (libc lacks
  * them): each prototype there, written in C, must be the header's. Checked at compile
  * time; the Rust cfg is all(linux, gnu). */
@@ -759,6 +827,7 @@ int main(void) {
     selects();
     polls();
     epolls();
+    diags();
     messages();
     types();
     fields();
