@@ -161,7 +161,7 @@
 //!   result, [`TcpInfo`]: the connection's place in TCP's state diagram
 //!   ([`TcpState`]: `TCP_ESTABLISHED`, `TCP_FIN_WAIT2`, …), RTT, retransmits and the
 //!   kernel's other counters, each `None` where an older kernel's shorter struct
-//!   stops.
+//!   stops. The `tcp_states` example walks the diagram with it.
 //! - [`sendall`]: the loop C programs write around `send` (Stevens' `writen`), sending
 //!   the rest after a short count and retrying `EINTR`; and `std::io::Read`/`Write`
 //!   for [`Socket`] and `&Socket`, each method one `recv`, `send`, `recvmsg` or
