@@ -59,6 +59,9 @@ use crate::{Errno, Result};
 ///   shim under `LD_PRELOAD`), calling again could spin forever. `writen` returns -1
 ///   then, as here: `Err` with [`Errno::EPIPE`] ("the connection takes no more") and
 ///   `sent()`; the trace's last line, `= 0`, shows what happened.
+/// - **`send` returns more than it was given** (no kernel does; a broken shim
+///   might): `Err` with [`Errno::EIO`] and the `sent()` before that call, rather
+///   than a claim that every byte went out.
 ///
 /// On a datagram socket each `send` is a whole datagram or an error (`EMSGSIZE` for
 /// one too large), so `sendall` makes one call, never splitting a datagram.
@@ -123,15 +126,25 @@ pub fn sendall(fd: &impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result
 #[inline(always)]
 fn send_loop(buf: &[u8], mut send: impl FnMut(&[u8]) -> Result<usize>) -> Result<(), SendAllError> {
     let mut sent = 0;
-    // `sent < buf.len()` also keeps the slice below in bounds, so no check panics:
-    // a count above what was passed (which no kernel returns) ends the loop.
+    let mut last = 0;
+    // `sent < buf.len()` keeps the slice below in bounds (`sent` cannot overflow: each
+    // count is at most `isize::MAX`, as is `buf.len()`).
     while sent < buf.len() {
         match send(&buf[sent..]) {
             Ok(0) => return Err(SendAllError::new(Errno::EPIPE, sent, buf.len())),
-            Ok(n) => sent += n,
+            Ok(n) => {
+                sent += n;
+                last = n;
+            }
             Err(Errno::EINTR) => {}
             Err(errno) => return Err(SendAllError::new(errno, sent, buf.len())),
         }
+    }
+    // A count above what was passed (which no kernel returns) ended the loop: `EIO`,
+    // with the bytes before that call, not a claim that all went out. Tested once,
+    // here, rather than on every pass.
+    if sent > buf.len() {
+        return Err(SendAllError::new(Errno::EIO, sent - last, buf.len()));
     }
     Ok(())
 }
@@ -422,10 +435,13 @@ mod tests {
     }
 
     #[test]
-    fn a_count_above_the_rest_ends_the_loop_without_a_panic() {
+    fn a_count_above_the_rest_is_eio_without_a_panic() {
         let mut lens = Vec::new();
         let script = [Ok(4), Ok(100)];
-        assert_eq!(send_loop(&[0; 10], scripted(&script, &mut lens)), Ok(()));
+        assert_eq!(
+            send_loop(&[0; 10], scripted(&script, &mut lens)),
+            Err(SendAllError::new(Errno::EIO, 4, 10))
+        );
         assert_eq!(lens, [10, 6]);
     }
 }

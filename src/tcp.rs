@@ -135,7 +135,9 @@ impl fmt::Display for TcpState {
 /// is `TcpState::from_raw(0)`, a number that names no state), and a Bluetooth SCO
 /// socket writes its 2-byte voice setting into the first bytes and leaves the
 /// length as passed, so the accessors read those bytes and zeros as if TCP had
-/// written them. Only a TCP socket's answer means what the accessors say. Whatever
+/// written them; DECnet (Linux 6.0 and older) writes its 8-byte `max_window` and
+/// reports 8, so [`TcpInfo::state`] is that number's low byte. Only a TCP socket's
+/// answer means what the accessors say. Whatever
 /// the socket, nothing is read that the kernel could not have written: an unfilled
 /// byte reads as the zero it was.
 ///
@@ -238,8 +240,10 @@ impl TcpInfo {
         self.len == 0
     }
 
-    /// The whole `struct tcp_info`, for the fields without an accessor. Bytes past
-    /// [`len`](TcpInfo::len) are the zeros of the buffer the call passed.
+    /// The whole `struct tcp_info`, for the fields without an accessor. In a value
+    /// from [`tcp_info`], bytes past [`len`](TcpInfo::len) are the zeros of the
+    /// buffer the call passed (a value made by `from_parts` holds whatever it was
+    /// given).
     pub fn as_raw(&self) -> &sys::tcp_info {
         &self.raw
     }

@@ -646,8 +646,9 @@ unsafe impl Sync for MsgHdr<'_> {}
 // Invariant, outside the raw calls that pass `hdr` to the kernel:
 // - `msg_iov`/`msg_iovlen`: the `&'a mut [IoSliceMut<'b>]` given to `from_parts`
 //   (`'b` outliving `'a`; the length possibly cut by `clamped`), read back only
-//   through `&` as `[IoSliceMut<'a>]`, which the covariance of `IoSliceMut` allows;
-//   `msg_control`: the start of the
+//   through `&` as `[IoSliceMut<'a>]`, which the covariance of `IoSliceMut` allows
+//   only because nothing ever writes an `IoSliceMut` into `msg_iov` (no `&mut`
+//   access to the array may be added); `msg_control`: the start of the
 //   `&'c mut [u8]` given, of `cap` bytes, or null when `cap` is 0. Never changed
 //   (the kernel writes none of them).
 // - `msg_name`: scratch, pointed at `name` just before each call (the value may move

@@ -29,10 +29,12 @@ pub(crate) fn tcp_info(fd: BorrowedFd<'_>) -> Result<(sys::tcp_info, socklen_t)>
     // SMC and kTLS sockets hand the call to a TCP socket with the same `optval` and
     // `optlen`; L2CAP has no option 11 at `SOL_L2CAP`; the families that dispatch on
     // the option number alone copy at most `min(len, 2)` bytes (SCO's `BT_VOICE`) or
-    // refuse it (ISO, mISDN); a TIPC stream socket writes only `optlen` (0); the rest
-    // refuse level 6 without writing. A cgroup BPF getsockopt program may rewrite the
-    // bytes and lower `optlen`, never past the `len` passed (the kernel fails the call
-    // instead), and whatever bytes it leaves are a valid `tcp_info`.
+    // `min(len, 8)` (DECnet's `DSO_MAXWINDOW`, Linux 6.0 and older), or refuse it
+    // (ISO, mISDN, HCI's options 1 to 3, ATM's encoded options); a TIPC stream socket
+    // writes only `optlen` (0); the rest refuse level 6 without writing. A cgroup BPF
+    // getsockopt program may rewrite the bytes and set `optlen` to anything from 0 to
+    // the `len` passed (a larger value fails the call), and whatever bytes it leaves
+    // are a valid `tcp_info`.
     cvt(unsafe {
         sys::getsockopt(
             fd.as_raw_fd(),
