@@ -25,6 +25,7 @@ mod linux {
     use std::io::{BufRead, BufReader, IoSlice, IoSliceMut, Read, Write};
     use std::os::fd::AsRawFd;
     use std::process::{Command, Stdio};
+    use std::sync::atomic::AtomicI32;
     use std::sync::atomic::Ordering::SeqCst;
     use std::time::{Duration, Instant};
 
@@ -98,6 +99,14 @@ mod linux {
     /// Whether thread `tid` is blocked in `recv` (glibc makes it `recvfrom`).
     fn in_recv(tid: i32) -> bool {
         blocked_in(tid, &[libc::SYS_recvfrom])
+    }
+
+    /// SIGUSR1 to `thread`, then waits until its handler has run: the call it was
+    /// blocked in is then over, and a thread blocked again is in a new call.
+    fn interrupt<T>(tid: &AtomicI32, thread: &std::thread::JoinHandle<T>, what: &str) {
+        HANDLED.store(false, SeqCst);
+        kill(thread);
+        wait_for(tid, what, MAX_POLLS, || false, |_| HANDLED.load(SeqCst));
     }
 
     // ---- the child processes ----
@@ -204,17 +213,9 @@ mod linux {
         );
         let mut again = 0;
         for _ in 0..SIGNALS {
-            HANDLED.store(false, SeqCst);
-            kill(&sender);
             // The handler runs as the call returns to user space: once it has run,
             // that `send` is over, and a thread blocked in `send` again is in a new one.
-            wait_for(
-                &tid,
-                "the sender's handler runs",
-                MAX_POLLS,
-                || false,
-                |_| HANDLED.load(SeqCst),
-            );
+            interrupt(&tid, &sender, "the sender's handler runs");
             wait_for(
                 &tid,
                 "sendall calls send again after the signal, and blocks",
@@ -531,15 +532,7 @@ mod linux {
             || reader.is_finished(),
             in_recv,
         );
-        HANDLED.store(false, SeqCst);
-        kill(&reader);
-        wait_for(
-            &tid,
-            "the handler runs",
-            MAX_POLLS,
-            || false,
-            |_| HANDLED.load(SeqCst),
-        );
+        interrupt(&tid, &reader, "the handler runs");
         // `read_exact`, interrupted, blocked in a new recv after.
         wait_for(
             &tid,
@@ -548,15 +541,7 @@ mod linux {
             || reader.is_finished(),
             in_recv,
         );
-        HANDLED.store(false, SeqCst);
-        kill(&reader);
-        wait_for(
-            &tid,
-            "the handler runs",
-            MAX_POLLS,
-            || false,
-            |_| HANDLED.load(SeqCst),
-        );
+        interrupt(&tid, &reader, "the handler runs");
         wait_for(
             &tid,
             "read_exact retries recv",
