@@ -47,7 +47,7 @@
 //!         iovs[i].iov_len = msgs[i].msg_len;       /* send back what came */
 //!     for (int sent = 0; sent < n; ) {
 //!         int k = sendmmsg(fd, msgs + sent, n - sent, 0);
-//!         sent += k < 0 ? 1 : k;                    /* a failure is one sender's */
+//!         sent += k < 0 ? 1 : k;      /* msgs[sent] failed: report it, skip it */
 //!     }
 //! }
 //! ```
@@ -57,7 +57,9 @@
 //! entries anew (six vectors of N small headers, beside the syscalls' cost; the
 //! buffers, allocated once, are reused), and the sender's addresses and lengths are
 //! read from the receive entries into arrays that outlive them, as `peers[i]` and
-//! `msg_len` do in C.
+//! `msg_len` do in C. On loopback, `--batch 32` serves about 1.1 times the datagrams
+//! per second of the plain loop: the kernel's work per datagram dominates (see
+//! `docs/performance/batch.md`).
 
 use std::process::ExitCode;
 
@@ -67,7 +69,8 @@ mod common;
 
 /// Room for the largest UDP datagram (65,535 bytes less the 8-byte UDP header, and
 /// less the 20-byte IPv4 header: 65,507; IPv6's 40-byte header sits outside its
-/// payload length, so 65,527 there). One buffer, reused for every datagram.
+/// payload length, so 65,527 there). One buffer (N with `--batch N`), reused for
+/// every datagram.
 const BUF_LEN: usize = 65_536;
 
 const PROG: &str = "udp_server";
