@@ -1571,3 +1571,186 @@ fn tcp_states_traced_shows_each_tcp_info_and_the_table_lookup() {
         out.stderr
     );
 }
+
+// ---------------------------------------------------------------------------------
+// udp_server --batch N (recvmmsg and sendmmsg, Linux)
+
+/// `udp_server --batch N HOST 0`, with `SOCKAPI_TRACE=1` when `traced`.
+#[cfg(target_os = "linux")]
+fn udp_batch_server(n: &str, host: &str, traced: bool) -> Server {
+    let mut cmd = example_cmd("udp_server");
+    cmd.args(["--batch", n]);
+    if traced {
+        cmd.env("SOCKAPI_TRACE", "1");
+    }
+    Server::spawn(cmd, "udp_server", host)
+}
+
+/// The batch server gives each datagram back byte for byte, to its sender, at the
+/// smallest, a common and the largest batch size: Python's datagrams of 0 to 65,507
+/// bytes (after one whose sender left), and our client over IPv4 and IPv6.
+#[cfg(target_os = "linux")]
+#[test]
+fn udp_server_batch_echoes_python_and_our_client() {
+    for n in ["1", "32", "1024"] {
+        let server = udp_batch_server(n, "127.0.0.1", false);
+        let port = server.addr.port().to_string();
+        let python = run_python(PY_UDP_CLIENT, &[&port]);
+        assert_success(&python, "the python client");
+        assert_eq!(
+            python.stdout, "12 True\n0 True\n1024 True\n65507 True\n",
+            "--batch {n}"
+        );
+        let ours = run_udp_client(&["127.0.0.1", &port, "hi batch", "5"]);
+        assert_success(&ours, "udp_client");
+        assert_eq!(ours.stdout, "Received hi batch\n", "--batch {n}");
+        assert_eq!(server.stop(), "", "--batch {n}: the server reported errors");
+    }
+    let server = udp_batch_server("32", "::1", false);
+    let ours = run_udp_client(&["::1", &server.addr.port().to_string()]);
+    assert_success(&ours, "udp_client");
+    assert_eq!(ours.stdout, "Received Hello Server\n");
+    assert_eq!(server.stop(), "", "the server reported errors");
+}
+
+/// Python as argv[2] clients of the server at 127.0.0.1:argv[1], argv[3] datagrams
+/// each, all sent before any is read (each client's datagrams differ from every other
+/// one's, in contents and length); prints `sent`, then for each client the number of
+/// echoes it read and whether they were exactly its own datagrams, from the server's
+/// address.
+const PY_UDP_MANY: &str = "import socket, sys\n\
+    server = ('127.0.0.1', int(sys.argv[1]))\n\
+    clients, each = int(sys.argv[2]), int(sys.argv[3])\n\
+    socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(clients)]\n\
+    sent = [[b'client %d datagram %d ' % (c, i) + b'.' * (c * 7 + i) for i in range(each)]\n\
+    \x20       for c in range(clients)]\n\
+    for i in range(each):\n\
+    \x20   for c, s in enumerate(socks):\n\
+    \x20       s.sendto(sent[c][i], server)\n\
+    print('sent', flush=True)\n\
+    for c, s in enumerate(socks):\n\
+    \x20   s.settimeout(20)\n\
+    \x20   got = [s.recvfrom(65536) for _ in range(each)]\n\
+    \x20   ok = sorted(d for d, _ in got) == sorted(sent[c]) and all(a == server for _, a in got)\n\
+    \x20   print(c, len(got), ok, flush=True)\n";
+
+/// The return values of the trace lines of `call` (`recvmmsg`, `sendmmsg`).
+#[cfg(target_os = "linux")]
+fn returns_of(trace: &str, call: &str) -> Vec<i32> {
+    let prefix = format!("{call}(");
+    trace
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .map(ret_of)
+        .collect()
+}
+
+/// Eight clients' 96 datagrams, queued at once while the server is stopped
+/// (`SIGSTOP`): batches of up to 32 mix the senders, and each datagram still goes back
+/// to its own sender, contents intact. The trace shows one `sendmmsg` per `recvmmsg`,
+/// of as many datagrams, and batches of more than one.
+#[cfg(target_os = "linux")]
+#[test]
+fn udp_server_batch_serves_many_datagrams_from_several_clients_at_once() {
+    const CLIENTS: usize = 8;
+    const EACH: usize = 12;
+    let server = udp_batch_server("32", "127.0.0.1", true);
+    let pid = server.child.0.id().to_string();
+    let signal = |sig: &str| {
+        let status = Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill {sig} {pid}: {status:?}");
+    };
+    signal("-STOP");
+    let mut python = ChildGuard(
+        Command::new("python3")
+            .args(["-c", PY_UDP_MANY])
+            .args([
+                server.addr.port().to_string(),
+                CLIENTS.to_string(),
+                EACH.to_string(),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn python3"),
+    );
+    let stdout = lines_of(python.0.stdout.take().expect("stdout"));
+    let py_stderr = collect(python.0.stderr.take().expect("stderr"));
+    let first = next_line(&stdout, RUN_LIMIT, "the python clients");
+    signal("-CONT");
+    assert_eq!(first, "sent");
+    let answers: Vec<String> = (0..CLIENTS)
+        .map(|_| next_line(&stdout, RUN_LIMIT, "the python clients"))
+        .collect();
+    let status = python.wait_bounded(RUN_LIMIT, "the python clients");
+    let py_stderr = py_stderr.join().expect("reader");
+    assert!(status.success(), "python clients: {status:?}\n{py_stderr}");
+    let expected: Vec<String> = (0..CLIENTS).map(|c| format!("{c} {EACH} True")).collect();
+    assert_eq!(answers, expected, "python stderr:\n{py_stderr}");
+
+    let trace = server.stop();
+    if !cfg!(feature = "trace") {
+        assert_eq!(trace, "", "the trace is compiled out; {STALE}");
+        return;
+    }
+    assert!(
+        !trace.lines().any(|l| l.starts_with("udp_server:")),
+        "the server reported errors:\n{trace}"
+    );
+    let received = returns_of(&trace, "recvmmsg");
+    let sent = returns_of(&trace, "sendmmsg");
+    println!("batches received: {received:?}");
+    assert_eq!(
+        received.iter().sum::<i32>(),
+        (CLIENTS * EACH) as i32,
+        "{STALE}?\n{trace}"
+    );
+    assert_eq!(sent, received, "one sendmmsg per batch, of the whole batch");
+    assert!(
+        received.iter().all(|&k| (1..=32).contains(&k)),
+        "{received:?}"
+    );
+    assert!(
+        received.iter().any(|&k| k > 1),
+        "every batch held one datagram: {received:?}"
+    );
+}
+
+/// `--batch` takes a number from 1 to 1024, once; anything else is a usage error,
+/// before any socket is made.
+#[test]
+fn udp_server_bad_batch_exits_2_with_usage() {
+    let cases: [&[&str]; 10] = [
+        &["--batch", "0"],
+        &["--batch", "1025"],
+        &["--batch", "-1"],
+        &["--batch", "many"],
+        &["--batch", ""],
+        &["--batch", "3.5"],
+        &["127.0.0.1", "0", "--batch"],
+        &["--batch", "4", "--batch", "4"],
+        &["--batch", "4", "127.0.0.1", "0", "extra"],
+        &["127.0.0.1", "--batch", "99999999999999999999999"],
+    ];
+    for args in cases {
+        let out = run(example_cmd("udp_server").args(args));
+        assert_no_panic(&out);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: stderr:\n{}",
+            out.stderr
+        );
+        assert_eq!(
+            out.stderr,
+            "usage: udp_server [host] [port] [--batch N]  \
+             (N: datagrams per recvmmsg and sendmmsg, 1 to 1024; Linux)\n",
+            "{args:?}"
+        );
+        assert_eq!(out.stdout, "", "{args:?}");
+    }
+}
