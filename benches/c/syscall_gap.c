@@ -1,19 +1,23 @@
 /*
  * syscall_gap: the same system calls made through glibc and through a `syscall`
  * instruction of our own, in interleaved rounds, to measure how much of a call's
- * wall-clock time depends on *where* the `syscall` instruction is (docs/PERFORMANCE.md,
- * "The syscall-instruction effect").
+ * wall-clock time depends on where the `syscall` instruction is, and on what runs
+ * right after it: on the machine of docs/PERFORMANCE.md ("The syscall-instruction
+ * effect") the address makes no difference and the first `ret` after the kernel
+ * returns makes all of it.
  *
  * Build and run (x86_64 Linux):
  *
  *     gcc -O2 -Wall -Wextra -o target/syscall_gap benches/c/syscall_gap.c
  *     target/syscall_gap [--rounds N] [--pairs N] [--quick]
  *
- * Three groups of variants, each with the same arguments and the same results:
+ * Four groups of variants, each with the same arguments and the same results:
  *
  *   pair:  send(fd, 1 byte) + recv(fd, 1 byte) on an AF_UNIX stream socketpair (W1 of
  *          benches/peers.rs), the unit the issue measured;
  *   null:  getppid(), the cheapest system call there is: what is left is entry and exit;
+ *   ret:   no system call: a `ret` predicted right against one mispredicted into user
+ *          code, for the price of an ordinary misprediction;
  *   pages: getppid() followed by reads of K distinct 4 KiB pages, against the same reads
  *          with no system call between them: if a system call costs the caller its TLB
  *          entries, the reads after it cost more than the reads alone.
@@ -102,7 +106,28 @@ __asm__(".text\n"
         "    int3\n"
         "1:  add $8, %rsp\n"
         "    ret\n"
-        ".size gap_stub_refill, . - gap_stub_refill\n");
+        ".size gap_stub_refill, . - gap_stub_refill\n"
+        /* No system call: a `call` whose `ret` is predicted right, and one whose `ret`
+         * is mispredicted (the return stack says 2:, the stack says our caller). */
+        ".p2align 6\n"
+        ".globl gap_ret_ok\n"
+        ".type gap_ret_ok,@function\n"
+        "gap_ret_ok:\n"
+        "    call 3f\n"
+        "    ret\n"
+        "3:  ret\n"
+        ".size gap_ret_ok, . - gap_ret_ok\n"
+        ".p2align 6\n"
+        ".globl gap_ret_miss\n"
+        ".type gap_ret_miss,@function\n"
+        "gap_ret_miss:\n"
+        "    call 1f\n"
+        "2:  ret\n"
+        "1:  add $8, %rsp\n"
+        "    ret\n"
+        ".size gap_ret_miss, . - gap_ret_miss\n");
+void gap_ret_ok(void);
+void gap_ret_miss(void);
 long gap_stub_jmp(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 long gap_stub_refill(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
@@ -339,6 +364,20 @@ static inline long touch(int k)
         sink += s;                                                                     \
     }
 
+static void ret_ok(long n)
+{
+    void (*volatile f)(void) = gap_ret_ok;
+    for (long i = 0; i < n; i++)
+        f();
+}
+
+static void ret_miss(long n)
+{
+    void (*volatile f)(void) = gap_ret_miss;
+    for (long i = 0; i < n; i++)
+        f();
+}
+
 PAGES_VARIANT(pages_0_sys, 0, s += asm_syscall0(SYS_getppid))
 PAGES_VARIANT(pages_64_nosys, 64, (void)0)
 PAGES_VARIANT(pages_64_sys, 64, s += asm_syscall0(SYS_getppid))
@@ -376,6 +415,11 @@ static const struct variant pages_variants[] = {
     {"getppid (asm), 0 pages", pages_0_sys},
     {"64 pages, no syscall", pages_64_nosys},
     {"getppid (asm) + 64 pages", pages_64_sys},
+};
+
+static const struct variant ret_variants[] = {
+    {"call, call, ret, ret: predicted", ret_ok},
+    {"call, call, ret, ret: one ret mispredicted into user code", ret_miss},
 };
 
 static double now_ns(void)
@@ -493,6 +537,8 @@ int main(int argc, char **argv)
               (int)(sizeof pair_variants / sizeof *pair_variants), rounds, pairs);
     run_group("getppid(): entry and exit alone", "call", null_variants,
               (int)(sizeof null_variants / sizeof *null_variants), rounds, pairs * 4);
+    run_group("a user-space ret misprediction, no system call", "call", ret_variants,
+              (int)(sizeof ret_variants / sizeof *ret_variants), rounds, pairs * 20);
     run_group("page reads after a system call (the TLB's survival)", "iteration",
               pages_variants, (int)(sizeof pages_variants / sizeof *pages_variants), rounds,
               pairs);
