@@ -84,6 +84,9 @@ struct Workload {
     std_note: Option<(&'static str, bool)>,
     /// One batch per implementation, in `IMPS` order; `None` where it has no such call.
     batches: Vec<Option<Batch>>,
+    /// Run after each batch, untimed: waits until what the batch set going is over
+    /// (W5's drain thread still copying), so that it does not slow the next batch.
+    settle: Option<Box<dyn FnMut()>>,
     ops: u64,
     /// ns per operation, `[imp][round]`.
     ns: Vec<Vec<f64>>,
@@ -733,6 +736,14 @@ fn drained() -> Rc<TcpStream> {
     Rc::new(c)
 }
 
+/// Waits until the drain thread has read all that was sent on `c` and the kernel has
+/// it acknowledged (`SIOCOUTQ` 0).
+fn wait_drained(c: &TcpStream) {
+    while sa::ioctl(c, sa::SIOCOUTQ).expect("SIOCOUTQ") > 0 {
+        std::thread::sleep(Duration::from_micros(100));
+    }
+}
+
 fn w5(imp: Imp, c: &Rc<TcpStream>) -> Option<Batch> {
     let c = Rc::clone(c);
     let out = vec![5u8; BULK];
@@ -1196,6 +1207,7 @@ fn workload(
         name: name.to_string(),
         std_note,
         batches: IMPS.iter().map(|&i| make(i)).collect(),
+        settle: None,
         ops: 1,
         ns: vec![Vec::new(); IMPS.len()],
     }
@@ -1216,6 +1228,9 @@ fn calibrate(w: &mut Workload, target: Duration) {
         let t0 = Instant::now();
         b(ops);
         let el = t0.elapsed();
+        if let Some(settle) = w.settle.as_mut() {
+            settle();
+        }
         if el >= target / 4 || ops >= 1 << 30 {
             let per = el.as_nanos().max(1) as f64 / ops as f64;
             w.ops = ((target.as_nanos() as f64 / per) as u64).max(1);
@@ -1375,7 +1390,9 @@ fn main() {
     }
     if wanted(&o, "W5") {
         let c = drained();
-        ws.push(workload("W5 TCP bulk send 64 KiB", None, |i| w5(i, &c)));
+        let mut w = workload("W5 TCP bulk send 64 KiB", None, |i| w5(i, &c));
+        w.settle = Some(Box::new(move || wait_drained(&c)));
+        ws.push(w);
     }
     if wanted(&o, "W6") {
         ws.push(workload(
@@ -1434,6 +1451,9 @@ fn main() {
                     let ns = time_batch(b, ops);
                     if round > 0 {
                         w.ns[k].push(ns);
+                    }
+                    if let Some(settle) = w.settle.as_mut() {
+                        settle();
                     }
                 }
             }

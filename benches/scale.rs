@@ -55,6 +55,9 @@ struct Point {
     /// At least this many operations per batch (bulk: 32 MiB, so that a batch spans
     /// many fillings and drainings of the socket buffers, not a few).
     min_ops: u64,
+    /// Run after each batch, untimed (bulk: until the drain thread has read all that
+    /// was sent, so that its copying does not slow the next batch).
+    settle: Option<Rc<dyn Fn()>>,
     ns: [Vec<f64>; 2],
 }
 
@@ -376,6 +379,14 @@ fn bulk_conn() -> TcpStream {
 
 /// One connection for both implementations (each connection's state, its window and
 /// its buffers' autotuning, differs: the comparison is of the calls on the same one).
+/// Waits until the drain thread has read all that was sent on `c` and the kernel has
+/// it acknowledged (`SIOCOUTQ` 0).
+fn wait_drained(c: &TcpStream) {
+    while sa::ioctl(c, sa::SIOCOUTQ).expect("SIOCOUTQ") > 0 {
+        std::thread::sleep(Duration::from_micros(100));
+    }
+}
+
 fn bulk_point(conn: &Rc<TcpStream>, kib: usize) -> [Batch; 2] {
     let len = kib * 1024;
     let (a, b) = (Rc::clone(conn), Rc::clone(conn));
@@ -417,6 +428,9 @@ fn calibrate(p: &mut Point, target: Duration) {
         let t0 = Instant::now();
         (p.batches[1])(ops);
         let el = t0.elapsed();
+        if let Some(settle) = &p.settle {
+            settle();
+        }
         if el >= target / 4 || ops >= 1 << 26 {
             let per = el.as_nanos().max(1) as f64 / ops as f64;
             p.ops = ((target.as_nanos() as f64 / per) as u64).max(p.min_ops);
@@ -477,45 +491,54 @@ fn main() {
     }
     let fds = Rc::new(Fds::new(*POLL_X.last().unwrap()));
     let mut points: Vec<Point> = Vec::new();
-    let mut add = |curve: &'static str, x: usize, batches: [Batch; 2]| {
-        let min_ops = match curve {
-            "bulk" => (32 << 10) / x as u64, // x KiB per call
-            _ => 1,
+    let mut add =
+        |curve: &'static str, x: usize, batches: [Batch; 2], settle: Option<Rc<dyn Fn()>>| {
+            let min_ops = match curve {
+                "bulk" => (32 << 10) / x as u64, // x KiB per call
+                _ => 1,
+            };
+            points.push(Point {
+                curve,
+                x,
+                batches,
+                ops: 1,
+                min_ops,
+                settle,
+                ns: [Vec::new(), Vec::new()],
+            })
         };
-        points.push(Point {
-            curve,
-            x,
-            batches,
-            ops: 1,
-            min_ops,
-            ns: [Vec::new(), Vec::new()],
-        })
-    };
     if want("select") {
         for &n in SELECT_X {
-            add("select", n, select_point(&fds, n));
+            add("select", n, select_point(&fds, n), None);
         }
     }
     if want("poll") {
         for &n in POLL_X {
-            add("poll", n, poll_point(&fds, n));
+            add("poll", n, poll_point(&fds, n), None);
         }
     }
     if want("epoll_wait") {
         for &n in POLL_X {
-            add("epoll_wait", n, epoll_point(&fds, n));
+            add("epoll_wait", n, epoll_point(&fds, n), None);
         }
     }
     if want("recvmmsg") {
         let udp = Udp::new();
         for &k in MMSG_X {
-            add("recvmmsg", k, mmsg_point(&udp, k));
+            add("recvmmsg", k, mmsg_point(&udp, k), None);
         }
     }
     if want("bulk") {
         let conn = Rc::new(bulk_conn());
+        let c = Rc::clone(&conn);
+        let settle: Rc<dyn Fn()> = Rc::new(move || wait_drained(&c));
         for &kib in BULK_KIB {
-            add("bulk", kib, bulk_point(&conn, kib));
+            add(
+                "bulk",
+                kib,
+                bulk_point(&conn, kib),
+                Some(Rc::clone(&settle)),
+            );
         }
     }
     for p in &mut points {
@@ -523,12 +546,22 @@ fn main() {
     }
     let start = Instant::now();
     for round in 0..=rounds {
+        // The round's first point comes right after the last one's (1 MiB sends that
+        // leave the caches full of other data): one untimed batch of each settles it.
+        if let Some(p) = points.first_mut() {
+            for b in &mut p.batches {
+                b(p.ops);
+            }
+        }
         for p in &mut points {
             for j in 0..2 {
                 let k = (j + round) % 2;
                 let ns = (p.batches[k])(p.ops);
                 if round > 0 {
                     p.ns[k].push(ns);
+                }
+                if let Some(settle) = &p.settle {
+                    settle();
                 }
             }
         }
