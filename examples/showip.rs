@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     let mut hints = AddrInfoHints::default();
     hints.ai_family = AF_UNSPEC; // IPv4 or IPv6
     hints.ai_socktype = SOCK_STREAM; // one entry per address
-    let res = match getaddrinfo(Some(host), None, Some(&hints)) {
+    let res = match getaddrinfo(Some(host.as_str()), None, Some(&hints)) {
         Ok(res) => res,
         Err(e) => {
             eprintln!("getaddrinfo: {e}");

@@ -132,7 +132,7 @@ fn client(number: SockAddr, my_turn: Receiver<()>, to_server: Sender<()>) -> Res
     let mut hints = AddrInfoHints::default();
     hints.ai_family = AF_INET;
     hints.ai_socktype = SOCK_STREAM;
-    let res = getaddrinfo(Some("localhost"), Some(&port), Some(&hints))
+    let res = getaddrinfo(Some("localhost"), Some(port.as_str()), Some(&hints))
         .map_err(|e| ("getaddrinfo", e.to_string()))?;
     let ai = res.first();
     let fd = socket(ai.ai_family(), ai.ai_socktype(), ai.ai_protocol())

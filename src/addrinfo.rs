@@ -11,7 +11,9 @@ use std::borrow::Cow;
 use std::io;
 
 use crate::addr::{SockAddr, ToSockAddr};
-use crate::cstr::with_opt_c_str;
+use crate::cstr::{
+    c_opt_name, heap_c_string, name_buf, opt_bytes_of, NameOrNull, Unfit, STACK_NAME,
+};
 use crate::macros::{c_flags, c_values};
 use crate::raw::{self, AddrInfo, AddrInfoList, GaiFailure};
 use crate::socket::{AddressFamily, Protocol, SockType};
@@ -260,7 +262,7 @@ impl AddrInfoHints {
 /// let mut hints = AddrInfoHints::default();
 /// hints.ai_family = AF_INET;
 /// hints.ai_socktype = SOCK_STREAM;
-/// let res = getaddrinfo(Some("localhost"), Some(&port), Some(&hints))?;
+/// let res = getaddrinfo(Some("localhost"), Some(port.as_str()), Some(&hints))?;
 /// let mut connected = None;
 /// for ai in &res {
 ///     let fd = socket(ai.ai_family(), ai.ai_socktype() | SOCK_CLOEXEC, ai.ai_protocol())?;
@@ -273,9 +275,14 @@ impl AddrInfoHints {
 /// # Ok(()) }
 /// ```
 ///
-/// `node` and `service` become C strings on the stack (on the heap beyond 255 bytes).
-/// `None` is C's `NULL`: with `AI_PASSIVE` and no node, the wildcard address a server
-/// binds to.
+/// `node` and `service` are each a [`NameOrNull`]: `None` for C's `NULL` (with
+/// `AI_PASSIVE` and no node, the wildcard address a server binds to), a Rust string
+/// (`Some("localhost")`, `"localhost"`, `&string`), copied to the stack with its NUL
+/// (the heap beyond 255 bytes; about one instruction a byte), or a C string
+/// (`c"localhost"`, a `&CStr` or `&CString`), given to C as it is, with no copy:
+/// `getaddrinfo(c"127.0.0.1", c"80", Some(&hints))` costs what C's call does. Both
+/// forms trace alike. A `String` goes as `&string` or `Some(string.as_str())`, not
+/// `Some(&string)` (see [`NameOrNull`]).
 ///
 /// **A numeric service is not checked as a port.** glibc takes the number modulo
 /// 65536 (`"99999"` gives port 34463) and musl likewise; and a service that is not a
@@ -292,59 +299,100 @@ impl AddrInfoHints {
 /// `AI_NUMERICHOST`; also both `node` and `service` `None`), `EAI_SERVICE`,
 /// `EAI_FAMILY`, `EAI_SOCKTYPE`, `EAI_BADFLAGS`, `EAI_AGAIN` (no answer from the
 /// name server, or no network), `EAI_FAIL`, `EAI_MEMORY`, `EAI_SYSTEM` with its
-/// `errno`. A name with a NUL byte inside (which no C string can hold) is
-/// `EAI_SYSTEM` with `EINVAL`, without a call.
+/// `errno`. A Rust string with a NUL byte inside (which no C string can hold) is
+/// `EAI_SYSTEM` with `EINVAL`, without a call (a `&CStr` has none).
 ///
 /// # References
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getaddrinfo.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/getaddrinfo.3.html)
 pub fn getaddrinfo(
-    node: Option<&str>,
-    service: Option<&str>,
+    node: impl NameOrNull,
+    service: impl NameOrNull,
     hints: Option<&AddrInfoHints>,
 ) -> Result<AddrInfoList, GaiError> {
     let c_hints = hints.map(|h| h.to_c());
-    let ret = with_opt_c_str(node, |node| {
-        with_opt_c_str(service, |service| match (node, service) {
-            (Some(node), Some(service)) => Some(
-                raw::getaddrinfo(node, service, c_hints.as_ref()).map_err(GaiError::from_failure),
-            ),
-            _ => None,
-        })
-    });
-    let ret = match ret {
-        Some(ret) => ret,
-        None => {
+    let mut node_buf = name_buf::<STACK_NAME>();
+    let mut service_buf = name_buf::<STACK_NAME>();
+    let ret = match (
+        c_opt_name(&node, &mut node_buf),
+        c_opt_name(&service, &mut service_buf),
+    ) {
+        (Ok(node), Ok(service)) => {
+            raw::getaddrinfo(node, service, c_hints.as_ref()).map_err(GaiError::from_failure)
+        }
+        (Err(Unfit::Nul), _) | (_, Err(Unfit::Nul)) => {
             if trace::maybe_on() {
-                trace_getaddrinfo_nul(node, service);
+                trace_getaddrinfo_nul(opt_bytes_of(&node), opt_bytes_of(&service));
             }
             return Err(GaiError::system(Errno::EINVAL));
         }
+        _ => getaddrinfo_heap(
+            opt_bytes_of(&node),
+            opt_bytes_of(&service),
+            c_hints.as_ref(),
+        ),
     };
-    if trace::maybe_on() {
-        trace_getaddrinfo(node, service, hints, &ret);
+    // The trace takes the parts by value and the C hints, already in memory; success
+    // and failure each have their own check, so that nothing is stored for the trace
+    // and the caller's `match` is settled on each path.
+    match ret {
+        Ok(list) => {
+            if trace::maybe_on() {
+                let (node, service) = (opt_bytes_of(&node), opt_bytes_of(&service));
+                trace_getaddrinfo(node, service, c_hints.as_ref(), Ok(list.first()));
+            }
+            Ok(list)
+        }
+        Err(e) => {
+            if trace::maybe_on() {
+                let (node, service) = (opt_bytes_of(&node), opt_bytes_of(&service));
+                trace_getaddrinfo(node, service, c_hints.as_ref(), Err(e));
+            }
+            Err(e)
+        }
     }
-    ret
+}
+
+/// [`getaddrinfo`] with a name of 256 bytes or more (which no host or service has),
+/// made C strings on the heap. Neither holds a NUL (checked first).
+#[cold]
+#[inline(never)]
+fn getaddrinfo_heap(
+    node: Option<&[u8]>,
+    service: Option<&[u8]>,
+    hints: Option<&sys::addrinfo>,
+) -> Result<AddrInfoList, GaiError> {
+    let node = node.map(heap_c_string);
+    let service = service.map(heap_c_string);
+    match (node, service) {
+        (Some(None), _) | (_, Some(None)) => Err(GaiError::system(Errno::EINVAL)),
+        (node, service) => raw::getaddrinfo(
+            node.as_ref().and_then(|c| c.as_deref()),
+            service.as_ref().and_then(|c| c.as_deref()),
+            hints,
+        )
+        .map_err(GaiError::from_failure),
+    }
 }
 
 /// How many entries a trace line lists before `...`.
 const ENTRIES_SHOWN: usize = 4;
 
 /// `"name"` or `NULL`.
-struct TraceStr<'a>(Option<&'a str>);
+struct TraceStr<'a>(Option<&'a [u8]>);
 
 impl fmt::Display for TraceStr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some(s) => Data(s.as_bytes()).fmt(f),
+            Some(s) => Data(s).fmt(f),
             None => f.write_str("NULL"),
         }
     }
 }
 
 /// `{ai_flags=..., ai_family=..., ai_socktype=..., ai_protocol=...}` or `NULL`.
-struct TraceHints<'a>(Option<&'a AddrInfoHints>);
+struct TraceHints<'a>(Option<&'a sys::addrinfo>);
 
 impl fmt::Display for TraceHints<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -352,23 +400,23 @@ impl fmt::Display for TraceHints<'_> {
             Some(h) => write!(
                 f,
                 "{{ai_flags={:?}, ai_family={:?}, ai_socktype={:?}, ai_protocol={}}}",
-                h.ai_flags,
-                h.ai_family,
-                h.ai_socktype,
-                crate::socket::TraceProtocol(h.ai_protocol)
+                AiFlags::from_raw(h.ai_flags),
+                AddressFamily::from_raw(h.ai_family),
+                SockType::from_raw(h.ai_socktype),
+                crate::socket::TraceProtocol(Protocol::from_raw(h.ai_protocol))
             ),
             None => f.write_str("NULL"),
         }
     }
 }
 
-/// The entries' addresses, `[{AF_INET, 127.0.0.1:80}, ...]`.
-struct TraceList<'a>(&'a AddrInfoList);
+/// The entries' addresses from the first, `[{AF_INET, 127.0.0.1:80}, ...]`.
+struct TraceList<'a>(&'a AddrInfo);
 
 impl fmt::Display for TraceList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[")?;
-        for (i, ai) in self.0.iter().enumerate() {
+        for (i, ai) in self.0.and_after().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
@@ -388,18 +436,18 @@ impl fmt::Display for TraceList<'_> {
 #[cold]
 #[inline(never)]
 fn trace_getaddrinfo(
-    node: Option<&str>,
-    service: Option<&str>,
-    hints: Option<&AddrInfoHints>,
-    ret: &Result<AddrInfoList, GaiError>,
+    node: Option<&[u8]>,
+    service: Option<&[u8]>,
+    hints: Option<&sys::addrinfo>,
+    ret: Result<&AddrInfo, GaiError>,
 ) {
     match ret {
-        Ok(list) => trace::emit(format_args!(
+        Ok(first) => trace::emit(format_args!(
             "getaddrinfo({}, {}, {}, {}) = 0",
             TraceStr(node),
             TraceStr(service),
             TraceHints(hints),
-            TraceList(list)
+            TraceList(first)
         )),
         Err(e) => trace::emit(format_args!(
             "getaddrinfo({}, {}, {}, ...) = {e:?}",
@@ -412,7 +460,7 @@ fn trace_getaddrinfo(
 
 #[cold]
 #[inline(never)]
-fn trace_getaddrinfo_nul(node: Option<&str>, service: Option<&str>) {
+fn trace_getaddrinfo_nul(node: Option<&[u8]>, service: Option<&[u8]>) {
     trace::emit(format_args!(
         "getaddrinfo({}, {}, ...) = {:?} (not called: NUL inside a name)",
         TraceStr(node),

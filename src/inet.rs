@@ -63,9 +63,11 @@
 //!
 //! # The text
 //!
-//! The text is a `&str` (or `String`), converted to a C string in a buffer on the
-//! stack (the heap only for text of 64 bytes or more, which is never an address), or
-//! a `&CStr` (`c"127.0.0.1"`), passed as it is. A `&str` with a NUL byte inside is
+//! The text is any [`NameArg`], as for the other name calls: a `&str`
+//! (or `String`), checked and copied to a C string in a buffer on the stack in one
+//! pass (about one instruction a byte; the heap only for text of 64 bytes or more,
+//! which is never an address), or a `&CStr` (`c"127.0.0.1"`) or `&CString`, passed
+//! as it is, at the cost of C's call. A `&str` with a NUL byte inside is
 //! not an address: `inet_pton` gives `Ok(false)` and `inet_aton` `false`, without a
 //! call (C would read only up to the NUL and might accept what comes before it).
 //!
@@ -76,12 +78,12 @@
 //! are where the text a program was given becomes the address it uses. The byte-order
 //! helpers are macros or inline code in C and print nothing.
 
-use core::ffi::CStr;
 use core::fmt;
 use core::ops::Deref;
-use std::ffi::{CString, OsStr};
+use std::ffi::OsStr;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use crate::cstr::{bytes_of, with_name, NameArg};
 use crate::raw::{self, InetBinary, Pod};
 use crate::socket::AddressFamily;
 use crate::sys;
@@ -232,14 +234,6 @@ mod sealed {
     pub trait Show {
         fn show(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
     }
-
-    /// Address text, made a C string.
-    pub trait Text {
-        /// The text's bytes (without a NUL for a `CStr`).
-        fn bytes(&self) -> &[u8];
-        /// Runs `f` with the text as a C string, or `None` if a NUL is inside it.
-        fn with_c_str<R>(&self, f: impl FnOnce(Option<&core::ffi::CStr>) -> R) -> R;
-    }
 }
 
 /// The binary form of an Internet address, which `inet_pton` writes and `inet_ntop`
@@ -266,58 +260,17 @@ impl sealed::Show for sys::in6_addr {
     }
 }
 
-/// Address text as the calls take it: `str`, `String`, `CStr` or `CString` (by
-/// reference). Sealed.
-pub trait AddrText: sealed::Text {}
+/// Address text as the calls take it: any [`NameArg`] (`&str`, `&String`, `&CStr`,
+/// `&CString`). A `&CStr` goes to C as it is; a Rust string is copied to the stack
+/// with its NUL. Implemented for every `NameArg`, so `inet_pton` and `inet_aton` take
+/// what the other name calls take.
+pub trait AddrText: NameArg {}
 
-impl AddrText for str {}
-impl AddrText for String {}
-impl AddrText for CStr {}
-impl AddrText for CString {}
+impl<T: NameArg + ?Sized> AddrText for T {}
 
 /// Text shorter than this goes to C from the stack; no address is nearly so long
 /// (`INET6_ADDRSTRLEN` is 46 with the NUL).
 const STACK_TEXT: usize = 64;
-
-fn with_c_str<R>(bytes: &[u8], f: impl FnOnce(Option<&CStr>) -> R) -> R {
-    crate::cstr::with_c_str::<STACK_TEXT, R>(bytes, f)
-}
-
-impl sealed::Text for str {
-    fn bytes(&self) -> &[u8] {
-        self.as_bytes()
-    }
-    fn with_c_str<R>(&self, f: impl FnOnce(Option<&CStr>) -> R) -> R {
-        with_c_str(self.as_bytes(), f)
-    }
-}
-
-impl sealed::Text for String {
-    fn bytes(&self) -> &[u8] {
-        self.as_bytes()
-    }
-    fn with_c_str<R>(&self, f: impl FnOnce(Option<&CStr>) -> R) -> R {
-        with_c_str(self.as_bytes(), f)
-    }
-}
-
-impl sealed::Text for CStr {
-    fn bytes(&self) -> &[u8] {
-        self.to_bytes()
-    }
-    fn with_c_str<R>(&self, f: impl FnOnce(Option<&CStr>) -> R) -> R {
-        f(Some(self))
-    }
-}
-
-impl sealed::Text for CString {
-    fn bytes(&self) -> &[u8] {
-        self.as_bytes()
-    }
-    fn with_c_str<R>(&self, f: impl FnOnce(Option<&CStr>) -> R) -> R {
-        f(Some(self))
-    }
-}
 
 /// The family check that keeps a mismatched family from the C call.
 #[inline]
@@ -363,15 +316,21 @@ where
     A: InetAddr,
 {
     let ret = check_family::<A>(af).and_then(|()| {
-        sealed::Text::with_c_str(src, |c| match c {
+        with_name::<STACK_TEXT, _, _>(src, |c| match c {
             Some(c) => raw::inet_pton(c, dst),
             None => Ok(false),
         })
     });
+    // The address found, the usual outcome, with a check of its own, so that the
+    // caller's test of it is settled on that path.
+    if let Ok(true) = ret {
+        trace::trace!(trace_pton(af, bytes_of(src), &*dst, ret));
+        return Ok(true);
+    }
     traced(
         ret,
         |&ok| ok,
-        |ret| trace_pton(af, sealed::Text::bytes(src), &*dst, ret),
+        |ret| trace_pton(af, bytes_of(src), &*dst, ret),
     )
 }
 
@@ -492,11 +451,11 @@ fn trace_ntop<A: InetAddr>(af: AddressFamily, src: &A, size: usize, ret: Result<
 ///
 /// - [Linux](https://man7.org/linux/man-pages/man3/inet_aton.3.html) (not in POSIX)
 pub fn inet_aton<S: AddrText + ?Sized>(cp: &S, inp: &mut sys::in_addr) -> bool {
-    let ok = sealed::Text::with_c_str(cp, |c| match c {
+    let ok = with_name::<STACK_TEXT, _, _>(cp, |c| match c {
         Some(c) => raw::inet_aton(c, inp),
         None => false,
     });
-    trace::trace!(trace_aton(sealed::Text::bytes(cp), &*inp, ok));
+    trace::trace!(trace_aton(bytes_of(cp), &*inp, ok));
     ok
 }
 

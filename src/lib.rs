@@ -73,7 +73,7 @@
 //! | `struct epoll_event events[64]; int n = epoll_wait(ep, events, 64, 1000);` | `let mut events = [epoll_event::default(); 64]; let n = epoll_wait(&ep, &mut events, 1000)?;` then `&events[..n]` |
 //! | `epoll_pwait(ep, events, 64, -1, &mask);` | `epoll_pwait(&ep, &mut events, -1, Some(&mask))?;` (`mask`: a [`sys::sigset_t`]) |
 //! | `struct addrinfo hints; memset(&hints, 0, sizeof hints); hints.ai_socktype = SOCK_STREAM;` | `let mut hints = AddrInfoHints::default(); hints.ai_socktype = SOCK_STREAM;` |
-//! | `getaddrinfo("localhost", "http", &hints, &res);` | `let res = getaddrinfo(Some("localhost"), Some("http"), Some(&hints))?;` → [`AddrInfoList`], freed on drop |
+//! | `getaddrinfo("localhost", "http", &hints, &res);` | `let res = getaddrinfo(Some("localhost"), Some("http"), Some(&hints))?;` → [`AddrInfoList`], freed on drop; or `getaddrinfo(c"localhost", c"http", …)`, the C strings passed as they are (every name call takes a `&str` or a `&CStr`: [`NameArg`], [`NameOrNull`]) |
 //! | `for (ai = res; ai; ai = ai->ai_next) { fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol); connect(fd, ai->ai_addr, ai->ai_addrlen); }` | `for ai in &res { let fd = socket(ai.ai_family(), ai.ai_socktype(), ai.ai_protocol())?; connect(&fd, &ai)?; }` |
 //! | `fprintf(stderr, "%s\n", gai_strerror(status));` | `eprintln!("{e}")` for the [`GaiError`] (`e == EAI_NONAME`, `e.errno()` for `EAI_SYSTEM`); [`gai_strerror`] by name |
 //! | `getnameinfo(sa, len, host, NI_MAXHOST, serv, NI_MAXSERV, NI_NUMERICHOST);` | `let (host, serv) = getnameinfo(&addr, NI_NUMERICHOST)?;` (inline buffers, deref to `&str`) |
@@ -222,6 +222,7 @@ pub use crate::addrinfo::{
     EAI_OVERFLOW, EAI_SERVICE, EAI_SOCKTYPE, EAI_SYSTEM, NI_DGRAM, NI_NAMEREQD, NI_NOFQDN,
     NI_NUMERICHOST, NI_NUMERICSERV,
 };
+pub use crate::cstr::{NameArg, NameOrNull};
 #[cfg(have_tcp_info)]
 pub use crate::diag::{tcp_state_in, tcp_state_of, TcpTable};
 #[cfg(have_epoll)]

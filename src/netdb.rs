@@ -20,10 +20,12 @@
 //! NUL there; otherwise the call fails with `EFAULT`, and an array of more than 65536
 //! entries fails with `EOVERFLOW`. Neither happens with glibc.
 //!
-//! A name with a NUL byte inside is `EINVAL` (for the host calls, [`NETDB_INTERNAL`]
-//! with `EINVAL`) before any call: in C the name would silently end there. Names
-//! shorter than 256 bytes are made C strings on the stack, so the usual lookup does
-//! not allocate.
+//! Names are [`NameArg`]s (the protocol a [`NameOrNull`], `None` for any): a `&CStr`
+//! (`c"http"`) goes to C as it is; a `&str` or `&String` with a NUL byte inside is
+//! `EINVAL` (for the host calls, [`NETDB_INTERNAL`] with `EINVAL`) before any call
+//! (in C the name would silently end there), and is otherwise copied to the stack
+//! with its NUL when shorter than 256 bytes, so the usual lookup does not allocate.
+//! Both forms trace alike.
 
 use core::ffi::CStr;
 use core::fmt;
@@ -31,7 +33,10 @@ use core::ops::Deref;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use crate::cstr::with_c_str;
+use crate::cstr::{
+    bytes_of, c_name, c_opt_name, heap_c_string, name_buf, opt_bytes_of, with_name, with_opt_name,
+    NameArg, NameOrNull, Unfit,
+};
 use crate::raw::{self, HostFailure};
 use crate::socket::{AddressFamily, AF_INET, AF_INET6};
 use crate::sys::{self, c_char, c_int};
@@ -177,8 +182,17 @@ impl Store {
         }
     }
 
-    /// A name and its NUL.
+    /// A name and its NUL (one copy where it fits inline, as it almost always does).
     fn push_name(&mut self, name: &[u8]) {
+        if let Store::Inline { buf, len } = self {
+            let end = *len + name.len();
+            if end < INLINE {
+                buf[*len..end].copy_from_slice(name);
+                buf[end] = 0;
+                *len = end + 1;
+                return;
+            }
+        }
         self.push(name);
         self.push(&[0]);
     }
@@ -332,27 +346,17 @@ fn with_buffer<R>(
     (None, attempts)
 }
 
-/// `name` as a C string (see [`crate::cstr::with_c_str`]); `EINVAL` if it holds a
+/// `name` as a C string (see [`crate::cstr::with_name`]); `EINVAL` if it holds a
 /// NUL.
-fn with_c_name<R>(name: &str, f: impl FnOnce(&CStr) -> R) -> Result<R> {
-    with_c_str::<NAME_STACK, _>(name.as_bytes(), |c| c.map(f).ok_or(Errno::EINVAL))
+#[inline]
+fn with_c_name<S: NameArg + ?Sized, R>(name: &S, f: impl FnOnce(&CStr) -> R) -> Result<R> {
+    with_name::<NAME_STACK, _, _>(name, |c| c.map(f).ok_or(Errno::EINVAL))
 }
 
 /// `proto` as a C string (NULL for `None`): see [`with_c_name`].
-fn with_c_opt<R>(proto: Option<&str>, f: impl FnOnce(Option<&CStr>) -> R) -> Result<R> {
-    match proto {
-        None => Ok(f(None)),
-        Some(proto) => with_c_name(proto, |proto| f(Some(proto))),
-    }
-}
-
-/// `name` and `proto` (NULL for `None`) as C strings: see [`with_c_name`].
-fn with_c_names<R>(
-    name: &str,
-    proto: Option<&str>,
-    f: impl FnOnce(&CStr, Option<&CStr>) -> R,
-) -> Result<R> {
-    with_c_name(name, |name| with_c_opt(proto, |proto| f(name, proto)))?
+#[inline]
+fn with_c_opt<R>(proto: &impl NameOrNull, f: impl FnOnce(Option<&CStr>) -> R) -> Result<R> {
+    with_opt_name::<NAME_STACK, _>(proto, |c| c.map(f).ok_or(Errno::EINVAL))
 }
 
 fn c_bytes(c: Option<&CStr>) -> &[u8] {
@@ -451,51 +455,100 @@ impl fmt::Debug for ServEnt {
 ///
 /// C's `NULL` for "no such service" is `Ok(None)`. The call is the reentrant
 /// `getservbyname_r`, copied out into a [`ServEnt`] of its own (see the module docs
-/// for the buffer and the checks).
+/// for the buffer and the checks). `name` and `proto` may be `&CStr`s
+/// (`getservbyname(c"http", c"tcp")`), passed as they are, or Rust strings, copied to
+/// the stack (see the module docs).
 ///
 /// # Errors
 ///
-/// `EINVAL` (a NUL byte inside `name` or `proto`, without a call); what the C library
-/// reports (`ENOENT`: glibc could not open the database, such as a missing
-/// `/etc/services`); `ENOMEM` (an entry larger than 16 MiB); `EFAULT`/`EOVERFLOW`
-/// (an answer pointing outside its buffer; see the module docs).
+/// `EINVAL` (a NUL byte inside a Rust string `name` or `proto`, without a call); what
+/// the C library reports (`ENOENT`: glibc could not open the database, such as a
+/// missing `/etc/services`); `ENOMEM` (an entry larger than 16 MiB);
+/// `EFAULT`/`EOVERFLOW` (an answer pointing outside its buffer; see the module docs).
 ///
 /// # References
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getservbyname.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyname_r.3.html)
-pub fn getservbyname<'p>(name: &str, proto: impl Into<Option<&'p str>>) -> Result<Option<ServEnt>> {
-    let proto = proto.into();
-    let ret = getservbyname_sized(name, proto, FIRST_BUFFER).map(|(entry, _)| entry);
+pub fn getservbyname<S: NameArg + ?Sized>(
+    name: &S,
+    proto: impl NameOrNull,
+) -> Result<Option<ServEnt>> {
+    // The answer is some hundred bytes: the trace's check comes first, and the
+    // traced path (cold) makes the same call, so that the answer is built where
+    // it is returned, as with the trace compiled out.
     if trace::maybe_on() {
-        trace_servbyname(name.as_bytes(), proto.map(str::as_bytes), &ret);
+        let ret = servbyname(name, proto);
+        trace_servbyname(bytes_of(name), opt_bytes_of(&proto), &ret);
+        return ret;
     }
-    ret
+    servbyname(name, proto)
+}
+
+/// The call of [`getservbyname`], traced or not.
+#[inline(always)]
+fn servbyname<S: NameArg + ?Sized>(name: &S, proto: impl NameOrNull) -> Result<Option<ServEnt>> {
+    getservbyname_sized(name, proto, FIRST_BUFFER).map(|(entry, _)| entry)
 }
 
 /// [`getservbyname`] with a first buffer of `first_len` bytes (at most 1024), without
 /// a trace line; also returns how many `_r` calls it took. For the tests of the
 /// `ERANGE` retry.
 #[doc(hidden)]
-pub fn getservbyname_sized(
-    name: &str,
-    proto: Option<&str>,
+#[inline(always)]
+pub fn getservbyname_sized<S: NameArg + ?Sized>(
+    name: &S,
+    proto: impl NameOrNull,
     first_len: usize,
 ) -> Result<(Option<ServEnt>, usize)> {
-    with_c_names(name, proto, |name, proto| {
-        let args = [name.to_bytes_with_nul(), c_bytes(proto)];
-        let (answer, attempts) = with_buffer(first_len, |buf| {
-            match raw::getservbyname_r(name, proto, buf) {
-                Err(Errno::ERANGE) => None,
-                Err(e) => Some(Err(e)),
-                Ok(None) => Some(Ok(None)),
-                Ok(Some(entry)) => Some(ServEnt::from_c(&entry, &Answer { buf, args }).map(Some)),
-            }
-        });
-        answer
-            .unwrap_or(Err(Errno::ENOMEM))
-            .map(|entry| (entry, attempts))
-    })?
+    let mut proto_buf = name_buf::<NAME_STACK>();
+    let mut name_buf = name_buf::<NAME_STACK>();
+    match (
+        c_name(name, &mut name_buf),
+        c_opt_name(&proto, &mut proto_buf),
+    ) {
+        (Ok(name), Ok(proto)) => servbyname_r(name, proto, first_len),
+        (Err(Unfit::Nul), _) | (_, Err(Unfit::Nul)) => Err(Errno::EINVAL),
+        _ => servbyname_heap(bytes_of(name), opt_bytes_of(&proto), first_len),
+    }
+}
+
+/// `getservbyname_r` into a buffer of `first_len` bytes, then larger ones, the entry
+/// copied out; and how many calls it took.
+fn servbyname_r(
+    name: &CStr,
+    proto: Option<&CStr>,
+    first_len: usize,
+) -> Result<(Option<ServEnt>, usize)> {
+    let args = [name.to_bytes_with_nul(), c_bytes(proto)];
+    let (answer, attempts) = with_buffer(first_len, |buf| {
+        match raw::getservbyname_r(name, proto, buf) {
+            Err(Errno::ERANGE) => None,
+            Err(e) => Some(Err(e)),
+            Ok(None) => Some(Ok(None)),
+            Ok(Some(entry)) => Some(ServEnt::from_c(&entry, &Answer { buf, args }).map(Some)),
+        }
+    });
+    answer
+        .unwrap_or(Err(Errno::ENOMEM))
+        .map(|entry| (entry, attempts))
+}
+
+/// [`servbyname_r`] for names of 256 bytes or more (which no service or protocol
+/// has), made C strings on the heap. Neither holds a NUL (checked first).
+#[cold]
+#[inline(never)]
+fn servbyname_heap(
+    name: &[u8],
+    proto: Option<&[u8]>,
+    first_len: usize,
+) -> Result<(Option<ServEnt>, usize)> {
+    let name = heap_c_string(name).ok_or(Errno::EINVAL)?;
+    match proto.map(heap_c_string) {
+        None => servbyname_r(&name, None, first_len),
+        Some(Some(proto)) => servbyname_r(&name, Some(&proto), first_len),
+        Some(None) => Err(Errno::EINVAL),
+    }
 }
 
 /// `getservbyport(port, proto)`—The service on `port`, **in network byte order** as
@@ -526,9 +579,22 @@ pub fn getservbyname_sized(
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getservbyport.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/getservbyport_r.3.html)
-pub fn getservbyport<'p>(port: u16, proto: impl Into<Option<&'p str>>) -> Result<Option<ServEnt>> {
-    let proto = proto.into();
-    let ret = with_c_opt(proto, |proto| {
+pub fn getservbyport(port: u16, proto: impl NameOrNull) -> Result<Option<ServEnt>> {
+    // The answer is some hundred bytes: the trace's check comes first, and the
+    // traced path (cold) makes the same call, so that the answer is built where
+    // it is returned, as with the trace compiled out.
+    if trace::maybe_on() {
+        let ret = servbyport(port, proto);
+        trace_servbyport(port, opt_bytes_of(&proto), &ret);
+        return ret;
+    }
+    servbyport(port, proto)
+}
+
+/// The call of [`getservbyport`], traced or not.
+#[inline(always)]
+fn servbyport(port: u16, proto: impl NameOrNull) -> Result<Option<ServEnt>> {
+    with_c_opt(&proto, |proto| {
         let args = [c_bytes(proto), &[]];
         let (answer, _) = with_buffer(FIRST_BUFFER, |buf| {
             match raw::getservbyport_r(c_int::from(port), proto, buf) {
@@ -540,11 +606,7 @@ pub fn getservbyport<'p>(port: u16, proto: impl Into<Option<&'p str>>) -> Result
         });
         answer.unwrap_or(Err(Errno::ENOMEM))
     })
-    .and_then(|ret| ret);
-    if trace::maybe_on() {
-        trace_servbyport(port, proto.map(str::as_bytes), &ret);
-    }
-    ret
+    .and_then(|ret| ret)
 }
 
 // ---------------------------------------------------------------------------------
@@ -621,7 +683,8 @@ fn proto_answer(
 /// ```
 ///
 /// C's `NULL` for "no such protocol" is `Ok(None)`. The call is the reentrant
-/// `getprotobyname_r`.
+/// `getprotobyname_r`. `name` may be a `&CStr` (`c"tcp"`), passed as it is, or a
+/// Rust string, copied to the stack.
 ///
 /// # Errors
 ///
@@ -631,8 +694,22 @@ fn proto_answer(
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getprotobyname.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotobyname_r.3.html)
-pub fn getprotobyname(name: &str) -> Result<Option<ProtoEnt>> {
-    let ret = with_c_name(name, |c_name| {
+pub fn getprotobyname<S: NameArg + ?Sized>(name: &S) -> Result<Option<ProtoEnt>> {
+    // The answer is some hundred bytes: the trace's check comes first, and the
+    // traced path (cold) makes the same call, so that the answer is built where
+    // it is returned, as with the trace compiled out.
+    if trace::maybe_on() {
+        let ret = protobyname(name);
+        trace_protobyname(bytes_of(name), &ret);
+        return ret;
+    }
+    protobyname(name)
+}
+
+/// The call of [`getprotobyname`], traced or not.
+#[inline(always)]
+fn protobyname<S: NameArg + ?Sized>(name: &S) -> Result<Option<ProtoEnt>> {
+    with_c_name(name, |c_name| {
         let args = [c_name.to_bytes_with_nul(), &[]];
         let (answer, _) = with_buffer(FIRST_BUFFER, |buf| {
             let ret = raw::getprotobyname_r(c_name, buf);
@@ -640,11 +717,7 @@ pub fn getprotobyname(name: &str) -> Result<Option<ProtoEnt>> {
         });
         answer.unwrap_or(Err(Errno::ENOMEM))
     })
-    .and_then(|ret| ret);
-    if trace::maybe_on() {
-        trace_protobyname(name.as_bytes(), &ret);
-    }
-    ret
+    .and_then(|ret| ret)
 }
 
 /// `getprotobynumber(proto)`—The protocol numbered `proto` (`17` is `"udp"`).
@@ -666,6 +739,20 @@ pub fn getprotobyname(name: &str) -> Result<Option<ProtoEnt>> {
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/getprotobynumber.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/getprotobynumber_r.3.html)
 pub fn getprotobynumber(proto: c_int) -> Result<Option<ProtoEnt>> {
+    // The answer is some hundred bytes: the trace's check comes first, and the
+    // traced path (cold) makes the same call, so that the answer is built where
+    // it is returned, as with the trace compiled out.
+    if trace::maybe_on() {
+        let ret = protobynumber(proto);
+        trace_protobynumber(proto, &ret);
+        return ret;
+    }
+    protobynumber(proto)
+}
+
+/// The call of [`getprotobynumber`], traced or not.
+#[inline(always)]
+fn protobynumber(proto: c_int) -> Result<Option<ProtoEnt>> {
     let (answer, _) = with_buffer(FIRST_BUFFER, |buf| {
         let ret = raw::getprotobynumber_r(proto, buf);
         proto_answer(
@@ -676,11 +763,7 @@ pub fn getprotobynumber(proto: c_int) -> Result<Option<ProtoEnt>> {
             },
         )
     });
-    let ret = answer.unwrap_or(Err(Errno::ENOMEM));
-    if trace::maybe_on() {
-        trace_protobynumber(proto, &ret);
-    }
-    ret
+    answer.unwrap_or(Err(Errno::ENOMEM))
 }
 
 // ---------------------------------------------------------------------------------
@@ -985,12 +1068,14 @@ fn host_answer(
 /// The call is the reentrant `gethostbyname_r`, so it is thread-safe and sets no
 /// global `h_errno`; the answer is copied into a [`HostEnt`] of its own. A name the
 /// C library reads as a number (`"127.0.0.1"`) is answered without a lookup. Any
-/// other name not in `/etc/hosts` goes to DNS, as in C.
+/// other name not in `/etc/hosts` goes to DNS, as in C. `name` may be a `&CStr`
+/// (`c"localhost"`), passed as it is, or a Rust string, copied to the stack.
 ///
 /// # Errors
 ///
 /// `HOST_NOT_FOUND`, `TRY_AGAIN`, `NO_RECOVERY`, `NO_DATA` as C sets them;
-/// `NETDB_INTERNAL` with `EINVAL` for a NUL byte inside `name` (without a call), with
+/// `NETDB_INTERNAL` with `EINVAL` for a NUL byte inside a Rust string `name` (without
+/// a call), with
 /// `ENOMEM` for an entry over 16 MiB, or with what the C library returned.
 ///
 /// # References
@@ -998,8 +1083,22 @@ fn host_answer(
 /// - [Linux](https://man7.org/linux/man-pages/man3/gethostbyname.3.html) (removed from
 ///   POSIX in Issue 7)
 #[doc(alias = "gethostbyname_r")]
-pub fn gethostbyname(name: &str) -> Result<HostEnt, HError> {
-    let ret = with_c_name(name, |c_name| {
+pub fn gethostbyname<S: NameArg + ?Sized>(name: &S) -> Result<HostEnt, HError> {
+    // The answer is some hundred bytes: the trace's check comes first, and the
+    // traced path (cold) makes the same call, so that the answer is built where
+    // it is returned, as with the trace compiled out.
+    if trace::maybe_on() {
+        let ret = hostbyname(name);
+        trace_hostbyname(bytes_of(name), &ret);
+        return ret;
+    }
+    hostbyname(name)
+}
+
+/// The call of [`gethostbyname`], traced or not.
+#[inline(always)]
+fn hostbyname<S: NameArg + ?Sized>(name: &S) -> Result<HostEnt, HError> {
+    with_c_name(name, |c_name| {
         let args = [c_name.to_bytes_with_nul(), &[]];
         let (answer, _) = with_buffer(FIRST_BUFFER, |buf| {
             let ret = raw::gethostbyname_r(c_name, buf);
@@ -1008,11 +1107,7 @@ pub fn gethostbyname(name: &str) -> Result<HostEnt, HError> {
         answer.unwrap_or(Err(HError::internal(Errno::ENOMEM)))
     })
     .map_err(HError::internal)
-    .and_then(|ret| ret);
-    if trace::maybe_on() {
-        trace_hostbyname(name.as_bytes(), &ret);
-    }
-    ret
+    .and_then(|ret| ret)
 }
 
 /// `gethostbyaddr(addr, len, type)`—The host entry of address `addr` (`AF_INET` for
@@ -1049,6 +1144,20 @@ pub fn gethostbyname(name: &str) -> Result<HostEnt, HError> {
 #[doc(alias = "gethostbyaddr_r")]
 pub fn gethostbyaddr(addr: impl Into<IpAddr>) -> Result<HostEnt, HError> {
     let addr = addr.into();
+    // The answer is some hundred bytes: the trace's check comes first, and the
+    // traced path (cold) makes the same call, so that the answer is built where
+    // it is returned, as with the trace compiled out.
+    if trace::maybe_on() {
+        let ret = hostbyaddr(addr);
+        trace_hostbyaddr(addr, &ret);
+        return ret;
+    }
+    hostbyaddr(addr)
+}
+
+/// The call of [`gethostbyaddr`], traced or not.
+#[inline(always)]
+fn hostbyaddr(addr: IpAddr) -> Result<HostEnt, HError> {
     let (bytes, family) = match addr {
         IpAddr::V4(v4) => (Ip::V4(v4.octets()), sys::AF_INET),
         IpAddr::V6(v6) => (Ip::V6(v6.octets()), sys::AF_INET6),
@@ -1063,11 +1172,7 @@ pub fn gethostbyaddr(addr: impl Into<IpAddr>) -> Result<HostEnt, HError> {
             },
         )
     });
-    let ret = answer.unwrap_or(Err(HError::internal(Errno::ENOMEM)));
-    if trace::maybe_on() {
-        trace_hostbyaddr(addr, &ret);
-    }
-    ret
+    answer.unwrap_or(Err(HError::internal(Errno::ENOMEM)))
 }
 
 /// An address's bytes in network order, on the stack.

@@ -5,6 +5,7 @@
 use core::fmt;
 use core::ops::Deref;
 
+use crate::cstr::{bytes_of, with_name, NameArg};
 use crate::raw::{self, IF_NAMESIZE};
 use crate::sys::c_uint;
 use crate::trace::{self, traced, Data, Ret};
@@ -17,29 +18,34 @@ use crate::{Errno, Result};
 /// unsigned int if_nametoindex(const char *ifname);
 /// ```
 ///
-/// Returns the index (never 0); C's `0` for failure is the `Err` here. The name goes
-/// to the C library NUL-terminated from a buffer on the stack.
+/// Returns the index (never 0); C's `0` for failure is the `Err` here. The name is a
+/// [`NameArg`]: a `&CStr` (`c"lo"`) goes to the C library as it is; a `&str` or
+/// `&String` NUL-terminated from a buffer on the stack.
 ///
 /// # Errors
 ///
 /// `ENODEV` (no such interface, and, without a call, a name of `IF_NAMESIZE` (16)
-/// bytes or more, which no interface can have), `EINVAL` (a NUL byte inside the name,
-/// without a call).
+/// bytes or more, which no interface can have), `EINVAL` (a NUL byte inside a Rust
+/// string name, without a call).
 ///
 /// # References
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/if_nametoindex.html)
 /// - [Linux](https://man7.org/linux/man-pages/man3/if_nametoindex.3.html)
-pub fn if_nametoindex(ifname: &str) -> Result<c_uint> {
-    let bytes = ifname.as_bytes();
-    let ret = if bytes.contains(&0) {
-        Err(Errno::EINVAL)
-    } else if bytes.len() >= IF_NAMESIZE {
-        Err(Errno::ENODEV)
+pub fn if_nametoindex<S: NameArg + ?Sized>(ifname: &S) -> Result<c_uint> {
+    let bytes = bytes_of(ifname);
+    let ret = if bytes.len() >= IF_NAMESIZE {
+        // No interface has a name so long (musl would cut it, and could find another).
+        if bytes.contains(&0) {
+            Err(Errno::EINVAL)
+        } else {
+            Err(Errno::ENODEV)
+        }
     } else {
-        let mut name = [0u8; IF_NAMESIZE];
-        name[..bytes.len()].copy_from_slice(bytes);
-        raw::if_nametoindex(&name)
+        with_name::<IF_NAMESIZE, _, _>(ifname, |c| match c {
+            Some(c) => raw::if_nametoindex(c),
+            None => Err(Errno::EINVAL),
+        })
     };
     traced(ret, |&i| i, |ret| trace_nametoindex(bytes, ret))
 }

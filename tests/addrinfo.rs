@@ -113,7 +113,7 @@ fn the_classic_connect_loop() {
     let (listener, addr) = common::listener("127.0.0.1:0".parse().unwrap());
     let port = common::port_of(&addr).to_string();
     let h = hints(AiFlags::EMPTY, AF_UNSPEC, SOCK_STREAM);
-    let res = getaddrinfo(Some("localhost"), Some(&port), Some(&h)).expect("localhost");
+    let res = getaddrinfo(Some("localhost"), Some(port.as_str()), Some(&h)).expect("localhost");
     let mut connected = None;
     for ai in &res {
         let fd = socket(
@@ -217,7 +217,7 @@ fn long_names_use_the_heap_and_still_work() {
     let long = "a".repeat(300);
     let h = hints(AI_NUMERICHOST, AF_INET, SOCK_STREAM);
     assert_eq!(
-        getaddrinfo(Some(&long), None, Some(&h)).unwrap_err(),
+        getaddrinfo(Some(long.as_str()), None, Some(&h)).unwrap_err(),
         EAI_NONAME
     );
 }
@@ -332,4 +332,91 @@ fn getnameinfo_reads_no_byte_past_a_unix_address() {
     if let Ok((_, serv)) = getnameinfo(&full, 0) {
         assert!(serv.bytes().all(|b| b == b'z'), "{serv:?}");
     }
+}
+
+/// A `&CStr` (passed to C as it is) gives what the `&str` (copied to the stack) gives,
+/// beside `None` or either form, on success and on failure.
+#[test]
+fn cstr_names_give_what_str_names_give() {
+    use std::ffi::CString;
+    let h = hints(AI_NUMERICHOST | AI_NUMERICSERV, AF_UNSPEC, SOCK_STREAM);
+    let want = addrs(&getaddrinfo(Some("127.0.0.1"), Some("80"), Some(&h)).expect("numeric"));
+    assert_eq!(want, [SocketAddr::from(([127, 0, 0, 1], 80))]);
+    let got = getaddrinfo(c"127.0.0.1", c"80", Some(&h)).expect("CStr");
+    assert_eq!(addrs(&got), want);
+    let got = getaddrinfo(c"127.0.0.1", Some("80"), Some(&h)).expect("CStr and str");
+    assert_eq!(addrs(&got), want);
+    let (host, port) = (String::from("127.0.0.1"), CString::new("80").unwrap());
+    assert_eq!(addrs(&getaddrinfo(&host, &port, Some(&h)).unwrap()), want);
+    assert_eq!(
+        addrs(&getaddrinfo("127.0.0.1", "80", Some(&h)).unwrap()),
+        want
+    );
+    let long = "0000:0000:0000:0000:0000:0000:0000:0001";
+    let got = getaddrinfo(c"0000:0000:0000:0000:0000:0000:0000:0001", c"80", Some(&h));
+    assert_eq!(
+        addrs(&got.unwrap()),
+        addrs(&getaddrinfo(Some(long), Some("80"), Some(&h)).unwrap())
+    );
+    // `None` (NULL) beside a `&CStr`.
+    let passive = hints(AI_PASSIVE | AI_NUMERICSERV, AF_INET, SOCK_STREAM);
+    assert_eq!(
+        addrs(&getaddrinfo(None, c"80", Some(&passive)).unwrap()),
+        addrs(&getaddrinfo(None, Some("80"), Some(&passive)).unwrap())
+    );
+    let any = hints(AiFlags::EMPTY, AF_INET, SOCK_STREAM);
+    assert_eq!(
+        addrs(&getaddrinfo(c"localhost", None, Some(&any)).unwrap()),
+        addrs(&getaddrinfo(Some("localhost"), None, Some(&any)).unwrap())
+    );
+    // The same failures.
+    let numeric = hints(AI_NUMERICHOST, AF_INET, SOCK_STREAM);
+    assert_eq!(
+        getaddrinfo(c"localhost", None, Some(&numeric)).unwrap_err(),
+        getaddrinfo(Some("localhost"), None, Some(&numeric)).unwrap_err()
+    );
+    assert_eq!(
+        getaddrinfo(c"127.0.0.1", c"no-such-service", Some(&h)).unwrap_err(),
+        getaddrinfo(Some("127.0.0.1"), Some("no-such-service"), Some(&h)).unwrap_err()
+    );
+}
+
+/// Empty names are C's `""`, in both forms: glibc's answers, not a `NULL`.
+#[test]
+fn empty_cstr_names_are_what_c_gives() {
+    let h = hints(AI_NUMERICHOST | AI_NUMERICSERV, AF_INET, SOCK_STREAM);
+    let e = getaddrinfo(c"", c"80", Some(&h)).unwrap_err();
+    assert_eq!(e, EAI_NONAME);
+    assert_eq!(e, getaddrinfo(Some(""), Some("80"), Some(&h)).unwrap_err());
+    assert_eq!(
+        getaddrinfo(c"127.0.0.1", c"", Some(&h)).map(|l| addrs(&l)),
+        getaddrinfo(Some("127.0.0.1"), Some(""), Some(&h)).map(|l| addrs(&l))
+    );
+}
+
+/// Every way a name was written before `&CStr` came still compiles, and the new ones:
+/// `None` (only `Option<&str>` is an `Option` the call takes, so it needs no type),
+/// `Some("x")`, `Some(s)` with `s: &str`, a bare `"x"`, `&String`, `c"x"`, `&CString`,
+/// an `Option<&str>` variable, and an `Option<String>` through `as_deref()`.
+#[test]
+fn every_spelling_of_a_name_compiles() {
+    use std::ffi::{CStr, CString};
+    let h = hints(AI_NUMERICHOST | AI_NUMERICSERV, AF_INET, SOCK_STREAM);
+    let host: &str = "127.0.0.1";
+    let port = String::from("80");
+    let c_port = CString::new("80").unwrap();
+    let c_host: &CStr = c"127.0.0.1";
+    let maybe: Option<&str> = None;
+    let owned: Option<String> = Some("80".to_owned());
+    let results = [
+        getaddrinfo(None, Some("80"), Some(&h)).map(|_| ()),
+        getaddrinfo(Some("127.0.0.1"), None, Some(&h)).map(|_| ()),
+        getaddrinfo(Some(host), Some(port.as_str()), Some(&h)).map(|_| ()),
+        getaddrinfo(host, "80", Some(&h)).map(|_| ()),
+        getaddrinfo(host, &port, Some(&h)).map(|_| ()),
+        getaddrinfo(c"127.0.0.1", None, Some(&h)).map(|_| ()),
+        getaddrinfo(c_host, &c_port, Some(&h)).map(|_| ()),
+        getaddrinfo(maybe, owned.as_deref(), Some(&h)).map(|_| ()),
+    ];
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
 }

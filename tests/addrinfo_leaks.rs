@@ -51,7 +51,7 @@ fn lookups() {
         assert!(getaddrinfo(None, None, None).is_err());
         // A long name goes through the heap.
         let long = "x".repeat(300);
-        assert!(getaddrinfo(Some(&long), None, Some(&numeric)).is_err());
+        assert!(getaddrinfo(Some(long.as_str()), None, Some(&numeric)).is_err());
         // getnameinfo reads no byte past a short AF_UNIX address.
         let short = SockAddr::from_bytes(&[1, 0, b'x', b'y']).expect("bytes");
         let _ = getnameinfo(&short, NI_NUMERICHOST);

@@ -694,3 +694,55 @@ fn sockaddr_un_converts_both_ways() {
     assert_eq!(SockAddr::from(full).len() as usize, size);
     assert!(SockAddr::from(V4).as_sockaddr_un().is_none());
 }
+
+/// `c""` is C's empty string: not an address, for either call, as `""`.
+#[test]
+fn empty_cstr_text_is_no_address() {
+    let mut a = in_addr_of(Ipv4Addr::new(9, 9, 9, 9));
+    assert_eq!(inet_pton(AF_INET, c"", &mut a), Ok(false));
+    assert_eq!(inet_pton(AF_INET, "", &mut a), Ok(false));
+    let mut a6: in6_addr = zeroed();
+    assert_eq!(inet_pton(AF_INET6, c"", &mut a6), Ok(false));
+    assert!(!inet_aton(c"", &mut a));
+    assert!(!inet_aton("", &mut a));
+}
+
+/// Text of every length up to past the stack buffer, with and without a NUL at each
+/// place: the `&str` form gives what the `&CStr` of the same text gives (or
+/// `Ok(false)`, for a NUL inside).
+#[test]
+fn str_text_of_every_length_matches_cstr() {
+    let mut a = in_addr_of(Ipv4Addr::UNSPECIFIED);
+    let mut b = in_addr_of(Ipv4Addr::UNSPECIFIED);
+    for len in 0..=70 {
+        // Mostly an address: "1.2.3.4" padded with spaces, which inet_aton accepts
+        // and inet_pton does not.
+        let mut text: Vec<u8> = b"1.2.3.4"
+            .iter()
+            .copied()
+            .cycle()
+            .take(len.min(7))
+            .collect();
+        text.resize(len, b' ');
+        let s = std::str::from_utf8(&text).unwrap();
+        let c = CString::new(text.clone()).unwrap();
+        assert_eq!(
+            inet_pton(AF_INET, s, &mut a),
+            inet_pton(AF_INET, c.as_c_str(), &mut b),
+            "{s:?}"
+        );
+        assert_eq!(
+            inet_aton(s, &mut a),
+            inet_aton(c.as_c_str(), &mut b),
+            "{s:?}"
+        );
+        assert_eq!(a.s_addr, b.s_addr, "{s:?}");
+        for at in 0..len {
+            let mut with_nul = text.clone();
+            with_nul[at] = 0;
+            let s = std::str::from_utf8(&with_nul).unwrap();
+            assert_eq!(inet_pton(AF_INET, s, &mut a), Ok(false), "{s:?}");
+            assert!(!inet_aton(s, &mut a), "{s:?}");
+        }
+    }
+}

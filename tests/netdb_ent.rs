@@ -337,3 +337,42 @@ fn skip(why: &str) {
         "skipped: {why}; to run this test, run as root or allow user namespaces"
     );
 }
+
+/// A `&CStr` name (passed to C as it is) gives what the `&str` gives, for every name
+/// call; `c""` is C's `""`.
+#[test]
+fn cstr_names_give_what_str_names_give() {
+    use std::ffi::CString;
+    if !database("/etc/services") || !database("/etc/protocols") {
+        return;
+    }
+    let http = getservbyname("http", "tcp").unwrap();
+    assert!(http.is_some());
+    assert_eq!(getservbyname(c"http", c"tcp").unwrap(), http);
+    assert_eq!(getservbyname(c"http", "tcp").unwrap(), http);
+    assert_eq!(getservbyname("http", c"tcp").unwrap(), http);
+    let name = CString::new("http").unwrap();
+    assert_eq!(getservbyname(&name, &String::from("tcp")).unwrap(), http);
+    assert_eq!(
+        getservbyname(c"domain", None),
+        getservbyname("domain", None)
+    );
+    assert_eq!(
+        getservbyport(htons(80), c"tcp"),
+        getservbyport(htons(80), "tcp")
+    );
+    assert_eq!(getprotobyname(c"udp"), getprotobyname("udp"));
+    assert_eq!(getprotobyname(c"sockapi-none"), Ok(None));
+    assert_eq!(gethostbyname(c"localhost"), gethostbyname("localhost"));
+    assert_eq!(
+        gethostbyname(c"256.1.1.1").unwrap_err(),
+        gethostbyname("256.1.1.1").unwrap_err()
+    );
+    // Empty names: what C answers for "", not found.
+    assert_eq!(getservbyname(c"", c"tcp"), Ok(None));
+    assert_eq!(getservbyname(c"", c"tcp"), getservbyname("", "tcp"));
+    assert_eq!(getservbyname(c"http", c""), getservbyname("http", ""));
+    assert_eq!(getservbyport(htons(80), c""), getservbyport(htons(80), ""));
+    assert_eq!(getprotobyname(c""), Ok(None));
+    assert_eq!(getprotobyname(c""), getprotobyname(""));
+}

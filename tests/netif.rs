@@ -66,3 +66,17 @@ fn every_interface_round_trips() {
     }
     assert!(seen >= 1, "no interface at all, not even lo");
 }
+
+/// A `&CStr` goes to C as it is and gives what the `&str` gives; `c""` is C's `""`.
+#[test]
+fn cstr_names_give_what_str_names_give() {
+    use std::ffi::CString;
+    let index = lo_index();
+    assert_eq!(if_nametoindex(c"lo"), Ok(index));
+    assert_eq!(if_nametoindex(&CString::new("lo").unwrap()), Ok(index));
+    assert_eq!(if_nametoindex(c"sockapi-none0"), Err(Errno::ENODEV));
+    assert_eq!(if_nametoindex(c""), if_nametoindex(""));
+    assert_eq!(if_nametoindex(c""), Err(Errno::ENODEV));
+    // Too long for any interface: ENODEV, without a call, as for a `&str`.
+    assert_eq!(if_nametoindex(c"abcdefghijklmnop"), Err(Errno::ENODEV));
+}

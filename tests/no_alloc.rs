@@ -100,6 +100,14 @@ fn names(checks: &mut Checks) {
         getaddrinfo(Some("localhost"), Some("http"), Some(&hints)).map(|list| list.iter().count())
     });
     assert!(res.is_ok());
+    let res = checks.call("getaddrinfo (numeric, &CStr) and freeaddrinfo", || {
+        getaddrinfo(c"127.0.0.1", c"80", Some(&hints)).map(|list| list.first().ai_addr())
+    });
+    assert!(res.is_ok());
+    let res = checks.call("getaddrinfo (localhost, http, &CStr)", || {
+        getaddrinfo(c"localhost", c"http", Some(&hints)).map(|list| list.iter().count())
+    });
+    assert!(res.is_ok());
     let res = checks.call("getaddrinfo (EAI_NONAME)", || {
         let mut h = AddrInfoHints::default();
         h.ai_flags = AI_NUMERICHOST;
@@ -356,6 +364,18 @@ fn inet_round(checks: &mut Checks) {
     assert_eq!(r, Err(Errno::ENOSPC));
     let ok = checks.call("inet_aton", || inet_aton("127.1", &mut addr.sin_addr));
     assert!(ok);
+    let ok = checks.call("inet_aton (CStr)", || {
+        inet_aton(c"127.1", &mut addr.sin_addr)
+    });
+    assert!(ok);
+    let lo = checks.call("if_nametoindex", || if_nametoindex("lo"));
+    assert!(lo.is_ok());
+    let r = checks.call("if_nametoindex (CStr)", || if_nametoindex(c"lo"));
+    assert_eq!(r, lo);
+    let r = checks.call("inet_pton (AF_INET6, CStr)", || {
+        inet_pton(AF_INET6, c"::1", &mut a6)
+    });
+    assert_eq!(r, Ok(true));
     let text = checks.call("inet_ntoa", || inet_ntoa(addr.sin_addr));
     assert_eq!(text.as_str(), "127.0.0.1");
     let len = checks.call("inet_ntoa's Display", || {
@@ -555,6 +575,28 @@ fn netdb_round(checks: &mut Checks) {
     assert_eq!(r, Err(HOST_NOT_FOUND));
     let r = checks.call("getservbyname (EINVAL)", || getservbyname("a\0b", "tcp"));
     assert_eq!(r, Err(Errno::EINVAL));
+    // The `&CStr` forms, passed to C as they are.
+    let se = checks
+        .call("getservbyname (CStr)", || getservbyname(c"http", c"tcp"))
+        .expect("getservbyname")
+        .expect("http/tcp");
+    assert_eq!(se.port(), 80);
+    let se = checks
+        .call("getservbyport (CStr)", || {
+            getservbyport(80u16.to_be(), c"tcp")
+        })
+        .expect("getservbyport")
+        .expect("80/tcp");
+    assert_eq!(se.s_name(), "http");
+    let pe = checks
+        .call("getprotobyname (CStr)", || getprotobyname(c"tcp"))
+        .expect("getprotobyname")
+        .expect("tcp");
+    assert_eq!(pe.p_proto(), 6);
+    let he = checks
+        .call("gethostbyname (CStr)", || gethostbyname(c"localhost"))
+        .expect("gethostbyname");
+    assert_eq!(he.h_addr(), Some(IpAddr::V4(Ipv4Addr::LOCALHOST)));
 }
 
 /// `FdSet`'s operations, `select` and `pselect` (ready, timed out, `EINVAL` for an

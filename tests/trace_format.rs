@@ -2182,6 +2182,8 @@ fn interface_name_lines() {
         expect(format!("if_nametoindex(\"lo\") = {index}"));
         assert_eq!(if_indextoname(index).unwrap(), "lo");
         expect(format!("if_indextoname({index}, \"lo\") = \"lo\""));
+        assert_eq!(if_nametoindex(c"lo"), Ok(index));
+        expect(format!("if_nametoindex(\"lo\") = {index}"));
         assert_eq!(if_nametoindex("sockapi-none0"), Err(Errno::ENODEV));
         expect("if_nametoindex(\"sockapi-none0\") = -1 ENODEV (No such device)".to_owned());
         assert_eq!(if_indextoname(0), Err(Errno::ENXIO));
@@ -2284,6 +2286,20 @@ fn addrinfo_lines() {
              ai_family=AF_INET, ai_socktype=SOCK_STREAM, ai_protocol=0}}, ...) = \
              EAI_NONAME ({e})"
         ));
+        // A `&CStr` prints as the `&str` does.
+        getaddrinfo(c"127.0.0.1", c"80", Some(&hints)).unwrap();
+        expect(
+            "getaddrinfo(\"127.0.0.1\", \"80\", {ai_flags=AI_NUMERICHOST|AI_NUMERICSERV, \
+             ai_family=AF_INET, ai_socktype=SOCK_STREAM, ai_protocol=0}, \
+             [{AF_INET, 127.0.0.1:80}]) = 0"
+                .to_owned(),
+        );
+        let e = getaddrinfo(c"localhost", None, Some(&hints)).unwrap_err();
+        expect(format!(
+            "getaddrinfo(\"localhost\", NULL, {{ai_flags=AI_NUMERICHOST|AI_NUMERICSERV, \
+             ai_family=AF_INET, ai_socktype=SOCK_STREAM, ai_protocol=0}}, ...) = \
+             EAI_NONAME ({e})"
+        ));
         getaddrinfo(Some("a\0b"), None, None).unwrap_err();
         expect(
             "getaddrinfo(\"a\\0b\", NULL, ...) = EAI_SYSTEM (System error: EINVAL \
@@ -2331,7 +2347,11 @@ fn netdb_entry_lines() {
         );
         getservbyname("http", "tcp").unwrap();
         expect(format!("getservbyname(\"http\", \"tcp\") = {http}"));
+        getservbyname(c"http", c"tcp").unwrap();
+        expect(format!("getservbyname(\"http\", \"tcp\") = {http}"));
         getservbyport(80u16.to_be(), "tcp").unwrap();
+        expect(format!("getservbyport(htons(80), \"tcp\") = {http}"));
+        getservbyport(80u16.to_be(), c"tcp").unwrap();
         expect(format!("getservbyport(htons(80), \"tcp\") = {http}"));
         assert_eq!(getservbyname("sockapi-none", None), Ok(None));
         expect("getservbyname(\"sockapi-none\", NULL) = NULL".to_owned());
@@ -2343,6 +2363,8 @@ fn netdb_entry_lines() {
             list(pe.p_aliases())
         ));
         assert_eq!(getprotobyname("sockapi-none"), Ok(None));
+        expect("getprotobyname(\"sockapi-none\") = NULL".to_owned());
+        assert_eq!(getprotobyname(c"sockapi-none"), Ok(None));
         expect("getprotobyname(\"sockapi-none\") = NULL".to_owned());
         let addrs: Vec<String> = he.h_addr_list().map(|a| a.to_string()).collect();
         gethostbyname("localhost").unwrap();
@@ -2362,6 +2384,10 @@ fn netdb_entry_lines() {
         ));
         // Digits and dots that are no address: HOST_NOT_FOUND without a DNS query.
         assert_eq!(gethostbyname("256.1.1.1").unwrap_err(), HOST_NOT_FOUND);
+        expect(
+            "gethostbyname(\"256.1.1.1\") = NULL h_errno=HOST_NOT_FOUND (Unknown host)".to_owned(),
+        );
+        assert_eq!(gethostbyname(c"256.1.1.1").unwrap_err(), HOST_NOT_FOUND);
         expect(
             "gethostbyname(\"256.1.1.1\") = NULL h_errno=HOST_NOT_FOUND (Unknown host)".to_owned(),
         );
@@ -2404,6 +2430,8 @@ fn inet_conversion_lines() {
         expect("inet_aton(\"10.1\", {s_addr=10.0.0.1}) = 1".to_owned());
         assert!(!inet_aton("x", &mut a));
         expect("inet_aton(\"x\", ...) = 0".to_owned());
+        assert!(inet_aton(c"10.1", &mut a));
+        expect("inet_aton(\"10.1\", {s_addr=10.0.0.1}) = 1".to_owned());
         assert_eq!(inet_ntoa(a), "10.0.0.1");
         expect("inet_ntoa({s_addr=10.0.0.1}) = \"10.0.0.1\"".to_owned());
         // The byte-order helpers are no calls: no line.

@@ -112,6 +112,15 @@ impl AddrInfo {
         &self.raw
     }
 
+    /// This entry and those after it.
+    #[inline]
+    pub(crate) fn and_after(&self) -> AddrInfoIter<'_> {
+        AddrInfoIter {
+            next: Some(self),
+            _list: PhantomData,
+        }
+    }
+
     /// The next entry of the list.
     #[inline]
     fn next(&self) -> Option<&AddrInfo> {

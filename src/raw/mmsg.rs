@@ -272,27 +272,34 @@ pub(crate) fn recvmmsg(
 ) -> Result<usize> {
     // What C code resets before each call: the name room and, where there is a
     // control buffer (a non-null `msg_control`), its size, after closing the
-    // descriptors left in it.
-    let mut any_control = false;
+    // descriptors left in it. The name room first, in a loop of stores alone (C's),
+    // and whether any entry has a control buffer as one OR of the pointers: an array
+    // without (the usual one) pays a store and an OR an entry, and skips the rest.
+    let mut controls = 0usize;
     for m in msgs.iter_mut() {
-        if !m.hdr.msg_hdr.msg_control.is_null() {
-            any_control = true;
-            let this = m.this();
-            // SAFETY: the invariant: `this` is the entry's `MsgHdrMut`, used by no one
-            // else; its `cap` and `msg_controllen` are plain fields.
-            let cap = unsafe { (*this).c.cap };
-            let h = &mut m.hdr.msg_hdr;
-            if h.msg_controllen != 0 {
-                // SAFETY: the invariant: the entry's `msghdr` and its `MsgHdrMut`'s
-                // `cap`; the `MsgHdrMut`'s count goes to 0 with the entry's.
-                unsafe {
-                    close_untaken(h, cap);
-                    (*this).c.hdr.msg_controllen = 0;
-                }
-            }
-            h.msg_controllen = clamped(cap);
-        }
         m.hdr.msg_hdr.msg_namelen = STORAGE_LEN;
+        controls |= m.hdr.msg_hdr.msg_control as usize;
+    }
+    let any_control = controls != 0;
+    if any_control {
+        for m in msgs.iter_mut() {
+            if !m.hdr.msg_hdr.msg_control.is_null() {
+                let this = m.this();
+                // SAFETY: the invariant: `this` is the entry's `MsgHdrMut`, used by no
+                // one else; its `cap` and `msg_controllen` are plain fields.
+                let cap = unsafe { (*this).c.cap };
+                let h = &mut m.hdr.msg_hdr;
+                if h.msg_controllen != 0 {
+                    // SAFETY: the invariant: the entry's `msghdr` and its `MsgHdrMut`'s
+                    // `cap`; the `MsgHdrMut`'s count goes to 0 with the entry's.
+                    unsafe {
+                        close_untaken(h, cap);
+                        (*this).c.hdr.msg_controllen = 0;
+                    }
+                }
+                h.msg_controllen = clamped(cap);
+            }
+        }
     }
     let timeout = match timeout {
         Some(t) => ptr::from_mut(t),

@@ -7,7 +7,9 @@
 //! façade's `pollfd`, whose layout it checks against C's at compile time). `msg.rs` defines `MsgHdr` and
 //! `MsgHdrMut` (C's `struct msghdr`, which the kernel reads and writes in place), and
 //! `mmsg.rs` the `mmsghdr` entries made of them; their constructors and readers that
-//! need no `unsafe` are in the façade files of the same names. Nothing here allocates,
+//! need no `unsafe` are in the façade files of the same names; `cstr.rs` copies a
+//! Rust string into a C string on the stack, the one function here that is no C call
+//! (its `unsafe` is the C string it hands out). Nothing here allocates,
 //! retries, traces or adds a syscall: each function is exactly its C call plus
 //! reading `errno` when it fails. One file per façade file, under the same names.
 #![allow(unsafe_code)]
@@ -19,6 +21,7 @@ use crate::{Errno, Result};
 
 mod addr;
 mod addrinfo;
+mod cstr;
 #[cfg(feature = "trace")]
 mod env;
 #[cfg(have_epoll)]
@@ -45,6 +48,7 @@ mod tcp;
 pub(crate) use self::addr::{Filled, Storage};
 pub(crate) use self::addrinfo::{gai_strerror, getaddrinfo, getnameinfo, hints, GaiFailure};
 pub use self::addrinfo::{AddrInfo, AddrInfoIter, AddrInfoList};
+pub(crate) use self::cstr::copy_c_str;
 #[cfg(feature = "trace")]
 pub(crate) use self::env::getenv_with;
 #[cfg(have_epoll)]

@@ -1,20 +1,19 @@
 //! `<net/if.h>`: `if_nametoindex` and `if_indextoname`.
 
+use core::ffi::CStr;
+
 use crate::sys::{self, c_uint};
-use crate::{Errno, Result};
+use crate::Result;
 
 /// `IF_NAMESIZE`: an interface name's buffer, its NUL included (16 on Linux).
 pub(crate) const IF_NAMESIZE: usize = sys::IF_NAMESIZE;
 
-/// `if_nametoindex(name)` for a name already NUL-terminated in `name`.
+/// `if_nametoindex(name)`.
 #[inline]
-pub(crate) fn if_nametoindex(name: &[u8; IF_NAMESIZE]) -> Result<c_uint> {
-    if !name.contains(&0) {
-        return Err(Errno::EINVAL);
-    }
-    // SAFETY: `name` holds a NUL within its bytes (checked above), so the C library
-    // reads a string that ends inside the array.
-    match unsafe { sys::if_nametoindex(name.as_ptr().cast()) } {
+pub(crate) fn if_nametoindex(name: &CStr) -> Result<c_uint> {
+    // SAFETY: `name` is a NUL-terminated string, borrowed for the call, which only
+    // reads it.
+    match unsafe { sys::if_nametoindex(name.as_ptr()) } {
         0 => Err(super::last_errno()),
         index => Ok(index),
     }

@@ -26,11 +26,36 @@
 //!   `epoll_wait` (room for 8 entries, timeout 0) that finds the other end ready
 //!   (registered once, `EPOLLIN`, before the loop), and a `recv` there (C: a
 //!   `struct epoll_event events[8]` on the stack).
-//! - `mmsg`: a `sendmmsg` of 8 1-byte datagrams on one end of an `AF_UNIX` datagram
-//!   socketpair and a `recvmmsg` of 8 on the other, one iovec each, no control data;
-//!   the arrays are made once, before the loop (C: `struct mmsghdr` arrays, the
-//!   receive side's `msg_namelen` reset before each call, as code that reads the
-//!   names must, since `MsgHdrMut` always offers name storage).
+//! - `msg_rights`: `msg` with an `SCM_RIGHTS` message passing one descriptor (a UDP
+//!   socket, made once), built each time (sockapi: a `CmsgBuffer` and `CmsgBuilder`;
+//!   C: `CMSG_FIRSTHDR`, `CMSG_LEN`, `CMSG_DATA` on an aligned buffer), and received
+//!   into a control buffer of `CMSG_SPACE(sizeof(int))`; the first header is read,
+//!   and the descriptor that came closed (sockapi: taken from `cmsgs()` as an
+//!   `OwnedFd` and dropped; C: `CMSG_FIRSTHDR`, level and type checked, `CMSG_DATA`,
+//!   `close`).
+//! - `mmsg` and `mmsg32`: a `sendmmsg` of 8 (32) 1-byte datagrams on one end of an
+//!   `AF_UNIX` datagram socketpair and a `recvmmsg` of 8 (32) on the other, one iovec
+//!   each, no control data; the arrays are made once, before the loop (C: `struct
+//!   mmsghdr` arrays, the receive side's `msg_namelen` reset before each call, as
+//!   code that reads the names must, since `MsgHdrMut` always offers name storage).
+//! - `select64`, `select1000`: `select` as `select`, on a set of 64 (1,000) readable
+//!   sockets: both ends of 32 (500) `AF_UNIX` stream socketpairs, a byte queued each
+//!   way, fds 3 to 66 (1002), below `FD_SETSIZE`; then `FD_ISSET` of the highest.
+//! - `poll1`, `poll64`, `poll1000`: `poll` of 1, 64 or 1,000 entries for `POLLIN` on
+//!   the same readable sockets, zero timeout. All of them are ready: the kernel's work
+//!   grows with their number, the program's does not.
+//! - `sockopt_int`: `setsockopt(SOL_SOCKET, SO_RCVBUF)` of an int on a UDP socket,
+//!   then `getsockopt` of it.
+//! - `gai_numeric`, `gai_numeric6`: `getaddrinfo` of `"127.0.0.1"` (of the 39-byte
+//!   `"0000:…:0001"`) and `"80"` with `AI_NUMERICHOST | AI_NUMERICSERV`, then the list
+//!   freed (sockapi: dropped); hints filled before each call, as C fills them. The
+//!   `&str` form (`Some("127.0.0.1")`); `gai_numeric_c` and `gai_numeric6_c` are the
+//!   same with `&CStr`s (`c"127.0.0.1"`). The names come through `black_box`.
+//! - `servbyname`, `servbyname_c`: `getservbyname("http", "tcp")` (`c"http"`,
+//!   `c"tcp"`), the entry's port read; C: `getservbyname_r` into a 1024-byte stack
+//!   buffer.
+//! - `pton`, `pton6` (and `_c`): `inet_pton(AF_INET, "127.0.0.1")` into an `in_addr`
+//!   (`AF_INET6` and the 39-byte text into an `in6_addr`).
 //! - `sendall`: a `sendall` of 64 bytes (which one `send` takes whole) on one end of
 //!   an `AF_UNIX` stream socketpair, and a `recv` of them on the other (C: Stevens'
 //!   `writen` loop around `send`, `EINTR` retried, `<= 0` an error).
@@ -47,28 +72,67 @@
 //! is a pure C twin.
 //!
 //! Loopback only, ports chosen by the kernel (port 0, read back with `getsockname`),
-//! and every loop is bounded by `iterations`.
+//! and every loop is bounded by `iterations`. The optional 4th argument runs the
+//! workload that many frames deeper on the stack (see `shifted`); the `select` and
+//! `poll` workloads raise the soft `RLIMIT_NOFILE` first, on both sides alike.
 
+use core::ffi::CStr;
 use std::hint::black_box;
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: icount <pair|udp|udp_to|accept|accept_peer|msg|mmsg|select|poll|ioctl|epoll|sendall|rw|writev> <sockapi|libc> <iterations>";
+const USAGE: &str = "usage: icount <workload> <sockapi|libc> <iterations> [stack shift]
+workloads: pair udp udp_to accept accept_peer sendall rw ioctl sockopt_int msg msg_rights
+  writev mmsg mmsg32 select select64 select1000 poll1 poll poll64 poll1000 epoll
+  gai_numeric gai_numeric_c gai_numeric6 gai_numeric6_c servbyname servbyname_c
+  pton pton_c pton6 pton6_c";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [workload, side, iterations] = args.as_slice() else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
+    let (workload, side, iterations, shift) = match args.as_slice() {
+        [w, s, i] => (w, s, i, "0"),
+        [w, s, i, shift] => (w, s, i, shift.as_str()),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
     };
     let Ok(n) = iterations.parse::<u64>() else {
         eprintln!("icount: bad iteration count {iterations:?}\n{USAGE}");
         return ExitCode::from(2);
     };
+    let Ok(shift) = shift.parse::<usize>() else {
+        eprintln!("icount: bad stack shift {shift:?}\n{USAGE}");
+        return ExitCode::from(2);
+    };
     // The count comes from the command line anyway; black_box keeps either loop from
     // being shaped around a value the optimiser could see.
     let n = black_box(n);
-    match (workload.as_str(), side.as_str()) {
+    if workload.starts_with("select") || workload.starts_with("poll") {
+        raise_nofile(FDS_NEEDED);
+    }
+    let mut code = ExitCode::SUCCESS;
+    shifted(shift, &mut || code = run(workload, side, n));
+    code
+}
+
+/// Runs `f` `depth` frames deeper on the stack (some 64 bytes each), so that the
+/// workload's stack buffers lie elsewhere in their page. `run` takes the least count
+/// over a few shifts for the workloads whose C library work depends on that (see
+/// README.md): glibc's `strcmp` takes a longer path for a string in the last 128
+/// bytes of a page.
+#[inline(never)]
+fn shifted(depth: usize, f: &mut dyn FnMut()) {
+    let pad = [0u8; 496];
+    black_box(&pad);
+    if depth == 0 {
+        f()
+    } else {
+        shifted(depth - 1, f)
+    }
+}
+
+fn run(workload: &str, side: &str, n: u64) -> ExitCode {
+    match (workload, side) {
         ("pair", "sockapi") => with_sockapi::pair(n),
         ("pair", "libc") => with_libc::pair(n),
         ("udp", "sockapi") => with_sockapi::udp(n),
@@ -81,8 +145,8 @@ fn main() -> ExitCode {
         ("accept_peer", "libc") => with_libc::accept::<true>(n),
         ("msg", "sockapi") => with_sockapi::msg(n),
         ("msg", "libc") => with_libc::msg(n),
-        ("mmsg", "sockapi") => with_sockapi::mmsg(n),
-        ("mmsg", "libc") => with_libc::mmsg(n),
+        ("mmsg", "sockapi") => with_sockapi::mmsg::<8>(n),
+        ("mmsg", "libc") => with_libc::mmsg::<8>(n),
         ("select", "sockapi") => with_sockapi::select(n),
         ("select", "libc") => with_libc::select(n),
         ("poll", "sockapi") => with_sockapi::poll(n),
@@ -98,12 +162,93 @@ fn main() -> ExitCode {
         ("rw", "libc") => with_libc::pair(n),
         ("writev", "sockapi") => with_sockapi::writev(n),
         ("writev", "libc") => with_libc::writev(n),
+        ("msg_rights", "sockapi") => with_sockapi::msg_rights(n),
+        ("msg_rights", "libc") => with_libc::msg_rights(n),
+        ("mmsg32", "sockapi") => with_sockapi::mmsg::<32>(n),
+        ("mmsg32", "libc") => with_libc::mmsg::<32>(n),
+        ("select64", "sockapi") => with_sockapi::select_n::<64>(n),
+        ("select64", "libc") => with_libc::select_n::<64>(n),
+        ("select1000", "sockapi") => with_sockapi::select_n::<1000>(n),
+        ("select1000", "libc") => with_libc::select_n::<1000>(n),
+        ("poll1", "sockapi") => with_sockapi::poll_n::<1>(n),
+        ("poll1", "libc") => with_libc::poll_n::<1>(n),
+        ("poll64", "sockapi") => with_sockapi::poll_n::<64>(n),
+        ("poll64", "libc") => with_libc::poll_n::<64>(n),
+        ("poll1000", "sockapi") => with_sockapi::poll_n::<1000>(n),
+        ("poll1000", "libc") => with_libc::poll_n::<1000>(n),
+        ("sockopt_int", "sockapi") => with_sockapi::sockopt_int(n),
+        ("sockopt_int", "libc") => with_libc::sockopt_int(n),
+        ("gai_numeric", "sockapi") => {
+            with_sockapi::gai_numeric(n, Some(HOST4_STR), Some(SERVICE_STR))
+        }
+        ("gai_numeric6", "sockapi") => {
+            with_sockapi::gai_numeric(n, Some(HOST6_STR), Some(SERVICE_STR))
+        }
+        ("gai_numeric_c", "sockapi") => with_sockapi::gai_numeric(n, HOST4, SERVICE),
+        ("gai_numeric6_c", "sockapi") => with_sockapi::gai_numeric(n, HOST6, SERVICE),
+        ("gai_numeric" | "gai_numeric_c", "libc") => with_libc::gai_numeric(n, HOST4, SERVICE),
+        ("gai_numeric6" | "gai_numeric6_c", "libc") => with_libc::gai_numeric(n, HOST6, SERVICE),
+        ("servbyname", "sockapi") => with_sockapi::servbyname(n, "http", "tcp"),
+        ("servbyname_c", "sockapi") => with_sockapi::servbyname(n, c"http", c"tcp"),
+        ("servbyname" | "servbyname_c", "libc") => with_libc::servbyname(n, c"http", c"tcp"),
+        ("pton", "sockapi") => {
+            with_sockapi::pton::<sockapi::in_addr, _>(n, sockapi::AF_INET, HOST4_STR)
+        }
+        ("pton6", "sockapi") => {
+            with_sockapi::pton::<sockapi::in6_addr, _>(n, sockapi::AF_INET6, HOST6_STR)
+        }
+        ("pton_c", "sockapi") => {
+            with_sockapi::pton::<sockapi::in_addr, _>(n, sockapi::AF_INET, HOST4)
+        }
+        ("pton6_c", "sockapi") => {
+            with_sockapi::pton::<sockapi::in6_addr, _>(n, sockapi::AF_INET6, HOST6)
+        }
+        ("pton" | "pton_c", "libc") => with_libc::pton::<libc::in_addr>(n, libc::AF_INET, HOST4),
+        ("pton6" | "pton6_c", "libc") => {
+            with_libc::pton::<libc::in6_addr>(n, libc::AF_INET6, HOST6)
+        }
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The names of the name workloads: a short and a long numeric host (9 and 39 bytes,
+/// for the `&str` forms' cost per byte), a port, as C strings and as `&str`.
+const HOST4: &CStr = c"127.0.0.1";
+const HOST6: &CStr = c"0000:0000:0000:0000:0000:0000:0000:0001";
+const SERVICE: &CStr = c"80";
+const HOST4_STR: &str = "127.0.0.1";
+const HOST6_STR: &str = "0000:0000:0000:0000:0000:0000:0000:0001";
+const SERVICE_STR: &str = "80";
+
+/// The descriptors the largest fd workloads open (1,000 watched, 3 standard, a few
+/// more of the C library's and valgrind's), with room to spare.
+const FDS_NEEDED: u64 = 2100;
+
+/// Set-up of the `select` and `poll` workloads, the same for both sides: the soft
+/// `RLIMIT_NOFILE` raised to `want` (or the hard limit, if lower), as a C program
+/// that watches 1,000 descriptors does. Under valgrind the hard limit is the soft
+/// limit valgrind was started with (it keeps the rest for itself): `run` raises
+/// its own soft limit first.
+fn raise_nofile(want: u64) {
+    let mut rl = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `rl` is a writable rlimit.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut rl) } != 0 {
+        panic!("getrlimit: {}", std::io::Error::last_os_error());
+    }
+    if rl.rlim_cur < want {
+        rl.rlim_cur = want.min(rl.rlim_max);
+        // SAFETY: `rl` is a readable rlimit.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &rl) } != 0 {
+            panic!("setrlimit: {}", std::io::Error::last_os_error());
+        }
+    }
 }
 
 /// The program as a sockapi user writes it.
@@ -413,10 +558,9 @@ mod with_sockapi {
         }
     }
 
-    /// Datagrams per `sendmmsg`/`recvmmsg` in the `mmsg` workload.
-    const BATCH: usize = 8;
-
-    pub fn mmsg(n: u64) {
+    /// `sendmmsg` of `BATCH` datagrams and `recvmmsg` of `BATCH` (8 in `mmsg`, 32 in
+    /// `mmsg32`).
+    pub fn mmsg<const BATCH: usize>(n: u64) {
         use sockapi::{recvmmsg, sendmmsg, MMsgHdr, MMsgHdrMut, MsgHdr, MsgHdrMut, SOCK_DGRAM};
         use std::io::{IoSlice, IoSliceMut};
         let (a, b) = ok(
@@ -451,10 +595,193 @@ mod with_sockapi {
             }
         }
     }
+
+    /// `n` readable sockets (each with a byte queued), and what keeps them open: both
+    /// ends of `n / 2` `AF_UNIX` stream socketpairs, a byte sent each way, so that
+    /// 1,000 of them are fds 3 to 1002, below `FD_SETSIZE` (and one end of one more
+    /// pair when `n` is odd).
+    fn ready_sockets(n: usize) -> Vec<sockapi::Socket> {
+        let mut ready = Vec::with_capacity(n + 1);
+        while ready.len() < n {
+            let (a, b) = ok(
+                "socketpair",
+                socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+            );
+            ok("send", send(&a, b"x", 0));
+            ok("send", send(&b, b"x", 0));
+            ready.push(a);
+            ready.push(b);
+        }
+        ready
+    }
+
+    /// `select` on a copy of a set of `N` readable sockets, zero timeout, then
+    /// `FD_ISSET` of the highest (as `select`, with `N` fds).
+    pub fn select_n<const N: usize>(n: u64) {
+        use sockapi::{timeval, FdSet};
+        let ready = ready_sockets(N);
+        let mut master = FdSet::new();
+        for fd in &ready[..N] {
+            ok("FD_SET", master.insert(fd));
+        }
+        // The highest descriptor, as C keeps `fdmax` in a local.
+        let top = std::os::fd::AsFd::as_fd(&ready[N - 1]);
+        let nfds = master.nfds();
+        for _ in 0..n {
+            let mut readfds = master;
+            let mut tv = timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            };
+            match sockapi::select(nfds, Some(&mut readfds), None, None, Some(&mut tv)) {
+                Ok(_) => {}
+                Err(e) => fail("select", e),
+            }
+            if !readfds.contains(&top) {
+                fail("FD_ISSET", Errno::EINVAL);
+            }
+        }
+    }
+
+    /// `poll` of `N` entries, each a readable socket (`POLLIN`), zero timeout.
+    pub fn poll_n<const N: usize>(n: u64) {
+        use sockapi::{poll, pollfd, POLLIN};
+        let ready = ready_sockets(N);
+        let mut fds: Vec<pollfd> = ready[..N]
+            .iter()
+            .map(|fd| pollfd::new(fd, POLLIN))
+            .collect();
+        for _ in 0..n {
+            match poll(&mut fds, 0) {
+                Ok(_) => {}
+                Err(e) => fail("poll", e),
+            }
+        }
+        black_box(&fds);
+    }
+
+    /// `sendmsg` of 1 byte with an `SCM_RIGHTS` message passing one descriptor, then
+    /// `recvmsg` with room for it, the descriptor taken and dropped (closed).
+    pub fn msg_rights(n: u64) {
+        use sockapi::{CmsgBuffer, CmsgBuilder, ControlMessage, CMSG_SPACE};
+        use std::io::{IoSlice, IoSliceMut};
+        use std::os::fd::AsFd;
+        let (a, b) = ok(
+            "socketpair",
+            socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0),
+        );
+        let passed = ok("socket", socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            let mut cbuf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();
+            let mut builder = CmsgBuilder::new(&mut cbuf);
+            if let Err(e) = builder.rights(&[passed.as_fd()]) {
+                fail("CmsgBuilder::rights", e);
+            }
+            let control = builder.finish();
+            let iov = [IoSlice::new(&buf)];
+            match sendmsg(&a, &MsgHdr::new(None, &iov, control), 0) {
+                Ok(_) => {}
+                Err(e) => fail("sendmsg", e),
+            }
+            let mut cbuf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();
+            let mut iov = [IoSliceMut::new(&mut buf)];
+            let mut msg = MsgHdrMut::new(&mut iov, &mut cbuf);
+            match recvmsg(&b, &mut msg, 0) {
+                Ok(_) => {}
+                Err(e) => fail("recvmsg", e),
+            }
+            match msg.cmsgs().next() {
+                Some(ControlMessage::Rights(mut fds)) => match fds.next() {
+                    Some(fd) => drop(fd),
+                    None => fail("SCM_RIGHTS", Errno::EBADF),
+                },
+                _ => fail("CMSG_FIRSTHDR", Errno::EINVAL),
+            }
+        }
+    }
+
+    /// `setsockopt(SOL_SOCKET, SO_RCVBUF)` of an int, then `getsockopt` of it.
+    pub fn sockopt_int(n: u64) {
+        use sockapi::{getsockopt, setsockopt, SOL_SOCKET, SO_RCVBUF};
+        let fd = ok("socket", socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+        let size = black_box(65536);
+        for _ in 0..n {
+            match setsockopt(&fd, SOL_SOCKET, SO_RCVBUF, &size) {
+                Ok(()) => {}
+                Err(e) => fail("setsockopt", e),
+            }
+            match getsockopt(&fd, SOL_SOCKET, SO_RCVBUF) {
+                Ok(got) => {
+                    black_box(got);
+                }
+                Err(e) => fail("getsockopt", e),
+            }
+        }
+    }
+
+    /// The hints of the `gai_*` workloads, as C fills them before each call (field by
+    /// field after the `memset`).
+    #[allow(clippy::field_reassign_with_default)]
+    fn numeric_hints() -> sockapi::AddrInfoHints {
+        use sockapi::{AddrInfoHints, AF_UNSPEC, AI_NUMERICHOST, AI_NUMERICSERV};
+        let mut hints = AddrInfoHints::default();
+        hints.ai_family = AF_UNSPEC;
+        hints.ai_socktype = SOCK_STREAM;
+        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+        hints
+    }
+
+    /// `getaddrinfo(host, service)` of a numeric host and port, then the list
+    /// dropped (`freeaddrinfo`): `Some("127.0.0.1")` (a `&str`, copied to the stack)
+    /// or `c"127.0.0.1"` (passed as it is).
+    pub fn gai_numeric(n: u64, host: impl sockapi::NameOrNull, service: impl sockapi::NameOrNull) {
+        let (host, service) = black_box((host, service));
+        for _ in 0..n {
+            let hints = numeric_hints();
+            match sockapi::getaddrinfo(host, service, Some(&hints)) {
+                Ok(list) => drop(black_box(list)),
+                Err(e) => panic!("getaddrinfo: {e}"),
+            }
+        }
+    }
+
+    /// `getservbyname(name, proto)`, found, its port read.
+    pub fn servbyname<S: sockapi::NameArg + ?Sized>(n: u64, name: &S, proto: &S) {
+        let (name, proto) = black_box((name, proto));
+        for _ in 0..n {
+            match sockapi::getservbyname(name, proto) {
+                Ok(Some(se)) => {
+                    black_box(se.port());
+                }
+                Ok(None) => fail("getservbyname", Errno::ENOENT),
+                Err(e) => fail("getservbyname", e),
+            }
+        }
+    }
+
+    /// `inet_pton(af, text, &addr)` into an `in_addr` (`AF_INET`) or `in6_addr`.
+    pub fn pton<A: sockapi::InetAddr + sockapi::Zeroable, S: sockapi::AddrText + ?Sized>(
+        n: u64,
+        af: sockapi::AddressFamily,
+        text: &S,
+    ) {
+        let text = black_box(text);
+        let mut addr: A = sockapi::zeroed();
+        for _ in 0..n {
+            match sockapi::inet_pton(af, text, &mut addr) {
+                Ok(true) => {}
+                Ok(false) => fail("inet_pton", Errno::EINVAL),
+                Err(e) => fail("inet_pton", e),
+            }
+            black_box(&addr);
+        }
+    }
 }
 
 /// The C twin: the same calls on raw descriptors, as C writes them.
 mod with_libc {
+    use core::ffi::CStr;
     use std::hint::black_box;
     use std::mem::{self, MaybeUninit};
 
@@ -816,10 +1143,9 @@ mod with_libc {
         }
     }
 
-    /// Datagrams per `sendmmsg`/`recvmmsg` in the `mmsg` workload.
-    const BATCH: usize = 8;
-
-    pub fn mmsg(n: u64) {
+    /// `sendmmsg` of `BATCH` datagrams and `recvmmsg` of `BATCH` (8 in `mmsg`, 32 in
+    /// `mmsg32`).
+    pub fn mmsg<const BATCH: usize>(n: u64) {
         let mut sv: [c_int; 2] = [-1, -1];
         let ty = libc::SOCK_DGRAM | libc::SOCK_CLOEXEC;
         // SAFETY: `sv` is a writable array of two ints.
@@ -974,6 +1300,329 @@ mod with_libc {
         unsafe {
             libc::close(sv[0]);
             libc::close(sv[1]);
+        }
+    }
+
+    /// What libc does not declare for Linux: `<arpa/inet.h>`'s `inet_pton` and
+    /// `<netdb.h>`'s `getservbyname_r`.
+    mod ffi {
+        use libc::{c_char, c_int, c_void, servent, size_t};
+        extern "C" {
+            pub fn inet_pton(af: c_int, src: *const c_char, dst: *mut c_void) -> c_int;
+            pub fn getservbyname_r(
+                name: *const c_char,
+                proto: *const c_char,
+                result_buf: *mut servent,
+                buf: *mut c_char,
+                buflen: size_t,
+                result: *mut *mut servent,
+            ) -> c_int;
+        }
+    }
+
+    /// `n` readable descriptors: both ends of `n / 2` `AF_UNIX` stream socketpairs, a
+    /// byte sent each way (as `ready_sockets` on the sockapi side). All of them, to
+    /// close.
+    fn ready_fds(n: usize) -> Vec<c_int> {
+        let mut ready = Vec::with_capacity(n + 1);
+        while ready.len() < n {
+            let mut sv: [c_int; 2] = [-1, -1];
+            let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC;
+            // SAFETY: `sv` is a writable array of two ints.
+            if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+                fail("socketpair");
+            }
+            for (from, _) in [(sv[0], sv[1]), (sv[1], sv[0])] {
+                // SAFETY: the byte is readable.
+                if unsafe { libc::send(from, b"x".as_ptr().cast(), 1, 0) } < 0 {
+                    fail("send");
+                }
+            }
+            ready.extend_from_slice(&sv);
+        }
+        ready
+    }
+
+    fn close_all(fds: &[c_int]) {
+        for &fd in fds {
+            // SAFETY: the descriptors are ours and closed once.
+            unsafe { libc::close(fd) };
+        }
+    }
+
+    /// `fd_set r = master; struct timeval tv = {0, 0}; select(fdmax + 1, &r, NULL,
+    /// NULL, &tv); FD_ISSET(fdmax, &r)` with `N` readable descriptors in `master`.
+    pub fn select_n<const N: usize>(n: u64) {
+        let ready = ready_fds(N);
+        // SAFETY: all-zero bytes are the empty fd_set.
+        let mut master: libc::fd_set = unsafe { mem::zeroed() };
+        let mut fdmax = -1;
+        for &fd in &ready[..N] {
+            // SAFETY: every fd is below FD_SETSIZE (3 to 1002 for 1,000).
+            unsafe { libc::FD_SET(fd, &mut master) };
+            fdmax = fdmax.max(fd);
+        }
+        for _ in 0..n {
+            let mut readfds = master;
+            let mut tv = libc::timeval {
+                tv_sec: 0,
+                tv_usec: 0,
+            };
+            // SAFETY: `fdmax + 1` is within the set; the set and `tv` are writable.
+            let ret = unsafe {
+                libc::select(
+                    fdmax + 1,
+                    &mut readfds,
+                    std::ptr::null_mut(),
+                    std::ptr::null_mut(),
+                    &mut tv,
+                )
+            };
+            if ret < 0 {
+                fail("select");
+            }
+            // SAFETY: `fdmax` is below FD_SETSIZE.
+            if !unsafe { libc::FD_ISSET(fdmax, &readfds) } {
+                fail("FD_ISSET");
+            }
+        }
+        close_all(&ready);
+    }
+
+    /// `poll(fds, N, 0)` of `N` readable descriptors, each for `POLLIN`.
+    pub fn poll_n<const N: usize>(n: u64) {
+        let ready = ready_fds(N);
+        let mut fds: Vec<libc::pollfd> = ready[..N]
+            .iter()
+            .map(|&fd| libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            })
+            .collect();
+        for _ in 0..n {
+            // SAFETY: `fds` is a writable array of `fds.len()` pollfds.
+            if unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 0) } < 0 {
+                fail("poll");
+            }
+        }
+        black_box(&fds);
+        close_all(&ready);
+    }
+
+    /// A control buffer for one descriptor, aligned as `struct cmsghdr`: C's
+    /// `union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; }`.
+    #[repr(C)]
+    union FdControl {
+        buf: [u8; 24],
+        _align: libc::cmsghdr,
+    }
+
+    const _: () = assert!(
+        mem::size_of::<FdControl>() == 24
+            && 24 == unsafe { libc::CMSG_SPACE(mem::size_of::<c_int>() as u32) } as usize
+    );
+
+    /// `sendmsg` of 1 byte with `SCM_RIGHTS` for one descriptor (CMSG_FIRSTHDR,
+    /// CMSG_DATA), `recvmsg` with room for it, then the first header read and the
+    /// descriptor closed.
+    pub fn msg_rights(n: u64) {
+        let mut sv: [c_int; 2] = [-1, -1];
+        let ty = libc::SOCK_STREAM | libc::SOCK_CLOEXEC;
+        // SAFETY: `sv` is a writable array of two ints.
+        if unsafe { libc::socketpair(libc::AF_UNIX, ty, 0, sv.as_mut_ptr()) } < 0 {
+            fail("socketpair");
+        }
+        // SAFETY: integers only.
+        let passed =
+            unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+        if passed < 0 {
+            fail("socket");
+        }
+        let mut buf = [0u8; 1];
+        for _ in 0..n {
+            let mut iov = libc::iovec {
+                iov_base: buf.as_mut_ptr().cast(),
+                iov_len: buf.len(),
+            };
+            let mut control = MaybeUninit::<FdControl>::uninit();
+            // SAFETY: all-zero bytes are a valid msghdr (integers and null pointers).
+            let mut out: libc::msghdr = unsafe { mem::zeroed() };
+            out.msg_iov = &mut iov;
+            out.msg_iovlen = 1;
+            out.msg_control = control.as_mut_ptr().cast();
+            out.msg_controllen = mem::size_of::<FdControl>();
+            // SAFETY: `msg_control` is an aligned, writable buffer of CMSG_SPACE(4)
+            // bytes, so CMSG_FIRSTHDR is a header within it, with room for an int.
+            unsafe {
+                let cmsg = libc::CMSG_FIRSTHDR(&out);
+                (*cmsg).cmsg_level = libc::SOL_SOCKET;
+                (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+                (*cmsg).cmsg_len = libc::CMSG_LEN(mem::size_of::<c_int>() as u32) as usize;
+                let data = libc::CMSG_DATA(cmsg);
+                core::ptr::copy_nonoverlapping(
+                    (&passed as *const c_int).cast::<u8>(),
+                    data,
+                    mem::size_of::<c_int>(),
+                );
+            }
+            // SAFETY: `out` names one iovec over `buf` and the control bytes written
+            // above.
+            if unsafe { libc::sendmsg(sv[0], &out, 0) } < 0 {
+                fail("sendmsg");
+            }
+            let mut name = MaybeUninit::<sockaddr_storage>::uninit();
+            let mut control = MaybeUninit::<FdControl>::uninit();
+            // SAFETY: as above.
+            let mut msg: libc::msghdr = unsafe { mem::zeroed() };
+            msg.msg_name = name.as_mut_ptr().cast();
+            msg.msg_namelen = mem::size_of::<sockaddr_storage>() as socklen_t;
+            msg.msg_iov = &mut iov;
+            msg.msg_iovlen = 1;
+            msg.msg_control = control.as_mut_ptr().cast();
+            msg.msg_controllen = mem::size_of::<FdControl>();
+            // SAFETY: `msg` names one iovec over the writable `buf`, `name` writable
+            // for `msg_namelen` bytes and the control buffer for `msg_controllen`.
+            if unsafe { libc::recvmsg(sv[1], &mut msg, 0) } < 0 {
+                fail("recvmsg");
+            }
+            // SAFETY: CMSG_FIRSTHDR is null or a header the kernel wrote within the
+            // control buffer (`msg_controllen` is what it wrote); an SCM_RIGHTS one
+            // holds an int.
+            unsafe {
+                let cmsg = libc::CMSG_FIRSTHDR(&msg);
+                if cmsg.is_null()
+                    || (*cmsg).cmsg_level != libc::SOL_SOCKET
+                    || (*cmsg).cmsg_type != libc::SCM_RIGHTS
+                {
+                    fail("CMSG_FIRSTHDR");
+                }
+                let mut fd: c_int = -1;
+                core::ptr::copy_nonoverlapping(
+                    libc::CMSG_DATA(cmsg),
+                    (&mut fd as *mut c_int).cast::<u8>(),
+                    mem::size_of::<c_int>(),
+                );
+                libc::close(fd);
+            }
+        }
+        // SAFETY: the descriptors are ours and closed once.
+        unsafe {
+            libc::close(passed);
+            libc::close(sv[0]);
+            libc::close(sv[1]);
+        }
+    }
+
+    /// `int v = 65536; setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof v);` then
+    /// `int got; socklen_t len = sizeof got; getsockopt(fd, SOL_SOCKET, SO_RCVBUF,
+    /// &got, &len);`.
+    pub fn sockopt_int(n: u64) {
+        // SAFETY: integers only.
+        let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+        if fd < 0 {
+            fail("socket");
+        }
+        let size: c_int = black_box(65536);
+        for _ in 0..n {
+            // SAFETY: `size` is a readable int.
+            let ret = unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::SOL_SOCKET,
+                    libc::SO_RCVBUF,
+                    (&size as *const c_int).cast(),
+                    mem::size_of::<c_int>() as socklen_t,
+                )
+            };
+            if ret < 0 {
+                fail("setsockopt");
+            }
+            let mut got = MaybeUninit::<c_int>::uninit();
+            let mut len = mem::size_of::<c_int>() as socklen_t;
+            // SAFETY: `got` is writable for `len` bytes, `len` is a writable socklen_t.
+            let ret = unsafe {
+                libc::getsockopt(
+                    fd,
+                    libc::SOL_SOCKET,
+                    libc::SO_RCVBUF,
+                    got.as_mut_ptr().cast(),
+                    &mut len,
+                )
+            };
+            if ret < 0 {
+                fail("getsockopt");
+            }
+            // SAFETY: the kernel wrote the int.
+            black_box(unsafe { got.assume_init() });
+        }
+        // SAFETY: the descriptor is ours and closed once.
+        unsafe { libc::close(fd) };
+    }
+
+    /// `struct addrinfo hints, *res; memset(&hints, 0, sizeof hints); hints.ai_family =
+    /// AF_UNSPEC; hints.ai_socktype = SOCK_STREAM; hints.ai_flags = AI_NUMERICHOST |
+    /// AI_NUMERICSERV; getaddrinfo(host, service, &hints, &res); … freeaddrinfo(res);`
+    pub fn gai_numeric(n: u64, host: &CStr, service: &CStr) {
+        let (host, service) = black_box((host.as_ptr(), service.as_ptr()));
+        for _ in 0..n {
+            // SAFETY: all-zero bytes are a valid addrinfo (integers and null pointers).
+            let mut hints: libc::addrinfo = unsafe { mem::zeroed() };
+            hints.ai_family = libc::AF_UNSPEC;
+            hints.ai_socktype = libc::SOCK_STREAM;
+            hints.ai_flags = libc::AI_NUMERICHOST | libc::AI_NUMERICSERV;
+            let mut res: *mut libc::addrinfo = core::ptr::null_mut();
+            // SAFETY: `host` and `service` are C strings; `hints` a readable addrinfo;
+            // `res` receives the list.
+            let rc = unsafe { libc::getaddrinfo(host, service, &hints, &mut res) };
+            if rc != 0 {
+                fail("getaddrinfo");
+            }
+            black_box(res);
+            // SAFETY: `res` is the list getaddrinfo returned, freed once.
+            unsafe { libc::freeaddrinfo(res) };
+        }
+    }
+
+    /// `struct servent se, *result; char buf[1024]; getservbyname_r(name, proto, &se,
+    /// buf, sizeof buf, &result);`, found, then `ntohs(result->s_port)`.
+    pub fn servbyname(n: u64, name: &CStr, proto: &CStr) {
+        let (name, proto) = black_box((name.as_ptr(), proto.as_ptr()));
+        for _ in 0..n {
+            let mut se = MaybeUninit::<libc::servent>::uninit();
+            let mut buf = MaybeUninit::<[libc::c_char; 1024]>::uninit();
+            let mut result: *mut libc::servent = core::ptr::null_mut();
+            // SAFETY: `name` and `proto` are C strings; `se` and `buf` (1024 bytes)
+            // are writable, `result` receives the entry or NULL.
+            let rc = unsafe {
+                ffi::getservbyname_r(
+                    name,
+                    proto,
+                    se.as_mut_ptr(),
+                    buf.as_mut_ptr().cast(),
+                    1024,
+                    &mut result,
+                )
+            };
+            if rc != 0 || result.is_null() {
+                fail("getservbyname_r");
+            }
+            // SAFETY: `result` points at `se`, which the call filled.
+            black_box(u16::from_be(unsafe { (*result).s_port } as u16));
+        }
+    }
+
+    /// `struct in_addr a; inet_pton(AF_INET, text, &a) <= 0` (or `in6_addr`).
+    pub fn pton<A>(n: u64, af: c_int, text: &CStr) {
+        let text = black_box(text.as_ptr());
+        let mut addr = MaybeUninit::<A>::uninit();
+        for _ in 0..n {
+            // SAFETY: `text` is a C string; `addr` is writable for the family's
+            // address (`A` is in_addr for AF_INET, in6_addr for AF_INET6).
+            if unsafe { ffi::inet_pton(af, text, addr.as_mut_ptr().cast()) } <= 0 {
+                fail("inet_pton");
+            }
+            black_box(&addr);
         }
     }
 }
