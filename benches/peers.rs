@@ -30,6 +30,10 @@ use std::time::{Duration, Instant};
 
 use sockapi as sa;
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{pin, quantiles, raise_nofile, wait_drained};
+
 /// The implementations, in the table's order. `libc` is the floor every ratio is
 /// taken against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,38 +177,6 @@ fn wanted(o: &Options, id: &str) -> bool {
     o.only
         .as_ref()
         .is_none_or(|list| list.iter().any(|w| w == id))
-}
-
-/// The soft `RLIMIT_NOFILE` raised to the hard one (W7–W9 hold over 2,000 fds).
-fn raise_nofile() {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `lim` is a writable rlimit.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-    lim.rlim_cur = lim.rlim_max;
-    // SAFETY: a valid rlimit whose soft limit is the hard one.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
-}
-
-/// The process on one CPU: the echo and drain threads (W3, W5) are made after this
-/// and share it, so that a round trip is the same two context switches each time
-/// instead of a cross-CPU wake-up whose cost depends on what the other CPU is doing.
-fn pin(cpu: usize) {
-    // SAFETY: zeroes are an empty cpu_set_t; CPU_SET writes within it for any cpu
-    // below CPU_SETSIZE, which the assertion checks first.
-    unsafe {
-        let mut set: libc::cpu_set_t = mem::zeroed();
-        assert!(cpu < libc::CPU_SETSIZE as usize, "--cpu {cpu}: no such CPU");
-        libc::CPU_SET(cpu, &mut set);
-        if libc::sched_setaffinity(0, mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-            panic!(
-                "sched_setaffinity({cpu}): {}",
-                std::io::Error::last_os_error()
-            );
-        }
-    }
 }
 
 fn owned(fd: RawFd) -> OwnedFd {
@@ -736,14 +708,6 @@ fn drained() -> Rc<TcpStream> {
     Rc::new(c)
 }
 
-/// Waits until the drain thread has read all that was sent on `c` and the kernel has
-/// it acknowledged (`SIOCOUTQ` 0).
-fn wait_drained(c: &TcpStream) {
-    while sa::ioctl(c, sa::SIOCOUTQ).expect("SIOCOUTQ") > 0 {
-        std::thread::sleep(Duration::from_micros(100));
-    }
-}
-
 fn w5(imp: Imp, c: &Rc<TcpStream>) -> Option<Batch> {
     let c = Rc::clone(c);
     let out = vec![5u8; BULK];
@@ -1238,18 +1202,6 @@ fn calibrate(w: &mut Workload, target: Duration) {
         }
         ops *= 4;
     }
-}
-
-fn quantiles(v: &[f64]) -> (f64, f64, f64) {
-    let mut s = v.to_vec();
-    s.sort_by(|a, b| a.total_cmp(b));
-    let q = |p: f64| {
-        let pos = p * (s.len() - 1) as f64;
-        let lo = pos.floor() as usize;
-        let hi = (lo + 1).min(s.len() - 1);
-        s[lo] + (s[hi] - s[lo]) * (pos - lo as f64)
-    };
-    (q(0.25), q(0.5), q(0.75))
 }
 
 fn fmt_ns(x: f64) -> String {

@@ -36,6 +36,10 @@ use std::time::{Duration, Instant};
 
 use sockapi as sa;
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{pin, quantiles, wait_drained};
+
 const SELECT_X: &[usize] = &[1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000];
 const POLL_X: &[usize] = &[
     1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000, 2000, 5000, 10000,
@@ -72,37 +76,12 @@ fn timed(ops: u64, mut f: impl FnMut()) -> f64 {
 }
 
 fn raise_nofile() {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `lim` is a writable rlimit.
-    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) }, 0);
-    lim.rlim_cur = lim.rlim_max;
-    // SAFETY: a valid rlimit whose soft limit is the hard one.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
+    let lim = common::raise_nofile();
     let need = (*POLL_X.last().unwrap() + 64) as libc::rlim_t;
     assert!(
-        lim.rlim_cur >= need,
-        "RLIMIT_NOFILE's hard limit is {}: the poll curve needs {need}",
-        lim.rlim_max
+        lim >= need,
+        "RLIMIT_NOFILE's hard limit is {lim}: the poll curve needs {need}"
     );
-}
-
-fn pin(cpu: usize) {
-    // SAFETY: zeroes are an empty cpu_set_t; CPU_SET writes within it for a cpu below
-    // CPU_SETSIZE, checked first.
-    unsafe {
-        let mut set: libc::cpu_set_t = mem::zeroed();
-        assert!(cpu < libc::CPU_SETSIZE as usize, "--cpu {cpu}: no such CPU");
-        libc::CPU_SET(cpu, &mut set);
-        if libc::sched_setaffinity(0, mem::size_of::<libc::cpu_set_t>(), &set) != 0 {
-            panic!(
-                "sched_setaffinity({cpu}): {}",
-                std::io::Error::last_os_error()
-            );
-        }
-    }
 }
 
 /// Both ends of socketpairs, made first so that the first 1,000 are below
@@ -377,16 +356,6 @@ fn bulk_conn() -> TcpStream {
     c
 }
 
-/// One connection for both implementations (each connection's state, its window and
-/// its buffers' autotuning, differs: the comparison is of the calls on the same one).
-/// Waits until the drain thread has read all that was sent on `c` and the kernel has
-/// it acknowledged (`SIOCOUTQ` 0).
-fn wait_drained(c: &TcpStream) {
-    while sa::ioctl(c, sa::SIOCOUTQ).expect("SIOCOUTQ") > 0 {
-        std::thread::sleep(Duration::from_micros(100));
-    }
-}
-
 fn bulk_point(conn: &Rc<TcpStream>, kib: usize) -> [Batch; 2] {
     let len = kib * 1024;
     let (a, b) = (Rc::clone(conn), Rc::clone(conn));
@@ -408,18 +377,6 @@ fn bulk_point(conn: &Rc<TcpStream>, kib: usize) -> [Batch; 2] {
             })
         }),
     ]
-}
-
-fn quantiles(v: &[f64]) -> (f64, f64, f64) {
-    let mut s = v.to_vec();
-    s.sort_by(|a, b| a.total_cmp(b));
-    let q = |p: f64| {
-        let pos = p * (s.len() - 1) as f64;
-        let lo = pos.floor() as usize;
-        let hi = (lo + 1).min(s.len() - 1);
-        s[lo] + (s[hi] - s[lo]) * (pos - lo as f64)
-    };
-    (q(0.25), q(0.5), q(0.75))
 }
 
 fn calibrate(p: &mut Point, target: Duration) {
