@@ -32,7 +32,7 @@ use sockapi as sa;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{pin, quantiles, raise_nofile, wait_drained};
+use common::{pin, quantiles, raise_nofile, wait_drained, Fds};
 
 /// The implementations, in the table's order. `libc` is the floor every ratio is
 /// taken against.
@@ -876,30 +876,6 @@ fn w6_serv(imp: Imp) -> Option<Batch> {
 // of them are below FD_SETSIZE); the readable one is the first, and stays readable
 // (nothing reads it). Each call copies the prepared set first (select writes it), as C
 // code keeps a master set and copies it; poll and epoll reuse their arrays.
-
-struct Fds {
-    ends: Vec<OwnedFd>,
-}
-
-impl Fds {
-    fn new(count: usize) -> Fds {
-        let mut ends = Vec::with_capacity(count + 1);
-        while ends.len() < count {
-            let (a, b) = sa::socketpair(sa::AF_UNIX, sa::SOCK_STREAM | sa::SOCK_CLOEXEC, 0)
-                .expect("socketpair");
-            ends.push(OwnedFd::from(a));
-            ends.push(OwnedFd::from(b));
-        }
-        // ends[0] readable: its peer ends[1] writes one byte. With an odd count the
-        // last pair's second end is kept, unwatched, so that the pair stays open.
-        assert_eq!(sa::send(&ends[1], b"r", 0), Ok(1));
-        Fds { ends }
-    }
-
-    fn watched(&self, n: usize) -> &[OwnedFd] {
-        &self.ends[..n]
-    }
-}
 
 const SIZES: [usize; 3] = [1, 64, 1000];
 

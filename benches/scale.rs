@@ -30,7 +30,7 @@ use std::hint::black_box;
 use std::io::IoSliceMut;
 use std::mem;
 use std::net::{TcpListener, TcpStream, UdpSocket};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::AsRawFd;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -38,7 +38,7 @@ use sockapi as sa;
 
 #[path = "common/mod.rs"]
 mod common;
-use common::{pin, quantiles, wait_drained};
+use common::{pin, quantiles, wait_drained, Fds};
 
 const SELECT_X: &[usize] = &[1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000];
 const POLL_X: &[usize] = &[
@@ -82,26 +82,6 @@ fn raise_nofile() {
         lim >= need,
         "RLIMIT_NOFILE's hard limit is {lim}: the poll curve needs {need}"
     );
-}
-
-/// Both ends of socketpairs, made first so that the first 1,000 are below
-/// FD_SETSIZE; `ends[0]` is readable (its peer wrote a byte nobody reads).
-struct Fds {
-    ends: Vec<OwnedFd>,
-}
-
-impl Fds {
-    fn new(count: usize) -> Fds {
-        let mut ends = Vec::with_capacity(count + 1);
-        while ends.len() < count {
-            let (a, b) = sa::socketpair(sa::AF_UNIX, sa::SOCK_STREAM | sa::SOCK_CLOEXEC, 0)
-                .expect("socketpair");
-            ends.push(OwnedFd::from(a));
-            ends.push(OwnedFd::from(b));
-        }
-        assert_eq!(sa::send(&ends[1], b"r", 0), Ok(1));
-        Fds { ends }
-    }
 }
 
 fn select_point(fds: &Rc<Fds>, n: usize) -> [Batch; 2] {

@@ -5,6 +5,7 @@
 
 use std::mem;
 use std::net::TcpStream;
+use std::os::fd::OwnedFd;
 use std::time::Duration;
 
 use sockapi as sa;
@@ -60,4 +61,30 @@ pub fn quantiles(v: &[f64]) -> (f64, f64, f64) {
         s[lo] + (s[hi] - s[lo]) * (pos - lo as f64)
     };
     (q(0.25), q(0.5), q(0.75))
+}
+
+/// Both ends of socketpairs, made first so that the first 1,000 are below
+/// FD_SETSIZE; `ends[0]` is readable (its peer wrote a byte nobody reads).
+pub struct Fds {
+    pub ends: Vec<OwnedFd>,
+}
+
+impl Fds {
+    pub fn new(count: usize) -> Fds {
+        let mut ends = Vec::with_capacity(count + 1);
+        while ends.len() < count {
+            let (a, b) = sa::socketpair(sa::AF_UNIX, sa::SOCK_STREAM | sa::SOCK_CLOEXEC, 0)
+                .expect("socketpair");
+            ends.push(OwnedFd::from(a));
+            ends.push(OwnedFd::from(b));
+        }
+        // ends[0] readable: its peer ends[1] writes one byte. With an odd count the
+        // last pair's second end is kept, unwatched, so that the pair stays open.
+        assert_eq!(sa::send(&ends[1], b"r", 0), Ok(1));
+        Fds { ends }
+    }
+
+    pub fn watched(&self, n: usize) -> &[OwnedFd] {
+        &self.ends[..n]
+    }
 }

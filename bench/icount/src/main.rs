@@ -1418,6 +1418,8 @@ mod with_libc {
         _align: libc::cmsghdr,
     }
 
+    // SAFETY (the `CMSG_SPACE` below): a pure computation on its argument; `libc`
+    // declares it `unsafe` only because C's macro is a function there.
     const _: () = assert!(
         mem::size_of::<FdControl>() == 24
             && 24 == unsafe { libc::CMSG_SPACE(mem::size_of::<c_int>() as u32) } as usize
