@@ -133,6 +133,94 @@ fn reused_msghdr_and_half_taken() {
     });
 }
 
+/// Two messages in one control buffer (`SO_PASSCRED`: `SCM_CREDENTIALS` first, then
+/// `SCM_RIGHTS`), walked every way a program may: every descriptor taken (the drop
+/// then has nothing to walk), half taken, looked at first and taken on a second walk,
+/// the rights reached past the credentials, the rights alone taken while the
+/// credentials are never looked at, and not looked at all. Each round also checks
+/// that a descriptor taken on any walk is a live one.
+fn two_messages_every_walk() {
+    let (a, b) = pair(SOCK_DGRAM);
+    setsockopt(&b, SOL_SOCKET, SO_PASSCRED, &1).expect("SO_PASSCRED");
+    let (p, _q) = pair(SOCK_STREAM);
+    let live = |fd: &OwnedFd| fcntl(fd, F_GETFD).is_ok();
+    no_leak(|i| {
+        send_fds(&a, &[p.as_fd(); 3]);
+        receive(&b, 256, |msg| {
+            assert!(!msg.flags().contains(MSG_CTRUNC));
+            let mut taken: Vec<OwnedFd> = Vec::new();
+            match i % 6 {
+                // Every message walked, every descriptor taken.
+                0 => {
+                    let kinds: Vec<bool> = msg
+                        .cmsgs()
+                        .map(|c| match c {
+                            ControlMessage::Rights(fds) => {
+                                taken.extend(fds);
+                                true
+                            }
+                            _ => false,
+                        })
+                        .collect();
+                    assert_eq!(kinds, [false, true], "credentials, then rights");
+                    assert_eq!(taken.len(), 3);
+                }
+                // One of three taken: the drop closes the other two.
+                1 => {
+                    for c in msg.cmsgs() {
+                        if let ControlMessage::Rights(mut fds) = c {
+                            taken.extend(fds.next());
+                        }
+                    }
+                    assert_eq!(taken.len(), 1);
+                }
+                // Looked at, then taken on a second walk.
+                2 => {
+                    let mut seen = 0;
+                    for c in msg.cmsgs() {
+                        if let ControlMessage::Rights(fds) = c {
+                            seen += fds.remaining();
+                        }
+                    }
+                    assert_eq!(seen, 3);
+                    for c in msg.cmsgs() {
+                        if let ControlMessage::Rights(fds) = c {
+                            taken.extend(fds);
+                        }
+                    }
+                    assert_eq!(taken.len(), 3, "a look takes nothing");
+                }
+                // The rights alone: the credentials passed over with `nth`.
+                3 => {
+                    if let Some(ControlMessage::Rights(fds)) = msg.cmsgs().nth(1) {
+                        taken.extend(fds);
+                    }
+                    assert_eq!(taken.len(), 3);
+                }
+                // All taken, then a second walk finds none left.
+                4 => {
+                    for c in msg.cmsgs() {
+                        if let ControlMessage::Rights(fds) = c {
+                            taken.extend(fds);
+                        }
+                    }
+                    let again: usize = msg
+                        .cmsgs()
+                        .map(|c| match c {
+                            ControlMessage::Rights(fds) => fds.count(),
+                            _ => 0,
+                        })
+                        .sum();
+                    assert_eq!((taken.len(), again), (3, 0));
+                }
+                // Never looked at: the drop closes all three.
+                _ => {}
+            }
+            assert!(taken.iter().all(live), "round {i}: a dead descriptor taken");
+        });
+    });
+}
+
 fn peeked_and_stream() {
     let (a, b) = pair(SOCK_STREAM);
     let (p, _q) = pair(SOCK_STREAM);
@@ -236,6 +324,10 @@ fn main() {
             reused_msghdr_and_half_taken,
         ),
         ("MSG_PEEK on a stream", peeked_and_stream),
+        (
+            "two messages (credentials, rights), every walk",
+            two_messages_every_walk,
+        ),
     ];
     #[cfg(target_os = "linux")]
     scenarios.push((

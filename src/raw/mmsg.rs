@@ -255,7 +255,12 @@ impl<'m, 'a, 'c> MMsgHdrMut<'m, 'a, 'c> {
         let cap = self.cap();
         // SAFETY: as in `control_bytes`, through `&mut self`: the control bytes the kernel
         // wrote in the last call, whose descriptors the `MsgHdrMut` owns.
-        unsafe { ReceivedIter::new(control_of_mut(&mut self.hdr.msg_hdr, cap)) }
+        // `this()` is the `MsgHdrMut`, used by no one else while the entry lives: its
+        // `done` counts the same control bytes (its own count equal to the entry's).
+        unsafe {
+            let done = &(*self.this()).c.done;
+            ReceivedIter::new(control_of_mut(&mut self.hdr.msg_hdr, cap), done)
+        }
     }
 }
 
@@ -293,7 +298,7 @@ pub(crate) fn recvmmsg(
                     // SAFETY: the invariant: the entry's `msghdr` and its `MsgHdrMut`'s
                     // `cap`; the `MsgHdrMut`'s count goes to 0 with the entry's.
                     unsafe {
-                        close_untaken(h, cap);
+                        close_untaken(h, cap, &mut (*this).c.done);
                         (*this).c.hdr.msg_controllen = 0;
                     }
                 }

@@ -9,6 +9,7 @@
 
 use core::marker::PhantomData;
 use core::mem::{self, align_of, offset_of, size_of, MaybeUninit};
+use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
@@ -368,38 +369,65 @@ pub(crate) enum RawCmsg<'b> {
 
 pub(crate) struct ReceivedIter<'b> {
     rest: &'b mut [u8],
+    /// Where `rest` starts in the control bytes.
+    at: usize,
+    /// The control bytes' [`Recv::done`].
+    done: &'b AtomicUsize,
 }
 
 impl<'b> ReceivedIter<'b> {
-    /// A walk over control bytes the kernel wrote.
+    /// A walk over control bytes the kernel wrote, from their start.
     ///
     /// # Safety
     ///
     /// `rest` is the control bytes the kernel wrote in the last successful call
     /// through a `MsgHdrMut` (or an entry of one), as its invariant says: the walk
-    /// hands out as `OwnedFd`s the descriptors of its `SCM_RIGHTS` messages.
+    /// hands out as `OwnedFd`s the descriptors of its `SCM_RIGHTS` messages. `done`
+    /// is that `MsgHdrMut`'s count of the leading bytes that hold no descriptor.
     #[inline]
-    pub(super) unsafe fn new(rest: &'b mut [u8]) -> ReceivedIter<'b> {
-        ReceivedIter { rest }
+    pub(super) unsafe fn new(rest: &'b mut [u8], done: &'b AtomicUsize) -> ReceivedIter<'b> {
+        ReceivedIter { rest, at: 0, done }
+    }
+}
+
+/// Extends the count of leading control bytes that hold no descriptor left (`done`)
+/// past the message at `start..end`, once nothing before it holds one either. A
+/// message passed over before the count reached it leaves the count where it is,
+/// and the drop walks from there: counting too little costs a walk, never a
+/// descriptor.
+#[inline(always)]
+fn passed(done: &AtomicUsize, start: usize, end: usize) {
+    if done.load(Relaxed) == start {
+        done.store(end, Relaxed);
     }
 }
 
 impl<'b> Iterator for ReceivedIter<'b> {
     type Item = RawCmsg<'b>;
 
+    #[inline]
     fn next(&mut self) -> Option<RawCmsg<'b>> {
         let rest = mem::take(&mut self.rest);
         let span = span(rest)?;
         let (this, tail) = rest.split_at_mut(span.next);
         self.rest = tail;
+        let start = self.at;
+        self.at = start + span.next;
         let data = this.get_mut(DATA..span.end).unwrap_or_default();
+        let rights = |data| ScmRights {
+            data,
+            start,
+            end: start + span.next,
+            done: self.done,
+        };
         if span.level == sys::SOL_SOCKET && span.ty == sys::SCM_RIGHTS {
-            return Some(RawCmsg::Rights(ScmRights { data }));
+            return Some(RawCmsg::Rights(rights(data)));
         }
         #[cfg(have_linux_sockopts)]
         if span.level == sys::SOL_SOCKET && span.ty == SCM_PIDFD {
-            return Some(RawCmsg::Pidfd(ScmRights { data }));
+            return Some(RawCmsg::Pidfd(rights(data)));
         }
+        passed(self.done, start, self.at);
         Some(RawCmsg::Other {
             level: span.level,
             ty: span.ty,
@@ -413,6 +441,11 @@ impl<'b> Iterator for ReceivedIter<'b> {
 /// in is dropped or used for the next `recvmsg`.
 pub struct ScmRights<'b> {
     data: &'b mut [u8],
+    /// Where this message lies in the control bytes, for [`passed`] once every
+    /// descriptor is taken.
+    start: usize,
+    end: usize,
+    done: &'b AtomicUsize,
 }
 
 impl ScmRights<'_> {
@@ -438,10 +471,16 @@ impl core::fmt::Debug for ScmRights<'_> {
 impl Iterator for ScmRights<'_> {
     type Item = OwnedFd;
 
+    #[inline]
     fn next(&mut self) -> Option<OwnedFd> {
         while self.data.len() >= FD_SIZE {
             let (slot, rest) = mem::take(&mut self.data).split_at_mut(FD_SIZE);
             self.data = rest;
+            if self.data.len() < FD_SIZE {
+                // The last slot: once it is taken (below), none of the message's
+                // descriptors is left for the drop to close.
+                passed(self.done, self.start, self.end);
+            }
             let mut raw = [0u8; FD_SIZE];
             raw.copy_from_slice(slot);
             slot.copy_from_slice(&(-1 as c_int).to_ne_bytes());
@@ -668,6 +707,11 @@ unsafe impl Sync for MsgHdr<'_> {}
 //   descriptor the kernel installed in this process in that call and that nothing
 //   else owns; taking one writes -1 over it first.
 // - `msg_flags`: the last successful call's, or 0.
+// - `c.done`: at most `msg_controllen`, 0 when it is 0, and at a message's start in
+//   the control bytes: the messages before it hold no descriptor (each slot -1, or
+//   no `SCM_RIGHTS`/`SCM_PIDFD` message). It decides only what the drop walks: a
+//   wrong one could leak descriptors, never close one twice (taking a slot writes -1
+//   over it, whoever walks).
 //
 // What this leans on: `recvmsg` reports in `msg_controllen` how many bytes it wrote
 // (POSIX and Linux), and `SOL_SOCKET`/`SCM_RIGHTS` messages come only from the
@@ -687,6 +731,13 @@ pub struct MsgHdrMut<'a, 'c> {
 pub(crate) struct Recv<'c> {
     pub(super) hdr: sys::msghdr,
     pub(super) cap: usize,
+    /// How many of the control bytes, from their start, hold no descriptor left to
+    /// close: whole messages, each passed over by the walk with nothing to own or
+    /// all its descriptors taken. The drop walks only the rest. At most the count
+    /// the kernel reported, and 0 when that is 0. (An atomic, so that the
+    /// [`ScmRights`] of one walk, which may go to other threads, can each extend
+    /// it; only ever read or written with plain loads and stores.)
+    pub(super) done: AtomicUsize,
     _control: PhantomData<&'c mut [u8]>,
 }
 
@@ -712,6 +763,7 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
             c: Recv {
                 hdr,
                 cap: control.len(),
+                done: AtomicUsize::new(0),
                 _control: PhantomData,
             },
             name: MaybeUninit::uninit(),
@@ -754,7 +806,7 @@ impl<'a, 'c> MsgHdrMut<'a, 'c> {
         // SAFETY: as in `control_bytes`, written through `&mut self`: by the invariant,
         // the control bytes the kernel wrote in the last call, whose descriptors this
         // value owns.
-        unsafe { ReceivedIter::new(control_of_mut(&mut self.c.hdr, self.c.cap)) }
+        unsafe { ReceivedIter::new(control_of_mut(&mut self.c.hdr, self.c.cap), &self.c.done) }
     }
 }
 
@@ -825,18 +877,24 @@ pub(super) unsafe fn control_of_mut(hdr: &mut sys::msghdr, cap: usize) -> &mut [
     unsafe { core::slice::from_raw_parts_mut(hdr.msg_control.cast::<u8>(), len) }
 }
 
-/// Closes every descriptor not taken from `hdr`'s control bytes, and forgets them
-/// (`msg_controllen` 0).
+/// Closes every descriptor not taken from `hdr`'s control bytes (those past the
+/// first `done`, which hold none), and forgets them (`msg_controllen` and `done` 0).
 ///
 /// # Safety
 ///
-/// As [`control_of`].
+/// As [`control_of`]; `done` is the `MsgHdrMut`'s.
 #[cold]
 #[inline(never)]
-pub(super) unsafe fn close_untaken(hdr: &mut sys::msghdr, cap: usize) {
+pub(super) unsafe fn close_untaken(hdr: &mut sys::msghdr, cap: usize, done: &mut AtomicUsize) {
     // SAFETY: the caller's contract.
-    let rest = unsafe { control_of_mut(hdr, cap) };
-    for cmsg in (ReceivedIter { rest }) {
+    let all = unsafe { control_of_mut(hdr, cap) };
+    let at = *done.get_mut();
+    let rest = all.get_mut(at..).unwrap_or_default();
+    for cmsg in (ReceivedIter {
+        rest,
+        at,
+        done: &*done,
+    }) {
         match cmsg {
             RawCmsg::Rights(fds) => fds.for_each(drop),
             #[cfg(have_linux_sockopts)]
@@ -845,6 +903,7 @@ pub(super) unsafe fn close_untaken(hdr: &mut sys::msghdr, cap: usize) {
         }
     }
     hdr.msg_controllen = 0;
+    *done.get_mut() = 0;
 }
 
 impl Drop for Recv<'_> {
@@ -852,11 +911,27 @@ impl Drop for Recv<'_> {
     fn drop(&mut self) {
         // Most messages carry no control data: one test of the count the kernel
         // wrote (0 for a call without a control buffer; `close_untaken` cuts it to
-        // `cap` anyway).
+        // `cap` anyway). When the walk took every descriptor, `close_untaken` finds
+        // nothing past `done` (tested there, out of line, so that the usual path
+        // keeps its one test).
         if self.hdr.msg_controllen != 0 {
-            // SAFETY: `self` is a `MsgHdrMut`'s, whose invariant holds (`recvmmsg` keeps
-            // the count equal to its entry's after every call).
-            unsafe { close_untaken(&mut self.hdr, self.cap) };
+            self.drop_control();
+        }
+    }
+}
+
+impl Recv<'_> {
+    /// The drop's walk, when the kernel wrote control bytes: none when the walk
+    /// took every descriptor (`done` reached the count), the usual case for a
+    /// program that reads its `SCM_RIGHTS`. Out of line, so that the drop of a
+    /// message without control data stays one test; not cold, so that the test
+    /// of `done` costs a call, not a cold function's register saves.
+    #[inline(never)]
+    fn drop_control(&mut self) {
+        if field_len(self.hdr.msg_controllen) > *self.done.get_mut() {
+            // SAFETY: `self` is a `MsgHdrMut`'s, whose invariant holds (`recvmmsg`
+            // keeps the count equal to its entry's after every call).
+            unsafe { close_untaken(&mut self.hdr, self.cap, &mut self.done) };
         }
     }
 }
@@ -892,7 +967,7 @@ pub(crate) fn recvmsg(
     if msg.c.cap != 0 {
         if msg.c.hdr.msg_controllen != 0 {
             // SAFETY: the invariant of `msg`.
-            unsafe { close_untaken(&mut msg.c.hdr, msg.c.cap) };
+            unsafe { close_untaken(&mut msg.c.hdr, msg.c.cap, &mut msg.c.done) };
         }
         msg.c.hdr.msg_controllen = clamped(msg.c.cap);
     }

@@ -29,10 +29,11 @@
 //! - `msg_rights`: `msg` with an `SCM_RIGHTS` message passing one descriptor (a UDP
 //!   socket, made once), built each time (sockapi: a `CmsgBuffer` and `CmsgBuilder`;
 //!   C: `CMSG_FIRSTHDR`, `CMSG_LEN`, `CMSG_DATA` on an aligned buffer), and received
-//!   into a control buffer of `CMSG_SPACE(sizeof(int))`; the first header is read,
-//!   and the descriptor that came closed (sockapi: taken from `cmsgs()` as an
-//!   `OwnedFd` and dropped; C: `CMSG_FIRSTHDR`, level and type checked, `CMSG_DATA`,
-//!   `close`).
+//!   into a control buffer of `CMSG_SPACE(sizeof(int))`; every descriptor that came
+//!   is closed (sockapi: the first taken from `cmsgs()` as an `OwnedFd` and dropped,
+//!   any other by the `MsgHdrMut`'s drop; C: cmsg(3)'s loop, `CMSG_FIRSTHDR` and
+//!   `CMSG_NXTHDR` over every header, level and type checked, each descriptor of an
+//!   `SCM_RIGHTS` one copied out of `CMSG_DATA` and closed).
 //! - `mmsg` and `mmsg32`: a `sendmmsg` of 8 (32) 1-byte datagrams on one end of an
 //!   `AF_UNIX` datagram socketpair and a `recvmmsg` of 8 (32) on the other, one iovec
 //!   each, no control data; the arrays are made once, before the loop (C: `struct
@@ -1488,24 +1489,38 @@ mod with_libc {
             if unsafe { libc::recvmsg(sv[1], &mut msg, 0) } < 0 {
                 fail("recvmsg");
             }
-            // SAFETY: CMSG_FIRSTHDR is null or a header the kernel wrote within the
-            // control buffer (`msg_controllen` is what it wrote); an SCM_RIGHTS one
-            // holds an int.
+            // The walk of cmsg(3)'s example: every header, every descriptor of each
+            // SCM_RIGHTS one, as C code must that leaks none whatever the peer sends
+            // (two descriptors, a second message): the job sockapi's `MsgHdrMut` does.
+            // SAFETY: CMSG_FIRSTHDR and CMSG_NXTHDR are null or headers the kernel
+            // wrote within the control buffer (`msg_controllen` is what it wrote); an
+            // SCM_RIGHTS one holds `(cmsg_len - CMSG_LEN(0)) / sizeof(int)` ints.
             unsafe {
-                let cmsg = libc::CMSG_FIRSTHDR(&msg);
-                if cmsg.is_null()
-                    || (*cmsg).cmsg_level != libc::SOL_SOCKET
-                    || (*cmsg).cmsg_type != libc::SCM_RIGHTS
-                {
-                    fail("CMSG_FIRSTHDR");
+                let mut got = 0;
+                let mut cmsg = libc::CMSG_FIRSTHDR(&msg);
+                while !cmsg.is_null() {
+                    if (*cmsg).cmsg_level == libc::SOL_SOCKET
+                        && (*cmsg).cmsg_type == libc::SCM_RIGHTS
+                    {
+                        let data = libc::CMSG_DATA(cmsg);
+                        let n = ((*cmsg).cmsg_len - libc::CMSG_LEN(0) as usize)
+                            / mem::size_of::<c_int>();
+                        for i in 0..n {
+                            let mut fd: c_int = -1;
+                            core::ptr::copy_nonoverlapping(
+                                data.add(i * mem::size_of::<c_int>()),
+                                (&mut fd as *mut c_int).cast::<u8>(),
+                                mem::size_of::<c_int>(),
+                            );
+                            libc::close(fd);
+                            got += 1;
+                        }
+                    }
+                    cmsg = libc::CMSG_NXTHDR(&msg, cmsg);
                 }
-                let mut fd: c_int = -1;
-                core::ptr::copy_nonoverlapping(
-                    libc::CMSG_DATA(cmsg),
-                    (&mut fd as *mut c_int).cast::<u8>(),
-                    mem::size_of::<c_int>(),
-                );
-                libc::close(fd);
+                if got == 0 {
+                    fail("SCM_RIGHTS");
+                }
             }
         }
         // SAFETY: the descriptors are ours and closed once.
