@@ -1654,3 +1654,41 @@ rows! {
         assert_eq!(TcpInfo::from_parts(raw, 0).rtt(), None);
     }
 }
+
+/// docs/BAD_INPUT.md and this file name the same rows: each row here appears there
+/// once, as `tests/bad_input.rs::name`, and each such name there is a row here; each
+/// compile-time row `CT-n` there is a section of src/bad_input.rs.
+#[test]
+fn catalogue_lists_every_row() {
+    let doc = include_str!("../docs/BAD_INPUT.md");
+    const PREFIX: &str = "`tests/bad_input.rs::";
+    for (name, _) in ROWS {
+        let cited = format!("{PREFIX}{name}`");
+        assert_eq!(
+            doc.matches(&cited).count(),
+            1,
+            "{name} in docs/BAD_INPUT.md"
+        );
+    }
+    for cited in doc.split(PREFIX).skip(1) {
+        let name = cited.split('`').next().unwrap();
+        assert!(ROWS.iter().any(|(n, _)| *n == name), "{name} is not a row");
+    }
+    let doc_tests = include_str!("../src/bad_input.rs");
+    let mut compile_time = 0;
+    for line in doc.lines().filter(|l| l.starts_with("| CT-")) {
+        let id = line.split(' ').nth(1).unwrap();
+        assert!(
+            doc_tests.contains(&format!("//! # {id}: ")),
+            "{id} has no section in src/bad_input.rs"
+        );
+        compile_time += 1;
+    }
+    assert_eq!(
+        compile_time,
+        doc_tests.matches("```compile_fail,E").count(),
+        "every compile_fail doctest is a row"
+    );
+    let rows = doc.lines().filter(|l| l.contains(PREFIX)).count();
+    assert!(rows + compile_time >= 100, "{rows} + {compile_time} rows");
+}
