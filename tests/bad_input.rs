@@ -334,6 +334,12 @@ rows! {
         assert_eq!(listen(&not_a_socket(), SOMAXCONN), Err(Errno::ENOTSOCK));
     }
 
+    fn listen_negative_backlog() {
+        // Linux takes a negative backlog as 0 (and caps large ones at somaxconn).
+        let (fd, _) = refusing(V4);
+        assert_eq!(listen(&fd, -1), Ok(()));
+    }
+
     fn accept_on_non_listening() {
         let (fd, _) = refusing(V4);
         assert_eq!(accept(&fd).err(), Some(Errno::EINVAL));
@@ -510,6 +516,19 @@ rows! {
         assert_eq!(send(&not_a_socket(), b"x", 0), Err(Errno::ENOTSOCK));
     }
 
+    fn send_oob_on_udp() {
+        let (rx, addr) = bound_udp(V4);
+        assert_eq!(sendto(&udp(V4), b"x", MSG_OOB, &addr), Err(Errno::EOPNOTSUPP));
+        drop(rx);
+    }
+
+    fn send_unknown_flag() {
+        // Linux ignores send flags it does not know: the datagram goes.
+        let (a, b) = unix_pair(SOCK_DGRAM);
+        assert_eq!(send(&a, b"x", MsgFlags::from_raw(0x2000_0000)), Ok(1));
+        assert_eq!(recv(&b, &mut [0u8; 4], MSG_DONTWAIT), Ok(1));
+    }
+
     fn recv_nothing_queued_dontwait() {
         let (a, _b) = unix_pair(SOCK_STREAM);
         assert_eq!(recv(&a, &mut [0u8; 8], MSG_DONTWAIT), Err(Errno::EAGAIN));
@@ -523,6 +542,11 @@ rows! {
     fn recv_oob_none_pending() {
         let (c, _s) = tcp_pair(V4);
         assert_eq!(recv(&c, &mut [0u8; 1], MSG_OOB | MSG_DONTWAIT), Err(Errno::EINVAL));
+    }
+
+    fn recv_oob_on_unix_datagram() {
+        let (a, _b) = unix_pair(SOCK_DGRAM);
+        assert_eq!(recv(&a, &mut [0u8; 4], MSG_OOB | MSG_DONTWAIT), Err(Errno::EOPNOTSUPP));
     }
 
     fn recv_unconnected_tcp() {
@@ -573,6 +597,12 @@ rows! {
         let (a, _b) = unix_pair(SOCK_STREAM);
         let addr = SockAddr::abstract_name(unique("sendto-stream").as_bytes()).unwrap();
         assert_eq!(sendto(&a, b"x", 0, &addr), Err(Errno::EISCONN));
+    }
+
+    fn sendto_inet_address_from_unix_datagram() {
+        let fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+        let (_rx, addr) = bound_udp(V4);
+        assert_eq!(sendto(&fd, b"x", 0, &addr), Err(Errno::EINVAL));
     }
 
     fn recvfrom_nothing_queued() {
@@ -720,6 +750,21 @@ rows! {
     fn sendmsg_on_a_file() {
         let iov = [IoSlice::new(b"x")];
         assert_eq!(sendmsg(&not_a_socket(), &MsgHdr::new(None, &iov, Control::NONE), 0), Err(Errno::ENOTSOCK));
+    }
+
+    fn sendmsg_too_many_iovecs() {
+        // IOV_MAX is 1024.
+        let (a, _b) = unix_pair(SOCK_DGRAM);
+        let iov = vec![IoSlice::new(b"x"); 1025];
+        assert_eq!(sendmsg(&a, &MsgHdr::new(None, &iov, Control::NONE), 0), Err(Errno::EMSGSIZE));
+    }
+
+    fn recvmsg_too_many_iovecs() {
+        let (a, _b) = unix_pair(SOCK_DGRAM);
+        let mut bufs = vec![[0u8; 1]; 1025];
+        let mut iov: Vec<IoSliceMut<'_>> = bufs.iter_mut().map(|b| IoSliceMut::new(b)).collect();
+        let mut msg = MsgHdrMut::new(&mut iov, &mut []);
+        assert_eq!(recvmsg(&a, &mut msg, MSG_DONTWAIT), Err(Errno::EMSGSIZE));
     }
 
     fn recvmsg_nothing_queued() {
@@ -910,6 +955,27 @@ rows! {
         assert_eq!(setsockopt(&udp(V4), SOL_SOCKET, SO_SNDTIMEO, &tv), Err(Errno::EDOM));
     }
 
+    fn so_rcvtimeo_negative_seconds() {
+        // Linux takes a negative timeout as none (0: block for ever), as it warns.
+        let fd = udp(V4);
+        let tv = timeval { tv_sec: -5, tv_usec: 0 };
+        assert_eq!(setsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO, &tv), Ok(()));
+        let back = getsockopt(&fd, SOL_SOCKET, SO_RCVTIMEO).unwrap();
+        assert_eq!((back.tv_sec, back.tv_usec), (0, 0));
+    }
+
+    fn so_busy_poll_negative() {
+        assert_eq!(setsockopt(&udp(V4), SOL_SOCKET, SO_BUSY_POLL, &-1), Err(Errno::EINVAL));
+    }
+
+    fn tcp_fastopen_negative() {
+        assert_eq!(setsockopt(&tcp(V4), IPPROTO_TCP, TCP_FASTOPEN, &-1), Err(Errno::EINVAL));
+    }
+
+    fn ipv6_multicast_if_unknown_index() {
+        assert_eq!(setsockopt(&udp(V6), IPPROTO_IPV6, IPV6_MULTICAST_IF, &9999), Err(Errno::ENODEV));
+    }
+
     fn ip_add_membership_unicast_group() {
         let mut mreq: ip_mreq = zeroed();
         mreq.imr_multiaddr.s_addr = u32::from(Ipv4Addr::LOCALHOST).to_be();
@@ -1001,6 +1067,11 @@ rows! {
         let before = fcntl(&fd, F_GETFL).unwrap();
         assert_eq!(fcntl(&fd, F_SETFL(O_WRONLY)), Ok(()));
         assert_eq!(fcntl(&fd, F_GETFL), Ok(before));
+    }
+
+    fn fcntl_setfl_o_direct_on_socket() {
+        let fd = tcp(V4);
+        assert_eq!(fcntl(&fd, F_SETFL(OFlags::from_raw(libc::O_DIRECT))), Err(Errno::EINVAL));
     }
 
     fn fionread_on_listener() {

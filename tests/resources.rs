@@ -480,7 +480,7 @@ const EVERY_CYCLE: &[fn()] = {
     ]
 };
 
-/// Every this many cycles, a full cycle: all the catalogue's rows (256) and the
+/// Every this many cycles, a full cycle: all the catalogue's rows and the
 /// `/proc/net/tcp6` read, which together cost some 15 ms (most of it the kernel
 /// walking its whole connection table, TIME_WAITs of the machine's other processes
 /// included, for the /proc read and for `tcp_state_of`'s dump of a connection that
