@@ -183,6 +183,7 @@ mod macros;
 
 mod addr;
 mod addrinfo;
+pub mod bad_input;
 mod cstr;
 #[cfg(have_tcp_info)]
 mod diag;
