@@ -148,7 +148,7 @@ pub(crate) fn sendmmsg(
 // `raw/msg.rs`) for that `MsgHdrMut`'s `name` and `cap`, and `msg_controllen` is
 // equal to the `MsgHdrMut`'s own: both count the same control bytes, whose
 // descriptors the `MsgHdrMut` owns (taking one through either writes -1 over it, in
-// the one buffer). `hdr.msg_len` is the byte count of this entry's message in the
+// the one buffer), and the entry's walks read and extend the `MsgHdrMut`'s `done`. `hdr.msg_len` is the byte count of this entry's message in the
 // last `recvmmsg` (0 if none came into it).
 #[repr(transparent)]
 pub struct MMsgHdrMut<'m, 'a, 'c> {
@@ -296,7 +296,8 @@ pub(crate) fn recvmmsg(
                 let h = &mut m.hdr.msg_hdr;
                 if h.msg_controllen != 0 {
                     // SAFETY: the invariant: the entry's `msghdr` and its `MsgHdrMut`'s
-                    // `cap`; the `MsgHdrMut`'s count goes to 0 with the entry's.
+                    // `cap` and `done` (which counts the entry's bytes: the two counts
+                    // are equal); the `MsgHdrMut`'s count goes to 0 with the entry's.
                     unsafe {
                         close_untaken(h, cap, &mut (*this).c.done);
                         (*this).c.hdr.msg_controllen = 0;

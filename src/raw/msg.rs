@@ -367,9 +367,13 @@ pub(crate) enum RawCmsg<'b> {
     },
 }
 
+// Invariant: `rest` is the control bytes of a `MsgHdrMut` (or its receive entry)
+// from `at` on, where `at` is 0 or `done` (see `MsgHdrMut`'s invariant: an offset the
+// walk from 0 reaches), and every `SCM_RIGHTS`/`SCM_PIDFD` message in `rest` holds
+// descriptors that the `MsgHdrMut` owns. Only `new` and `close_untaken` make one.
 pub(crate) struct ReceivedIter<'b> {
     rest: &'b mut [u8],
-    /// Where `rest` starts in the control bytes.
+    /// Where `rest` starts in the control bytes (0, or the `done` it started from).
     at: usize,
     /// The control bytes' [`Recv::done`].
     done: &'b AtomicUsize,
@@ -489,7 +493,9 @@ impl Iterator for ScmRights<'_> {
                 // SAFETY: a `ScmRights` exists only over the data of an `SCM_RIGHTS`
                 // (or `SCM_PIDFD`) message among the control bytes the kernel wrote
                 // in the last successful call through a `MsgHdrMut` (or a receive
-                // entry holding its state), by their invariant: `fd` is a descriptor
+                // entry holding its state), found by a walk from 0 or from `done`,
+                // which is where a walk from 0 goes (`ReceivedIter`'s and
+                // `MsgHdrMut`'s invariants): `fd` is a descriptor
                 // the kernel installed for this process in that call. No one owns it
                 // yet: a slot is overwritten with -1 (just above) before its
                 // descriptor is handed out, so it is handed out once.
@@ -707,11 +713,21 @@ unsafe impl Sync for MsgHdr<'_> {}
 //   descriptor the kernel installed in this process in that call and that nothing
 //   else owns; taking one writes -1 over it first.
 // - `msg_flags`: the last successful call's, or 0.
-// - `c.done`: at most `msg_controllen`, 0 when it is 0, and at a message's start in
-//   the control bytes: the messages before it hold no descriptor (each slot -1, or
-//   no `SCM_RIGHTS`/`SCM_PIDFD` message). It decides only what the drop walks: a
-//   wrong one could leak descriptors, never close one twice (taking a slot writes -1
-//   over it, whoever walks).
+// - `c.done`: at most `min(msg_controllen, cap)`, 0 when the count is 0, and an
+//   offset that the walk from 0 (`CMSG_NXTHDR`'s chain, as `span` follows it) reaches
+//   in the current control bytes: a message's start, or the walk's end. The messages
+//   before it hold no descriptor (each slot -1, or no `SCM_RIGHTS`/`SCM_PIDFD`
+//   message). Soundness leans on its being such an offset: a walk started inside a
+//   message would read data bytes as a header and could close an `int` nobody was
+//   given. It is one because only `passed` moves it, to the end of a message that a
+//   walk from 0 (or from `done`) reached, and the headers never change while it is not
+//   0 (taking a slot rewrites only the slot). It goes back to 0 whenever the count does
+//   (`close_untaken`), before every call that lets the kernel write the bytes again.
+//   Which such offset it is decides only what the drop walks: one that counts too
+//   little costs a walk, never a descriptor; none counts too much (a message's end
+//   is recorded only once every descriptor before it is taken). Receive entries
+//   (`MMsgHdrMut`) read and extend their `MsgHdrMut`'s `done`: both count the same
+//   bytes.
 //
 // What this leans on: `recvmsg` reports in `msg_controllen` how many bytes it wrote
 // (POSIX and Linux), and `SOL_SOCKET`/`SCM_RIGHTS` messages come only from the
@@ -882,7 +898,9 @@ pub(super) unsafe fn control_of_mut(hdr: &mut sys::msghdr, cap: usize) -> &mut [
 ///
 /// # Safety
 ///
-/// As [`control_of`]; `done` is the `MsgHdrMut`'s.
+/// As [`control_of`] (`hdr` is the `MsgHdrMut`'s, or its receive entry's, which
+/// counts the same bytes); `done` is that `MsgHdrMut`'s, so by its invariant 0 or an
+/// offset the walk from 0 reaches in those bytes, with no descriptor before it.
 #[cold]
 #[inline(never)]
 pub(super) unsafe fn close_untaken(hdr: &mut sys::msghdr, cap: usize, done: &mut AtomicUsize) {
@@ -928,7 +946,9 @@ impl Recv<'_> {
     /// of `done` costs a call, not a cold function's register saves.
     #[inline(never)]
     fn drop_control(&mut self) {
-        if field_len(self.hdr.msg_controllen) > *self.done.get_mut() {
+        // The count cut to the buffer, as the walk sees it (a count past `cap`, which
+        // no kernel reports, would otherwise never match `done`).
+        if field_len(self.hdr.msg_controllen).min(self.cap) > *self.done.get_mut() {
             // SAFETY: `self` is a `MsgHdrMut`'s, whose invariant holds (`recvmmsg`
             // keeps the count equal to its entry's after every call).
             unsafe { close_untaken(&mut self.hdr, self.cap, &mut self.done) };
@@ -938,8 +958,9 @@ impl Recv<'_> {
 
 // SAFETY: a `MsgHdrMut<'a, 'c>` is, but for its layout, the borrows its `PhantomData`
 // names (`&mut [IoSliceMut]`, `&mut [u8]`, both `Send` and `Sync`), an address
-// storage (bytes) and the descriptors it owns (`OwnedFd`s, `Send` and `Sync`): its raw
-// pointers are those borrows, and through `&self` they are only read.
+// storage (bytes), the descriptors it owns (`OwnedFd`s, `Send` and `Sync`) and the
+// walk's `done` (an `AtomicUsize`, `Send` and `Sync`): its raw pointers are those
+// borrows, and through `&self` they are only read.
 unsafe impl Send for MsgHdrMut<'_, '_> {}
 // SAFETY: as above.
 unsafe impl Sync for MsgHdrMut<'_, '_> {}
