@@ -11,10 +11,14 @@
 //! - `send` of a byte on a connection whose buffers are full (the peer reads nothing):
 //!   `EINTR` with nothing sent, and the peer gets every byte sent before, in order.
 //!
+//! - `sendall` of one byte behind a full buffer, interrupted three times: it retries
+//!   each `EINTR` (seen blocked in `send` anew after each handler ran; one byte cannot
+//!   go short, so each return was `EINTR`), and every byte arrives once, in order.
+//!
 //! The others are covered where they live: `select`/`pselect` in `select_eintr`,
 //! `poll`/`ppoll` in `poll_eintr`, `epoll_wait` in `epoll_eintr`, `recvmmsg` in
-//! `recvmmsg_wait`, and `sendall`, which retries `EINTR` and loses no byte, in
-//! `sendall` ("partial sends really happen").
+//! `recvmmsg_wait`; `sendall` resuming after the short counts a signal makes, over
+//! 64 MiB, in `sendall` ("partial sends really happen").
 //!
 //! Its own binary (`harness = false`): the SIGUSR1 handler (without `SA_RESTART`) is
 //! process-wide; the signal goes to the blocked thread alone, with `pthread_kill`,
@@ -211,13 +215,89 @@ mod linux {
         println!("       send: EINTR after {took:?} with {sent} bytes queued before, all received");
     }
 
+    /// How many times the blocked `sendall` is interrupted.
+    const SIGNALS: usize = 3;
+
+    /// `sendall` of one byte behind a full buffer: each signal makes its `send` return
+    /// `EINTR` (one byte cannot go short), and `sendall` calls `send` again, seen
+    /// blocked in it anew after the handler ran; once the peer reads, every byte
+    /// arrives, in order, once. A stream socketpair: its buffer frees only when the peer
+    /// reads (no acknowledgements in flight to make room meanwhile).
+    fn sendall_retries_eintr() {
+        let (a, b) = socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socketpair");
+        set_timeouts(&b);
+        let sent = fill(&a, 0);
+        let (thread, tid) = spawn_with_tid(move || {
+            let ret = sendall(&a, &[sent as u8], 0);
+            (ret, a)
+        });
+        let in_send = |t| blocked_in(t, &[libc::SYS_sendto]);
+        wait_for(
+            &tid,
+            "sendall blocks in send",
+            MAX_POLLS,
+            || thread.is_finished(),
+            in_send,
+        );
+        for _ in 0..SIGNALS {
+            HANDLED.store(false, Ordering::SeqCst);
+            kill(&thread);
+            wait_for(
+                &tid,
+                "the handler runs",
+                MAX_POLLS,
+                || thread.is_finished(),
+                |_| HANDLED.load(Ordering::SeqCst),
+            );
+            wait_for(
+                &tid,
+                "sendall calls send again after EINTR, and blocks",
+                MAX_POLLS,
+                || thread.is_finished(),
+                in_send,
+            );
+        }
+        assert!(
+            !thread.is_finished(),
+            "sendall returned while the buffer was full"
+        );
+        // Read all: room for the byte, and sendall returns.
+        let mut buf = vec![0u8; 1 << 16];
+        let mut got = 0usize;
+        while got < sent + 1 {
+            match recv(&b, &mut buf, 0) {
+                Ok(0) => panic!("end of file after {got} bytes"),
+                Ok(n) => {
+                    for (k, &x) in buf[..n].iter().enumerate() {
+                        assert_eq!(x, (got + k) as u8, "byte {}", got + k);
+                    }
+                    got += n;
+                }
+                Err(e) => panic!("recv after {got}: {e}"),
+            }
+        }
+        let (ret, a) = thread.join().expect("sendall thread");
+        assert_eq!(ret, Ok(()), "sendall");
+        drop(a);
+        assert_eq!(recv(&b, &mut buf, 0), Ok(0), "nothing more");
+        assert_eq!(got, sent + 1, "every byte, once");
+        println!(
+            "       sendall: interrupted {SIGNALS} times behind {sent} queued bytes, each \
+             EINTR retried; {got} bytes received in order"
+        );
+    }
+
     pub fn main() {
         install_handler(0);
-        let tests: [(&str, fn()); 4] = [
+        let tests: [(&str, fn()); 5] = [
             ("accept: EINTR, not retried", accept_is_interrupted),
             ("connect: EINTR, not retried", connect_is_interrupted),
             ("recv: EINTR, not retried", recv_is_interrupted),
             ("send: EINTR, not retried", send_is_interrupted),
+            (
+                "sendall retries EINTR, loses no byte",
+                sendall_retries_eintr,
+            ),
         ];
         run("socket_eintr", &tests);
     }
