@@ -689,11 +689,18 @@ fn inet6_partial_scope_id_reads_as_zero() {
         let short = SockAddr::from_bytes(&bytes[..len]).unwrap();
         let expect = SocketAddrV6::new(Ipv6Addr::LOCALHOST, 80, 0xabcd, 0);
         assert_eq!(short.as_socket_ipv6(), Some(expect), "len {len}");
-        assert_eq!(short.as_sockaddr_in6().map(|s| s.sin6_scope_id), Some(0), "len {len}");
+        assert_eq!(
+            short.as_sockaddr_in6().map(|s| s.sin6_scope_id),
+            Some(0),
+            "len {len}"
+        );
         assert_eq!(short.to_string(), "[::1]:80", "len {len}");
     }
     assert_eq!(
-        SockAddr::from_bytes(&bytes[..28]).unwrap().as_socket_ipv6().map(|a| a.scope_id()),
+        SockAddr::from_bytes(&bytes[..28])
+            .unwrap()
+            .as_socket_ipv6()
+            .map(|a| a.scope_id()),
         Some(u32::MAX)
     );
 

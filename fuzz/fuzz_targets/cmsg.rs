@@ -86,7 +86,12 @@ fn reference_walk(bytes: &[u8]) -> Vec<(usize, i32, i32, usize)> {
             break;
         }
         let len = len as usize;
-        out.push((off + HDR, rd_i32(bytes, off + 8), rd_i32(bytes, off + 12), len - HDR));
+        out.push((
+            off + HDR,
+            rd_i32(bytes, off + 8),
+            rd_i32(bytes, off + 12),
+            len - HDR,
+        ));
         off = (off + align(len)).min(bytes.len());
     }
     out
@@ -105,12 +110,18 @@ fn check_decoded(msg: &ControlMessage<'_>, level: i32, ty: i32, data: &[u8]) {
             assert_eq!(d.as_ptr(), data.as_ptr());
             assert_eq!(d.len(), data.len());
         }
-        other => panic!("{level}/{ty} with {} bytes decoded as {other:?}", data.len()),
+        other => panic!(
+            "{level}/{ty} with {} bytes decoded as {other:?}",
+            data.len()
+        ),
     };
     match (level, ty) {
         (SOL_SOCKET, libc::SCM_CREDENTIALS) if data.len() >= 12 => match msg {
             ControlMessage::Credentials(c) => {
-                assert_eq!((c.pid, c.uid, c.gid), (rd_i32(data, 0), rd_u32(data, 4), rd_u32(data, 8)))
+                assert_eq!(
+                    (c.pid, c.uid, c.gid),
+                    (rd_i32(data, 0), rd_u32(data, 4), rd_u32(data, 8))
+                )
             }
             other => panic!("credentials decoded as {other:?}"),
         },
@@ -141,9 +152,7 @@ fn check_decoded(msg: &ControlMessage<'_>, level: i32, ty: i32, data: &[u8]) {
             ControlMessage::Ipv6HopLimit(h) => assert_eq!(*h, rd_i32(data, 0)),
             other => panic!("hoplimit decoded as {other:?}"),
         },
-        (IPPROTO_IP, libc::IP_RECVERR) | (IPPROTO_IPV6, libc::IPV6_RECVERR)
-            if data.len() >= 16 =>
-        {
+        (IPPROTO_IP, libc::IP_RECVERR) | (IPPROTO_IPV6, libc::IPV6_RECVERR) if data.len() >= 16 => {
             match msg {
                 ControlMessage::RecvErr { err, offender } => {
                     assert_eq!(err.ee_errno, rd_u32(data, 0));
@@ -254,7 +263,11 @@ fn real(
         }
         let payload = &payload[..payload.len().min(1024)];
         // A stream carries control data only with at least one byte.
-        let payload: &[u8] = if stream && payload.is_empty() { b"x" } else { payload };
+        let payload: &[u8] = if stream && payload.is_empty() {
+            b"x"
+        } else {
+            payload
+        };
         let k = nfds as usize % 25;
         let fds: Vec<_> = (0..k).map(|i| files[i % 2].as_fd()).collect();
         let sends = if twice { 2 } else { 1 };
@@ -394,7 +407,11 @@ fuzz_target!(|input: Input| match input {
                     (4 * n, builder.rights(&fds[..n]).map(|_| ()))
                 }
                 Push::Credentials(pid, uid, gid) => {
-                    let c = sys::ucred { pid: *pid, uid: *uid, gid: *gid };
+                    let c = sys::ucred {
+                        pid: *pid,
+                        uid: *uid,
+                        gid: *gid,
+                    };
                     (12, builder.credentials(c).map(|_| ()))
                 }
                 Push::IpTtl(t) => (4, builder.ip_ttl(*t).map(|_| ())),
@@ -448,7 +465,11 @@ fuzz_target!(|input: Input| match input {
                 (Push::IpTos(t), ControlMessage::IpTos(got)) => assert_eq!(*got, *t as u8),
                 (Push::IpPktinfo(i, s, a), ControlMessage::IpPktinfo(got)) => {
                     assert_eq!(
-                        (got.ipi_ifindex, got.ipi_spec_dst.s_addr, got.ipi_addr.s_addr),
+                        (
+                            got.ipi_ifindex,
+                            got.ipi_spec_dst.s_addr,
+                            got.ipi_addr.s_addr
+                        ),
                         (*i, *s, *a)
                     )
                 }

@@ -242,7 +242,10 @@ fuzz_target!(|input: Input| {
             if fd < nfds {
                 assert!(!is || was, "set {i}: {fd} ready but not asked for");
             } else if fd < reached {
-                assert!(!is, "set {i}: {fd} at or past nfds {nfds} left in a rewritten word");
+                assert!(
+                    !is,
+                    "set {i}: {fd} at or past nfds {nfds} left in a rewritten word"
+                );
             } else {
                 assert_eq!(is, was, "set {i}: {fd} past the words nfds reaches changed");
             }

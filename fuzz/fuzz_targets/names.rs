@@ -82,7 +82,10 @@ fn reference_aton(s: &[u8]) -> Option<(u32, bool)> {
         let mut val: u64 = 0;
         let mut overflow = false;
         while let Some(d) = s.get(j).and_then(|&c| (c as char).to_digit(base)) {
-            val = match val.checked_mul(base as u64).and_then(|v| v.checked_add(d as u64)) {
+            val = match val
+                .checked_mul(base as u64)
+                .and_then(|v| v.checked_add(d as u64))
+            {
                 Some(v) => v,
                 None => {
                     overflow = true;
@@ -169,7 +172,10 @@ fn pton4(bytes: &[u8], c: bool) {
     // Whatever std reads, inet_aton reads the same.
     if let Some(ip) = want {
         let mut a: in_addr = zeroed();
-        assert!(inet_aton(std::str::from_utf8(as_c_bytes(&t).unwrap()).unwrap(), &mut a));
+        assert!(inet_aton(
+            std::str::from_utf8(as_c_bytes(&t).unwrap()).unwrap(),
+            &mut a
+        ));
         assert_eq!(a.s_addr.to_ne_bytes(), ip.octets());
     }
 }
@@ -200,7 +206,10 @@ fn pton6(bytes: &[u8], c: bool) {
     // The wrong family for the type: refused before any call.
     let mut v4: in_addr = zeroed();
     if let Text::Str(s) = &t {
-        assert_eq!(inet_pton(AF_INET6, s.as_str(), &mut v4), Err(Errno::EAFNOSUPPORT));
+        assert_eq!(
+            inet_pton(AF_INET6, s.as_str(), &mut v4),
+            Err(Errno::EAFNOSUPPORT)
+        );
     }
 }
 
@@ -215,7 +224,12 @@ fn aton(bytes: &[u8], c: bool) {
     match want {
         Some((v, _)) => {
             assert!(ok, "{:?} refused", String::from_utf8_lossy(bytes));
-            assert_eq!(u32::from_be(a.s_addr), v, "{:?}", String::from_utf8_lossy(bytes));
+            assert_eq!(
+                u32::from_be(a.s_addr),
+                v,
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
         }
         None => assert!(
             !ok,
@@ -226,7 +240,10 @@ fn aton(bytes: &[u8], c: bool) {
     }
     if ok {
         let shown = inet_ntoa(a);
-        assert_eq!(shown.as_str(), Ipv4Addr::from(u32::from_be(a.s_addr)).to_string());
+        assert_eq!(
+            shown.as_str(),
+            Ipv4Addr::from(u32::from_be(a.s_addr)).to_string()
+        );
     }
 }
 
@@ -246,7 +263,10 @@ fn ntop4(raw: u32, size: u8) {
             assert!(size <= want.len());
         }
     }
-    assert!(buf[size..].iter().all(|&b| b == 0xaa), "wrote past the buffer");
+    assert!(
+        buf[size..].iter().all(|&b| b == 0xaa),
+        "wrote past the buffer"
+    );
     assert_eq!(inet_ntoa(addr).as_str(), want);
 }
 
@@ -258,11 +278,18 @@ fn ntop6(octets: [u8; 16], size: u8) {
     let mut full = [0u8; INET6_ADDRSTRLEN];
     let text = inet_ntop(AF_INET6, &addr, &mut full).unwrap().to_owned();
     assert_eq!(text.parse::<Ipv6Addr>(), Ok(ip), "{text}");
-    let compat = octets[..12].iter().all(|&b| b == 0) && u32::from_be_bytes(octets[12..].try_into().unwrap()) > 0xffff;
+    let compat = octets[..12].iter().all(|&b| b == 0)
+        && u32::from_be_bytes(octets[12..].try_into().unwrap()) > 0xffff;
     if !compat {
         assert_eq!(text, ip.to_string());
     } else {
-        assert_eq!(text, format!("::{}", Ipv4Addr::from(<[u8; 4]>::try_from(&octets[12..]).unwrap())));
+        assert_eq!(
+            text,
+            format!(
+                "::{}",
+                Ipv4Addr::from(<[u8; 4]>::try_from(&octets[12..]).unwrap())
+            )
+        );
     }
     match inet_ntop(AF_INET6, &addr, &mut buf[..size]) {
         Ok(s) => {
@@ -274,14 +301,20 @@ fn ntop6(octets: [u8; 16], size: u8) {
             assert!(size <= text.len());
         }
     }
-    assert!(buf[size..].iter().all(|&b| b == 0xaa), "wrote past the buffer");
+    assert!(
+        buf[size..].iter().all(|&b| b == 0xaa),
+        "wrote past the buffer"
+    );
 }
 
 /// `strtoul(s, &end, 10)` that must read all of `s`, kept in an `int` (glibc's
 /// `gaih_service.num`) that must not be negative, then cut to 16 bits.
 fn reference_port(s: &[u8]) -> Option<u16> {
     let mut i = 0;
-    while s.get(i).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')) {
+    while s
+        .get(i)
+        .is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+    {
         i += 1;
     }
     let neg = match s.get(i) {
@@ -299,7 +332,10 @@ fn reference_port(s: &[u8]) -> Option<u16> {
     let mut v: u64 = 0;
     let mut overflow = false;
     while let Some(c) = s.get(i).filter(|c| c.is_ascii_digit()) {
-        match v.checked_mul(10).and_then(|v| v.checked_add((c - b'0') as u64)) {
+        match v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add((c - b'0') as u64))
+        {
             Some(n) => v = n,
             None => overflow = true,
         }
@@ -323,9 +359,13 @@ fn reference_port(s: &[u8]) -> Option<u16> {
 
 /// The node as `getaddrinfo` reads it with `AI_NUMERICHOST`.
 fn numeric_node(s: &[u8]) -> (Option<Ipv4Addr>, Option<Ipv6Addr>) {
-    let v4 = reference_aton(s).filter(|&(_, exact)| exact).map(|(v, _)| Ipv4Addr::from(v));
+    let v4 = reference_aton(s)
+        .filter(|&(_, exact)| exact)
+        .map(|(v, _)| Ipv4Addr::from(v));
     let text = std::str::from_utf8(s).ok();
-    let v6 = text.and_then(|t| t.split('%').next()).and_then(|t| t.parse::<Ipv6Addr>().ok());
+    let v6 = text
+        .and_then(|t| t.split('%').next())
+        .and_then(|t| t.parse::<Ipv6Addr>().ok());
     (v4, v6)
 }
 
@@ -421,7 +461,12 @@ fn gai(
                     || (v6.is_some()
                         && !node_c.unwrap().contains(&b'%')
                         && (fam == AF_UNSPEC || fam == AF_INET6)));
-            assert!(!clean, "{e:?} for {:?} {:?} {hints:?}", node_c.map(String::from_utf8_lossy), service_c.map(String::from_utf8_lossy));
+            assert!(
+                !clean,
+                "{e:?} for {:?} {:?} {hints:?}",
+                node_c.map(String::from_utf8_lossy),
+                service_c.map(String::from_utf8_lossy)
+            );
             return;
         }
     };
@@ -463,7 +508,11 @@ fn gai(
             None => {
                 let passive = hints.ai_flags.contains(AI_PASSIVE);
                 assert!(
-                    if passive { ip.is_unspecified() } else { ip.is_loopback() },
+                    if passive {
+                        ip.is_unspecified()
+                    } else {
+                        ip.is_loopback()
+                    },
                     "{ip} for no node"
                 );
             }

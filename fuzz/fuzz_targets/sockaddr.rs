@@ -174,10 +174,12 @@ fn check(addr: &SockAddr, bytes: &[u8]) {
 
     // Unix: sun_path is what the length covers, at most 108 bytes.
     let path = (family == AF_UNIX.as_raw()).then(|| &bytes[SUN_OFF.min(len)..len.min(SUN_SIZE)]);
-    let want_path = path.filter(|p| p.first().is_some_and(|&b| b != 0)).map(|p| {
-        let end = p.iter().position(|&b| b == 0).unwrap_or(p.len());
-        &p[..end]
-    });
+    let want_path = path
+        .filter(|p| p.first().is_some_and(|&b| b != 0))
+        .map(|p| {
+            let end = p.iter().position(|&b| b == 0).unwrap_or(p.len());
+            &p[..end]
+        });
     assert_eq!(
         addr.as_unix_path().map(|p| p.as_os_str().as_bytes()),
         want_path
@@ -208,7 +210,10 @@ fn check(addr: &SockAddr, bytes: &[u8]) {
         Ok(std_addr) => {
             use std::os::linux::net::SocketAddrExt;
             if let Some(p) = want_path {
-                assert_eq!(std_addr.as_pathname().map(|p| p.as_os_str().as_bytes()), Some(p));
+                assert_eq!(
+                    std_addr.as_pathname().map(|p| p.as_os_str().as_bytes()),
+                    Some(p)
+                );
             } else {
                 assert_eq!(std_addr.as_abstract_name(), want_abstract);
                 assert!(want_abstract.is_some());

@@ -179,7 +179,11 @@ fuzz_target!(|input: Input| {
             Call::SendMsg(bufs, addr) => {
                 let iov: Vec<IoSlice<'_>> = bufs.iter().take(8).map(|b| IoSlice::new(b)).collect();
                 let addr = addr.as_deref().map(addr_of);
-                let ret = sendmsg(&a, &MsgHdr::new(addr.as_ref(), &iov, Control::NONE), MSG_DONTWAIT);
+                let ret = sendmsg(
+                    &a,
+                    &MsgHdr::new(addr.as_ref(), &iov, Control::NONE),
+                    MSG_DONTWAIT,
+                );
                 if addr.is_some_and(|a| a.len() > 0) {
                     assert_eq!(ret, Err(Errno::EISCONN));
                 }
