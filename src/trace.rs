@@ -260,12 +260,16 @@ pub(crate) fn emit(args: fmt::Arguments<'_>) {
     let _ = std::io::stderr().lock().write_all(&line.buf[..line.len]);
 }
 
+/// What [`capture`] hands a line to.
+#[cfg(feature = "trace")]
+type Sink = fn(&[u8]);
+
 #[cfg(feature = "trace")]
 thread_local! {
     /// Where [`emit`] hands this thread's lines instead of writing them, while
     /// [`capture`] runs. (A `const` thread-local of a `Copy` value: no allocation,
     /// no destructor to register, so `emit` stays allocation-free.)
-    static SINK: core::cell::Cell<Option<fn(&[u8])>> = const { core::cell::Cell::new(None) };
+    static SINK: core::cell::Cell<Option<Sink>> = const { core::cell::Cell::new(None) };
 }
 
 /// For fuzzers and tests of the formatter: runs `f`, handing each line that this
@@ -278,7 +282,7 @@ pub fn capture<R>(sink: fn(&[u8]), f: impl FnOnce() -> R) -> R {
     #[cfg(feature = "trace")]
     {
         /// Puts the previous sink back, even if `f` panics.
-        struct Restore(Option<fn(&[u8])>);
+        struct Restore(Option<Sink>);
         impl Drop for Restore {
             fn drop(&mut self) {
                 SINK.with(|s| s.set(self.0));
