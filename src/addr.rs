@@ -203,12 +203,11 @@ impl SockAddr {
     /// The IPv6 address, if it is one, with its flow label and scope id.
     ///
     /// The 24-byte form of RFC 2133, without `sin6_scope_id`, which Linux accepts, is
-    /// read too, with scope id 0.
+    /// read too, with scope id 0; so is a length of 25 to 27 bytes, which covers only
+    /// part of `sin6_scope_id`: Linux reads the scope id only from a length of at
+    /// least `sizeof(struct sockaddr_in6)` (28), and so does this.
     pub fn as_socket_ipv6(&self) -> Option<SocketAddrV6> {
-        if self.family() != AF_INET6 || (self.len() as usize) < SOCKADDR_IN6_RFC2133_LEN {
-            return None;
-        }
-        let sin6: sys::sockaddr_in6 = self.storage.read();
+        let sin6 = self.as_sockaddr_in6()?;
         Some(SocketAddrV6::new(
             Ipv6Addr::from(sin6.sin6_addr.s6_addr),
             u16::from_be(sin6.sin6_port),
@@ -384,12 +383,18 @@ impl SockAddr {
     }
 
     /// The address as C's `struct sockaddr_in6`, if it is an IPv6 one (`AF_INET6`; the
-    /// 24-byte form of RFC 2133 reads with `sin6_scope_id` 0).
+    /// 24-byte form of RFC 2133, and any length short of the 28 bytes that end
+    /// `sin6_scope_id`, reads with `sin6_scope_id` 0, as Linux reads it).
     pub fn as_sockaddr_in6(&self) -> Option<sys::sockaddr_in6> {
         if self.family() != AF_INET6 || (self.len() as usize) < SOCKADDR_IN6_RFC2133_LEN {
             return None;
         }
-        Some(self.storage.read())
+        let mut sin6: sys::sockaddr_in6 = self.storage.read();
+        if (self.len() as usize) < mem::size_of::<sys::sockaddr_in6>() {
+            // Not the bytes that a partial length covers: the kernel ignores them.
+            sin6.sin6_scope_id = 0;
+        }
+        Some(sin6)
     }
 
     /// The address as C's `struct sockaddr_un`, if it is a Unix-domain one: the bytes

@@ -251,8 +251,51 @@ pub(crate) fn emit(args: fmt::Arguments<'_>) {
         line.truncated();
     }
     line.push(b"\n");
+    #[cfg(feature = "trace")]
+    if let Some(sink) = SINK.with(core::cell::Cell::get) {
+        sink(&line.buf[..line.len]);
+        return;
+    }
     // A failing stderr must not fail the call being traced.
     let _ = std::io::stderr().lock().write_all(&line.buf[..line.len]);
+}
+
+/// What [`capture`] hands a line to.
+#[cfg(feature = "trace")]
+type Sink = fn(&[u8]);
+
+#[cfg(feature = "trace")]
+thread_local! {
+    /// Where [`emit`] hands this thread's lines instead of writing them, while
+    /// [`capture`] runs. (A `const` thread-local of a `Copy` value: no allocation,
+    /// no destructor to register, so `emit` stays allocation-free.)
+    static SINK: core::cell::Cell<Option<Sink>> = const { core::cell::Cell::new(None) };
+}
+
+/// For fuzzers and tests of the formatter: runs `f`, handing each line that this
+/// thread's calls trace to `sink` (the bytes `emit` would write to stderr, newline
+/// included) instead of writing it; then puts back the sink that was there. The
+/// trace must be on ([`enable`]) for calls to trace at all; other threads still
+/// write to stderr. Without the `trace` feature, `f` runs and `sink` sees nothing.
+#[doc(hidden)]
+pub fn capture<R>(sink: fn(&[u8]), f: impl FnOnce() -> R) -> R {
+    #[cfg(feature = "trace")]
+    {
+        /// Puts the previous sink back, even if `f` panics.
+        struct Restore(Option<Sink>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                SINK.with(|s| s.set(self.0));
+            }
+        }
+        let _restore = Restore(SINK.with(|s| s.replace(Some(sink))));
+        f()
+    }
+    #[cfg(not(feature = "trace"))]
+    {
+        let _ = sink;
+        f()
+    }
 }
 
 /// Sets `errno` back when dropped.

@@ -676,6 +676,47 @@ fn inet6_rfc2133_24_byte_form() {
     assert_ne!(port_of(&local), 0);
 }
 
+/// Found by the `sockaddr` fuzz target: a length of 25 to 27 bytes covers part of
+/// `sin6_scope_id`, and those bytes were read as a partial scope id (26 bytes of
+/// `0xff` read as `%65535`). Linux reads the scope id only from a 28-byte length
+/// (`addr_len >= sizeof(struct sockaddr_in6)` in `inet6_bind` and the connect
+/// paths), so the address reads, and binds, with scope id 0.
+#[test]
+fn inet6_partial_scope_id_reads_as_zero() {
+    let full = SockAddr::from(SocketAddrV6::new(Ipv6Addr::LOCALHOST, 80, 0xabcd, u32::MAX));
+    let bytes = full.as_bytes();
+    for len in 24..28 {
+        let short = SockAddr::from_bytes(&bytes[..len]).unwrap();
+        let expect = SocketAddrV6::new(Ipv6Addr::LOCALHOST, 80, 0xabcd, 0);
+        assert_eq!(short.as_socket_ipv6(), Some(expect), "len {len}");
+        assert_eq!(
+            short.as_sockaddr_in6().map(|s| s.sin6_scope_id),
+            Some(0),
+            "len {len}"
+        );
+        assert_eq!(short.to_string(), "[::1]:80", "len {len}");
+    }
+    assert_eq!(
+        SockAddr::from_bytes(&bytes[..28])
+            .unwrap()
+            .as_socket_ipv6()
+            .map(|a| a.scope_id()),
+        Some(u32::MAX)
+    );
+
+    // The kernel agrees. A link-local address needs a scope id: with 27 bytes, the
+    // first three of `sin6_scope_id` naming interface 1 (lo), Linux ignores them and
+    // refuses the bind with EINVAL; the full 28 bytes reach the interface check
+    // (no fe80::1 on lo: EADDRNOTAVAIL).
+    let link_local: Ipv6Addr = "fe80::1".parse().unwrap();
+    let scoped = SockAddr::from(SocketAddrV6::new(link_local, 0, 0, 1));
+    let fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0).unwrap();
+    let cut = SockAddr::from_bytes(&scoped.as_bytes()[..27]).unwrap();
+    assert_eq!(cut.as_socket_ipv6().map(|a| a.scope_id()), Some(0));
+    assert_eq!(bind(&fd, &cut), Err(Errno::EINVAL));
+    assert_eq!(bind(&fd, &scoped), Err(Errno::EADDRNOTAVAIL));
+}
+
 /// An address too short for its family shows the family and the byte count; under
 /// the 2 bytes of the family field, the family is `AF_UNSPEC`. "1 byte", singular.
 #[test]
