@@ -22,8 +22,10 @@ mod common;
 /// it and fails.
 const LIMIT: Duration = Duration::from_secs(600);
 
-/// The newest `memcheck_calls-<hash>` executable in `deps` (the directory this test
-/// binary sits in): the one the same `cargo test` built.
+/// The `memcheck_calls-<hash>` executable in `deps` (the directory this test binary
+/// sits in) that the same `cargo test` built: the newest one built with this
+/// binary's features (each feature set has its own hash there; `--build-info` says
+/// which a binary has).
 fn memcheck_calls_binary() -> PathBuf {
     let exe = std::env::current_exe().expect("current_exe");
     let deps = exe.parent().expect("the test binary sits in target/…/deps");
@@ -38,12 +40,20 @@ fn memcheck_calls_binary() -> PathBuf {
         })
         .collect();
     found.sort();
-    match found.pop() {
-        Some((_, path)) => path,
+    let want = format!("memcheck_calls trace={}", cfg!(feature = "trace"));
+    let matching = found.iter().rev().find(|(_, path)| {
+        Command::new(path)
+            .arg("--build-info")
+            .stdin(Stdio::null())
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == want)
+    });
+    match matching {
+        Some((_, path)) => path.clone(),
         None => panic!(
-            "no memcheck_calls binary in {}: a plain `cargo test` builds it; \
-             `cargo test --test memcheck` alone does not (add `--test memcheck_calls`)",
-            deps.display()
+            "no memcheck_calls binary with {want:?} among {found:?}: a plain `cargo test` \
+             builds it; `cargo test --test memcheck` alone does not (add \
+             `--test memcheck_calls`)"
         ),
     }
 }

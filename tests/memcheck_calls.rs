@@ -1349,7 +1349,17 @@ fn round() {
     conversions();
 }
 
+/// What `--build-info` prints: the features this binary was built with, so that
+/// `tests/memcheck.rs` runs the one built beside it, not one left by another build.
+fn build_info() -> String {
+    format!("memcheck_calls trace={}", cfg!(feature = "trace"))
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--build-info") {
+        println!("{}", build_info());
+        return;
+    }
     // SIGPIPE stays ignored (Rust's default): the EPIPE paths return, as tested.
     round();
     #[cfg(feature = "trace")]
