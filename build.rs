@@ -3,6 +3,9 @@
 //! It reads only `CARGO_CFG_TARGET_*`: no C compiler and no rustc probing, so users of
 //! the crate build it with nothing but rustc. An unknown target gets no capability,
 //! which is always safe: the portable forms remain.
+//!
+//! Beside the table, one `cfg` that is not a capability: `sockapi_sanitizer = "…"`,
+//! read from `CARGO_ENCODED_RUSTFLAGS`, for the tests that cannot run instrumented.
 
 use std::env;
 
@@ -133,8 +136,53 @@ fn by_os(os: &str, c_library: &str) -> &'static [&'static str] {
     }
 }
 
+/// The sanitizers `sockapi_sanitizer = "…"` may name: set when `RUSTFLAGS` carries
+/// `-Zsanitizer=NAME`. Not a capability: it tells the tests that the build is
+/// instrumented, so the few that cannot run instrumented (a binary run under valgrind,
+/// whose shadow memory clashes with the sanitizer's) skip themselves with one line.
+/// A `cfg` from here rather than `cfg(sanitize = "…")`, which needs a nightly feature.
+const SANITIZERS: &[&str] = &["address", "leak", "memory", "thread", "hwaddress"];
+
+/// The sanitizers named by `-Zsanitizer=NAME[,NAME…]` (or `-Z sanitizer=…`) in the
+/// rustc flags Cargo hands this script, `\x1f`-separated as in
+/// `CARGO_ENCODED_RUSTFLAGS`. Cargo passes the flags of the target being built: with
+/// `--target` given, build scripts and proc-macros themselves stay uninstrumented.
+fn sanitizers(encoded_flags: &str) -> Vec<&'static str> {
+    let flags: Vec<&str> = encoded_flags.split('\x1f').collect();
+    let mut found = Vec::new();
+    for (i, flag) in flags.iter().enumerate() {
+        let value = if let Some(v) = flag.strip_prefix("-Zsanitizer=") {
+            v
+        } else if *flag == "-Z" {
+            match flags.get(i + 1).and_then(|f| f.strip_prefix("sanitizer=")) {
+                Some(v) => v,
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        for name in value.split(',') {
+            if let Some(known) = SANITIZERS.iter().copied().find(|s| *s == name) {
+                if !found.contains(&known) {
+                    found.push(known);
+                }
+            }
+        }
+    }
+    found
+}
+
 fn main() {
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-env-changed=CARGO_ENCODED_RUSTFLAGS");
+    let values: Vec<String> = SANITIZERS.iter().map(|s| format!("\"{s}\"")).collect();
+    println!(
+        "cargo::rustc-check-cfg=cfg(sockapi_sanitizer, values({}))",
+        values.join(", ")
+    );
+    for name in sanitizers(&env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default()) {
+        println!("cargo::rustc-cfg=sockapi_sanitizer=\"{name}\"");
+    }
     for (name, _meaning) in CAPABILITIES {
         println!("cargo::rustc-check-cfg=cfg({name})");
     }

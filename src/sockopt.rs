@@ -1355,7 +1355,10 @@ fn trace_setsockopt_raw(fd: RawFd, level: Level, name: c_int, value: &[u8], ret:
 /// as C sees it. Some options report their full size even when the buffer was
 /// shorter and they wrote only `optval.len()` bytes, so the value can exceed
 /// `optval.len()`: take `&optval[..n.min(optval.len())]`; a larger `n` tells you the
-/// value was cut.
+/// value was cut. (AddressSanitizer's `getsockopt` interceptor takes the reported
+/// `optlen` as the bytes written, so such a report for a buffer that ends its
+/// allocation shows there as an overflow that did not happen: under ASan, pass a
+/// slice of a buffer with room for the option's full size.)
 ///
 /// # Safety
 ///

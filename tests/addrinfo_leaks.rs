@@ -79,6 +79,19 @@ fn main() {
         println!("lookups done");
         return;
     }
+    if common::skip_when_sanitized(
+        "addrinfo_leaks under valgrind",
+        "valgrind cannot run an instrumented binary (the sanitizer's runtime reserves the \
+         shadow memory and replaces malloc); the lookups run in this process instead, \
+         for the sanitizer's own leak check at exit",
+    ) {
+        // The lookups panic on purpose, with a list alive (as in the child).
+        std::panic::set_hook(Box::new(|_| {}));
+        lookups();
+        println!("ok     {ROUNDS} rounds of lookups in-process (leaks: the sanitizer, at exit)");
+        println!("addrinfo_leaks: 1 passed, 0 failed");
+        return;
+    }
     if !common::tool_runs(
         "valgrind",
         "--version",

@@ -454,6 +454,7 @@ fn stderr_writes_under_strace(name: &str) -> Option<Vec<String>> {
             cmd.env(key, value);
         }
     }
+    common::leak_check_off_under_ptrace(&mut cmd);
     let run = run_bounded(&mut cmd, None);
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     let _ = std::fs::remove_file(&log);

@@ -1120,14 +1120,16 @@ fn tcp_echo_client_under_strace_makes_the_c_syscalls() {
     let peer = echo_once(listener);
     let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("strace-tcp_echo_client-{}.txt", std::process::id()));
-    let out = run(Command::new("strace")
-        .arg("-f")
-        .arg("-o")
-        .arg(&log)
-        .args(["-e", "trace=%network,close"])
-        .arg(example("tcp_echo_client"))
-        .args(["127.0.0.1", &port.to_string()])
-        .env_remove("SOCKAPI_TRACE"));
+    let out = run(
+        common::leak_check_off_under_ptrace(&mut Command::new("strace"))
+            .arg("-f")
+            .arg("-o")
+            .arg(&log)
+            .args(["-e", "trace=%network,close"])
+            .arg(example("tcp_echo_client"))
+            .args(["127.0.0.1", &port.to_string()])
+            .env_remove("SOCKAPI_TRACE"),
+    );
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     let _ = std::fs::remove_file(&log);
     assert!(
@@ -1209,14 +1211,16 @@ fn udp_client_under_strace_makes_the_c_syscalls() {
     let port = server.addr.port();
     let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("strace-udp_client-{}.txt", std::process::id()));
-    let out = run(Command::new("strace")
-        .arg("-f")
-        .arg("-o")
-        .arg(&log)
-        .args(["-e", "trace=%network,close"])
-        .arg(example("udp_client"))
-        .args(["127.0.0.1", &port.to_string()])
-        .env_remove("SOCKAPI_TRACE"));
+    let out = run(
+        common::leak_check_off_under_ptrace(&mut Command::new("strace"))
+            .arg("-f")
+            .arg("-o")
+            .arg(&log)
+            .args(["-e", "trace=%network,close"])
+            .arg(example("udp_client"))
+            .args(["127.0.0.1", &port.to_string()])
+            .env_remove("SOCKAPI_TRACE"),
+    );
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     let _ = std::fs::remove_file(&log);
     assert!(

@@ -903,13 +903,26 @@ fn raw_get_reports_a_length_longer_than_the_buffer() {
     }
     let bits = (1u32 << (RTNLGRP_LINK - 1) | 1u32 << (RTNLGRP_IPV4_IFADDR - 1)).to_ne_bytes();
 
-    let reported =
-        unsafe { getsockopt_raw(&nl, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, &mut buf) }.unwrap();
+    // The 4-byte buffer is the head of a larger array: the bytes after it show the
+    // kernel wrote nothing past the length given. (It also keeps AddressSanitizer's
+    // `getsockopt` interceptor, which takes the reported length as the length
+    // written, from flagging the longer report: the kernel wrote only 4 bytes.)
+    let mut backing = [0xAAu8; 64];
+    let reported = unsafe {
+        getsockopt_raw(
+            &nl,
+            SOL_NETLINK,
+            NETLINK_LIST_MEMBERSHIPS,
+            &mut backing[..buf.len()],
+        )
+    }
+    .unwrap();
     assert!(
         reported > buf.len() && reported % 4 == 0 && reported <= 64,
         "reported {reported}"
     );
-    assert_eq!(buf, bits);
+    assert_eq!(backing[..4], bits);
+    assert!(backing[4..].iter().all(|&b| b == 0xAA), "{backing:?}");
 
     // With room for all of it, the same length, and zeros after the first word.
     let mut big = [0xAAu8; 64];

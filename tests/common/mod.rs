@@ -294,3 +294,55 @@ pub fn assert_int_rejected<L: Into<Level> + Copy>(
     }
     assert_eq!(getsockopt(fd, level, option), before, "{option:?} after");
 }
+
+// Sanitizer builds (`RUSTFLAGS=-Zsanitizer=address`, `build.rs` sets the cfg).
+
+/// The sanitizer this build is instrumented with (`sockapi_sanitizer`, which
+/// `build.rs` sets from `-Zsanitizer=…` in the rustc flags), or `None`.
+pub const SANITIZER: Option<&str> = if cfg!(sockapi_sanitizer = "address") {
+    Some("AddressSanitizer")
+} else if cfg!(sockapi_sanitizer = "thread") {
+    Some("ThreadSanitizer")
+} else if cfg!(sockapi_sanitizer = "memory") {
+    Some("MemorySanitizer")
+} else if cfg!(sockapi_sanitizer = "leak") {
+    Some("LeakSanitizer")
+} else if cfg!(sockapi_sanitizer = "hwaddress") {
+    Some("HWAddressSanitizer")
+} else {
+    None
+};
+
+/// Whether the test `what` must not run because this build is instrumented by a
+/// sanitizer, for the reason `why`: if so it prints ONE line saying so (to stderr,
+/// past libtest's capture) and returns `true`, and the test returns at once. Only for
+/// what the sanitizer itself makes impossible or meaningless (a binary run under
+/// valgrind, which cannot host a sanitizer's runtime), never to hide a finding.
+pub fn skip_when_sanitized(what: &str, why: &str) -> bool {
+    let Some(sanitizer) = SANITIZER else {
+        return false;
+    };
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped under {sanitizer}: {what}: {why}"
+    );
+    true
+}
+
+/// `cmd` (a program to be run under `strace`, i.e. `ptrace`) with the sanitizer's leak
+/// check off when this build is instrumented: LeakSanitizer stops the world with
+/// `ptrace` at exit, which fails inside a traced process ("LeakSanitizer does not
+/// work under ptrace") and turns a clean exit into status 1. The same program's leaks
+/// are still checked where it runs untraced. Nothing changes in a plain build.
+pub fn leak_check_off_under_ptrace(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    if SANITIZER.is_some() {
+        let mut opts = std::env::var("ASAN_OPTIONS").unwrap_or_default();
+        if !opts.is_empty() {
+            opts.push(':');
+        }
+        opts.push_str("detect_leaks=0");
+        cmd.env("ASAN_OPTIONS", opts);
+    }
+    cmd
+}
