@@ -92,6 +92,14 @@ c_flags! {
 #[inline]
 pub fn send(fd: &impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if let Some(fault) = crate::fault::check(crate::fault::Call::send, Some(fd.as_fd())) {
+        let ret = match crate::fault::short_len(fault, buf.len()) {
+            Some(n) => raw::send(fd.as_fd(), &buf[..n], flags.as_raw()),
+            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
+        };
+        return traced(ret, |&n| n, |ret| trace_send(fd_of(fd), buf, flags, ret));
+    }
     let ret = raw::send(fd.as_fd(), buf, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_send(fd_of(fd), buf, flags, ret))
 }
@@ -136,6 +144,14 @@ fn trace_send(fd: RawFd, buf: &[u8], flags: MsgFlags, ret: Result<usize>) {
 #[inline]
 pub fn recv(fd: &impl AsFd, buf: &mut [u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if let Some(fault) = crate::fault::check(crate::fault::Call::recv, Some(fd.as_fd())) {
+        let ret = match crate::fault::short_len(fault, buf.len()) {
+            Some(n) => raw::recv(fd.as_fd(), &mut buf[..n], flags.as_raw()),
+            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
+        };
+        return traced(ret, |&n| n, |ret| trace_recv(fd_of(fd), buf, flags, ret));
+    }
     let ret = raw::recv(fd.as_fd(), buf, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_recv(fd_of(fd), buf, flags, ret))
 }
@@ -197,6 +213,18 @@ pub fn sendto<A: ToSockAddr + ?Sized>(
 ) -> Result<usize> {
     let flags = flags.into();
     let addr = addr.to_sock_addr();
+    #[cfg(feature = "fault")]
+    if let Some(fault) = crate::fault::check(crate::fault::Call::sendto, Some(fd.as_fd())) {
+        let ret = match crate::fault::short_len(fault, buf.len()) {
+            Some(n) => raw::sendto(fd.as_fd(), &buf[..n], flags.as_raw(), addr.storage()),
+            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
+        };
+        return traced(
+            ret,
+            |&n| n,
+            |ret| trace_sendto(fd_of(fd), buf, flags, &addr, ret),
+        );
+    }
     let ret = raw::sendto(fd.as_fd(), buf, flags.as_raw(), addr.storage());
     traced(
         ret,
@@ -267,6 +295,10 @@ pub fn recvfrom(
     flags: impl Into<MsgFlags>,
 ) -> Result<(usize, SockAddr)> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if let Some(fault) = crate::fault::check(crate::fault::Call::recvfrom, Some(fd.as_fd())) {
+        return recvfrom_injected(fd, buf, flags, fault);
+    }
     raw::recvfrom(
         fd.as_fd(),
         buf,
@@ -275,7 +307,7 @@ pub fn recvfrom(
         // settled there; each formatter takes plain values only, and no `Result` is
         // stored for the trace.
         |ret, buf, peer| match ret {
-            Ok(n) => trace!(trace_recvfrom_ok(fd_of(fd), buf, flags, n, peer)),
+            Ok(n) => trace!(trace_recvfrom_ok(fd_of(fd), buf, buf.len(), flags, n, peer)),
             Err(e) => trace!(trace_recvfrom_err(fd_of(fd), buf.len(), flags, e)),
         },
         |n, peer| (n, SockAddr::from_storage(peer)),
@@ -287,14 +319,49 @@ const STORAGE_SIZE: socklen_t = core::mem::size_of::<sys::sockaddr_storage>() as
 
 #[cold]
 #[inline(never)]
-fn trace_recvfrom_ok(fd: RawFd, buf: &[u8], flags: MsgFlags, n: usize, peer: Filled<'_>) {
+fn trace_recvfrom_ok(
+    fd: RawFd,
+    buf: &[u8],
+    buf_len: usize,
+    flags: MsgFlags,
+    n: usize,
+    peer: Filled<'_>,
+) {
     let len = peer.reported_len();
     let peer = SockAddr::from_storage(peer.get());
     trace::emit(format_args!(
-        "recvfrom({fd}, {}, {}, {flags:?}, {peer:?}, [{len}]) = {n}",
+        "recvfrom({fd}, {}, {buf_len}, {flags:?}, {peer:?}, [{len}]) = {n}",
         Data(&buf[..n.min(buf.len())]),
-        buf.len()
     ));
+}
+
+/// `recvfrom` under an injected fault: a failure with no syscall, or the real call
+/// asking for fewer bytes; the trace shows the length the caller passed.
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn recvfrom_injected(
+    fd: &impl AsFd,
+    buf: &mut [u8],
+    flags: MsgFlags,
+    fault: crate::fault::Fault,
+) -> Result<(usize, SockAddr)> {
+    let full = buf.len();
+    let Some(n) = crate::fault::short_len(fault, full) else {
+        let e = crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL);
+        trace!(trace_recvfrom_err(fd_of(fd), full, flags, e));
+        return Err(e);
+    };
+    raw::recvfrom(
+        fd.as_fd(),
+        &mut buf[..n],
+        flags.as_raw(),
+        |ret, buf, peer| match ret {
+            Ok(n) => trace!(trace_recvfrom_ok(fd_of(fd), buf, full, flags, n, peer)),
+            Err(e) => trace!(trace_recvfrom_err(fd_of(fd), full, flags, e)),
+        },
+        |n, peer| (n, SockAddr::from_storage(peer)),
+    )
 }
 
 #[cold]

@@ -81,6 +81,18 @@ pub fn sendmmsg(
     flags: impl Into<MsgFlags>,
 ) -> Result<usize> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if let Some(fault) = crate::fault::check(crate::fault::Call::sendmmsg, Some(fd.as_fd())) {
+        let ret = match crate::fault::short_len(fault, msgs.len()) {
+            Some(n) => raw::sendmmsg(fd.as_fd(), &mut msgs[..n], flags.as_raw()),
+            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
+        };
+        return traced(
+            ret,
+            |&n| n,
+            |ret| trace_sendmmsg(fd_of(fd), msgs, flags, ret),
+        );
+    }
     let ret = raw::sendmmsg(fd.as_fd(), msgs, flags.as_raw());
     traced(
         ret,
@@ -138,6 +150,23 @@ pub fn recvmmsg(
 ) -> Result<usize> {
     let flags = flags.into();
     let mut timeout = timeout;
+    #[cfg(feature = "fault")]
+    if let Some(fault) = crate::fault::check(crate::fault::Call::recvmmsg, Some(fd.as_fd())) {
+        let ret = match crate::fault::short_len(fault, msgs.len()) {
+            Some(n) => raw::recvmmsg(
+                fd.as_fd(),
+                &mut msgs[..n],
+                flags.as_raw(),
+                timeout.as_deref_mut(),
+            ),
+            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
+        };
+        return traced(
+            ret,
+            |&n| n,
+            |ret| trace_recvmmsg(fd_of(fd), msgs, flags, timeout.as_deref(), ret),
+        );
+    }
     let ret = raw::recvmmsg(fd.as_fd(), msgs, flags.as_raw(), timeout.as_deref_mut());
     traced(
         ret,

@@ -274,6 +274,14 @@ pub fn parse_control_bytes(bytes: &[u8]) -> impl Iterator<Item = ControlMessage<
 #[inline]
 pub fn sendmsg(fd: &impl AsFd, msg: &MsgHdr<'_>, flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if let Some(fault) = crate::fault::check(crate::fault::Call::sendmsg, Some(fd.as_fd())) {
+        let ret = match crate::fault::short_len(fault, usize::MAX) {
+            Some(n) => raw::sendmsg_prefix(fd.as_fd(), msg, flags.as_raw(), n),
+            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
+        };
+        return traced(ret, |&n| n, |ret| trace_sendmsg(fd_of(fd), msg, flags, ret));
+    }
     let ret = raw::sendmsg(fd.as_fd(), msg, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_sendmsg(fd_of(fd), msg, flags, ret))
 }
@@ -401,6 +409,14 @@ pub fn recvmsg(
     flags: impl Into<MsgFlags>,
 ) -> Result<usize> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if let Some(fault) = crate::fault::check(crate::fault::Call::recvmsg, Some(fd.as_fd())) {
+        let ret = match crate::fault::short_len(fault, usize::MAX) {
+            Some(n) => raw::recvmsg_prefix(fd.as_fd(), msg, flags.as_raw(), n),
+            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
+        };
+        return traced(ret, |&n| n, |ret| trace_recvmsg(fd_of(fd), msg, flags, ret));
+    }
     let ret = raw::recvmsg(fd.as_fd(), msg, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_recvmsg(fd_of(fd), msg, flags, ret))
 }

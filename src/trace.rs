@@ -250,6 +250,12 @@ pub(crate) fn emit(args: fmt::Arguments<'_>) {
     if fmt::write(&mut line, args).is_err() {
         line.truncated();
     }
+    #[cfg(feature = "fault")]
+    if let Some(mark) = crate::fault::take_mark() {
+        if fmt::Write::write_str(&mut line, mark).is_err() {
+            line.truncated();
+        }
+    }
     line.push(b"\n");
     // A failing stderr must not fail the call being traced.
     let _ = std::io::stderr().lock().write_all(&line.buf[..line.len]);
