@@ -93,11 +93,9 @@ fn a_plan_from_the_environment() {
         assert!(has("recv(", ", \"HeWo\", 16, 0) = 4"), "{stderr}");
         assert!(
             has(
-                "getaddrinfo(\"127.0.0.1\", NULL",
-                ") = EAI_AGAIN (Temporary failure in name resolution) (injected)"
-            ) || lines
-                .iter()
-                .any(|l| l.starts_with("getaddrinfo(") && l.ends_with(" (injected)")),
+                "getaddrinfo(\"127.0.0.1\", NULL, ",
+                ", ...) = EAI_AGAIN (Temporary failure in name resolution) (injected)"
+            ),
             "{stderr}"
         );
         assert_eq!(
