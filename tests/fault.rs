@@ -293,7 +293,7 @@ fn fail_on_the_name_calls() {
         let first = getaddrinfo(Some("127.0.0.1"), Some("80"), Some(&hints));
         assert_eq!(first.err(), Some(GaiError::new(EAI_AGAIN)));
         let second = getaddrinfo(Some("127.0.0.1"), Some("80"), Some(&hints));
-        let second = second.err().expect("EAI_SYSTEM");
+        let second = second.err().unwrap_or(GaiError::new(EAI_NONAME));
         assert_eq!(second.code(), EAI_SYSTEM);
         assert_eq!(second.errno(), Some(Errno::ENOMEM));
         assert!(getaddrinfo(Some("127.0.0.1"), Some("80"), Some(&hints)).is_ok());
@@ -305,7 +305,7 @@ fn fail_on_the_name_calls() {
         assert_eq!(gethostbyname("localhost").err(), Some(TRY_AGAIN));
         let h = gethostbyaddr(std::net::Ipv4Addr::LOCALHOST)
             .err()
-            .expect("fails");
+            .unwrap_or(HOST_NOT_FOUND);
         assert_eq!(
             (h.raw(), h.errno()),
             (NETDB_INTERNAL.raw(), Some(Errno::EIO))
