@@ -3,7 +3,7 @@
 use core::cell::{Cell, RefCell};
 use core::fmt;
 use core::marker::PhantomData;
-use core::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::sync::Mutex;
 
@@ -409,6 +409,7 @@ impl Plan {
                 ));
             }
             *slot = Some(state);
+            PROCESS_ON.store(true, Relaxed);
             ACTIVE.fetch_add(1, Relaxed);
         } else {
             let installed = THREAD
@@ -554,7 +555,9 @@ impl FaultGuard {
 impl Drop for FaultGuard {
     fn drop(&mut self) {
         let ended = if self.process_wide {
-            lock_process().take()
+            let mut slot = lock_process();
+            PROCESS_ON.store(false, Relaxed);
+            slot.take()
         } else {
             THREAD
                 .try_with(|slot| slot.try_borrow_mut().ok().and_then(|mut s| s.take()))
@@ -674,6 +677,8 @@ static ACTIVE: AtomicUsize = AtomicUsize::new(1);
 static ENV_READ: std::sync::Once = std::sync::Once::new();
 
 static PROCESS: Mutex<Option<State>> = Mutex::new(None);
+/// Whether `PROCESS` holds a plan: the other threads' calls skip its lock without.
+static PROCESS_ON: AtomicBool = AtomicBool::new(false);
 
 std::thread_local! {
     static THREAD: RefCell<Option<State>> = const { RefCell::new(None) };
@@ -721,7 +726,10 @@ fn check_slow(call: Call, fd: Option<BorrowedFd<'_>>) -> Option<Fault> {
         .flatten();
     let fault = match own {
         Some(fault) => fault,
-        None => lock_process().as_mut().and_then(|s| s.decide(call, fd)),
+        None if PROCESS_ON.load(Relaxed) => {
+            lock_process().as_mut().and_then(|s| s.decide(call, fd))
+        }
+        None => None,
     }?;
     if crate::trace::enabled() {
         let mark = match fault {
@@ -773,13 +781,15 @@ pub(crate) fn h_of(fault: Fault) -> Option<HError> {
     }
 }
 
-/// The length a short or truncated read or write passes to the kernel, if `fault`
-/// is one.
+/// What a read or write call of `len` (bytes, or messages for the batch calls) does
+/// under `fault`: `Ok(n)`, the real call with `n` instead (a short or truncated one),
+/// or `Err(errno)`, an injected failure with no call. (`Plan::start` lets no other
+/// fault reach these calls; one that did would fail as `EINVAL`.)
 #[inline]
-pub(crate) fn short_len(fault: Fault, len: usize) -> Option<usize> {
+pub(crate) fn io_limit(fault: Fault, len: usize) -> Result<usize, Errno> {
     match fault {
-        Fault::Short(n) | Fault::Truncate(n) => Some(n.min(len)),
-        _ => None,
+        Fault::Short(n) | Fault::Truncate(n) => Ok(n.min(len)),
+        fault => Err(errno_of(fault).unwrap_or(Errno::EINVAL)),
     }
 }
 

@@ -94,10 +94,8 @@ pub fn send(fd: &impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result<us
     let flags = flags.into();
     #[cfg(feature = "fault")]
     if let Some(fault) = crate::fault::check(crate::fault::Call::send, Some(fd.as_fd())) {
-        let ret = match crate::fault::short_len(fault, buf.len()) {
-            Some(n) => raw::send(fd.as_fd(), &buf[..n], flags.as_raw()),
-            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
-        };
+        let ret = crate::fault::io_limit(fault, buf.len())
+            .and_then(|n| raw::send(fd.as_fd(), &buf[..n], flags.as_raw()));
         return traced(ret, |&n| n, |ret| trace_send(fd_of(fd), buf, flags, ret));
     }
     let ret = raw::send(fd.as_fd(), buf, flags.as_raw());
@@ -146,10 +144,8 @@ pub fn recv(fd: &impl AsFd, buf: &mut [u8], flags: impl Into<MsgFlags>) -> Resul
     let flags = flags.into();
     #[cfg(feature = "fault")]
     if let Some(fault) = crate::fault::check(crate::fault::Call::recv, Some(fd.as_fd())) {
-        let ret = match crate::fault::short_len(fault, buf.len()) {
-            Some(n) => raw::recv(fd.as_fd(), &mut buf[..n], flags.as_raw()),
-            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
-        };
+        let ret = crate::fault::io_limit(fault, buf.len())
+            .and_then(|n| raw::recv(fd.as_fd(), &mut buf[..n], flags.as_raw()));
         return traced(ret, |&n| n, |ret| trace_recv(fd_of(fd), buf, flags, ret));
     }
     let ret = raw::recv(fd.as_fd(), buf, flags.as_raw());
@@ -215,10 +211,8 @@ pub fn sendto<A: ToSockAddr + ?Sized>(
     let addr = addr.to_sock_addr();
     #[cfg(feature = "fault")]
     if let Some(fault) = crate::fault::check(crate::fault::Call::sendto, Some(fd.as_fd())) {
-        let ret = match crate::fault::short_len(fault, buf.len()) {
-            Some(n) => raw::sendto(fd.as_fd(), &buf[..n], flags.as_raw(), addr.storage()),
-            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
-        };
+        let ret = crate::fault::io_limit(fault, buf.len())
+            .and_then(|n| raw::sendto(fd.as_fd(), &buf[..n], flags.as_raw(), addr.storage()));
         return traced(
             ret,
             |&n| n,
@@ -347,10 +341,12 @@ fn recvfrom_injected(
     fault: crate::fault::Fault,
 ) -> Result<(usize, SockAddr)> {
     let full = buf.len();
-    let Some(n) = crate::fault::short_len(fault, full) else {
-        let e = crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL);
-        trace!(trace_recvfrom_err(fd_of(fd), full, flags, e));
-        return Err(e);
+    let n = match crate::fault::io_limit(fault, full) {
+        Ok(n) => n,
+        Err(e) => {
+            trace!(trace_recvfrom_err(fd_of(fd), full, flags, e));
+            return Err(e);
+        }
     };
     raw::recvfrom(
         fd.as_fd(),

@@ -83,10 +83,8 @@ pub fn sendmmsg(
     let flags = flags.into();
     #[cfg(feature = "fault")]
     if let Some(fault) = crate::fault::check(crate::fault::Call::sendmmsg, Some(fd.as_fd())) {
-        let ret = match crate::fault::short_len(fault, msgs.len()) {
-            Some(n) => raw::sendmmsg(fd.as_fd(), &mut msgs[..n], flags.as_raw()),
-            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
-        };
+        let ret = crate::fault::io_limit(fault, msgs.len())
+            .and_then(|n| raw::sendmmsg(fd.as_fd(), &mut msgs[..n], flags.as_raw()));
         return traced(
             ret,
             |&n| n,
@@ -152,15 +150,14 @@ pub fn recvmmsg(
     let mut timeout = timeout;
     #[cfg(feature = "fault")]
     if let Some(fault) = crate::fault::check(crate::fault::Call::recvmmsg, Some(fd.as_fd())) {
-        let ret = match crate::fault::short_len(fault, msgs.len()) {
-            Some(n) => raw::recvmmsg(
+        let ret = crate::fault::io_limit(fault, msgs.len()).and_then(|n| {
+            raw::recvmmsg(
                 fd.as_fd(),
                 &mut msgs[..n],
                 flags.as_raw(),
                 timeout.as_deref_mut(),
-            ),
-            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
-        };
+            )
+        });
         return traced(
             ret,
             |&n| n,

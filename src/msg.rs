@@ -276,10 +276,8 @@ pub fn sendmsg(fd: &impl AsFd, msg: &MsgHdr<'_>, flags: impl Into<MsgFlags>) -> 
     let flags = flags.into();
     #[cfg(feature = "fault")]
     if let Some(fault) = crate::fault::check(crate::fault::Call::sendmsg, Some(fd.as_fd())) {
-        let ret = match crate::fault::short_len(fault, usize::MAX) {
-            Some(n) => raw::sendmsg_prefix(fd.as_fd(), msg, flags.as_raw(), n),
-            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
-        };
+        let ret = crate::fault::io_limit(fault, usize::MAX)
+            .and_then(|n| raw::sendmsg_prefix(fd.as_fd(), msg, flags.as_raw(), n));
         return traced(ret, |&n| n, |ret| trace_sendmsg(fd_of(fd), msg, flags, ret));
     }
     let ret = raw::sendmsg(fd.as_fd(), msg, flags.as_raw());
@@ -411,10 +409,8 @@ pub fn recvmsg(
     let flags = flags.into();
     #[cfg(feature = "fault")]
     if let Some(fault) = crate::fault::check(crate::fault::Call::recvmsg, Some(fd.as_fd())) {
-        let ret = match crate::fault::short_len(fault, usize::MAX) {
-            Some(n) => raw::recvmsg_prefix(fd.as_fd(), msg, flags.as_raw(), n),
-            None => Err(crate::fault::errno_of(fault).unwrap_or(crate::Errno::EINVAL)),
-        };
+        let ret = crate::fault::io_limit(fault, usize::MAX)
+            .and_then(|n| raw::recvmsg_prefix(fd.as_fd(), msg, flags.as_raw(), n));
         return traced(ret, |&n| n, |ret| trace_recvmsg(fd_of(fd), msg, flags, ret));
     }
     let ret = raw::recvmsg(fd.as_fd(), msg, flags.as_raw());

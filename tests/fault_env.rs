@@ -31,6 +31,10 @@ fn child() {
         "recv: {:?}",
         recv(&b, &mut buf, 0).map(|n| String::from_utf8_lossy(&buf[..n]).into_owned())
     );
+    // A datagram: truncate drops its tail.
+    let (x, y) = socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socketpair");
+    send(&x, b"datagram", 0).expect("send");
+    println!("recvfrom: {:?}", recvfrom(&y, &mut buf, 0).map(|(n, _)| n));
     let mut hints = AddrInfoHints::default();
     hints.ai_flags = AI_NUMERICHOST;
     let res = getaddrinfo(Some("127.0.0.1"), None::<&str>, Some(&hints));
@@ -58,7 +62,7 @@ fn text(bytes: &[u8]) -> String {
 fn a_plan_from_the_environment() {
     let out = run_child(
         "faults",
-        "connect:fail=ECONNRESET ; send:short=2:times=2; getaddrinfo:fail=EAI_AGAIN; seed=3",
+        "connect:fail=ECONNRESET ; send:short=2:times=2; recvfrom:truncate=3; getaddrinfo:fail=EAI_AGAIN; seed=3",
         true,
     );
     let stdout = text(&out.stdout);
@@ -68,6 +72,7 @@ fn a_plan_from_the_environment() {
          send: Ok(2)\n\
          thread send: Ok(2)\n\
          recv: Ok(\"HeWo\")\n\
+         recvfrom: Ok(3)\n\
          getaddrinfo: Some(EAI_AGAIN (Temporary failure in name resolution))\n",
     );
     if cfg!(feature = "trace") {
@@ -98,9 +103,15 @@ fn a_plan_from_the_environment() {
             ),
             "{stderr}"
         );
+        assert!(
+            lines.iter().any(|l| l.starts_with("recvfrom(")
+                && l.contains(", \"dat\", 16, 0, ")
+                && l.ends_with(") = 3 (injected: truncate)")),
+            "{stderr}"
+        );
         assert_eq!(
             lines.iter().filter(|l| l.contains("(injected")).count(),
-            4,
+            5,
             "{stderr}"
         );
     }
@@ -123,7 +134,7 @@ fn a_malformed_plan_says_so_once_and_starts_nothing() {
         );
         assert_eq!(
             text(&out.stdout),
-            "send: Ok(5)\nthread send: Ok(5)\nrecv: Ok(\"HelloWorld\")\ngetaddrinfo: None\n",
+            "send: Ok(5)\nthread send: Ok(5)\nrecv: Ok(\"HelloWorld\")\nrecvfrom: Ok(8)\ngetaddrinfo: None\n",
             "{faults}: every call real"
         );
     }
