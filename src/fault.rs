@@ -698,19 +698,33 @@ fn lock_process() -> std::sync::MutexGuard<'static, Option<State>> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The fault, if any, for this call: the check on every call's path, one load and
-/// one branch while no plan runs.
+/// Whether any plan may run: the check on every call's path, one load and one
+/// branch. Only when it says yes does a call look for its fault, out of line (so
+/// that the call's own code stays as small, and as inlined, as without the feature).
 #[inline(always)]
-pub(crate) fn check(call: Call, fd: Option<BorrowedFd<'_>>) -> Option<Fault> {
-    if ACTIVE.load(Relaxed) == 0 {
+pub(crate) fn armed() -> bool {
+    ACTIVE.load(Relaxed) != 0
+}
+
+/// The errno an injected failure of an `Errno` call returns, if the plan fails it.
+#[inline(always)]
+pub(crate) fn errno_for(call: Call, fd: Option<BorrowedFd<'_>>) -> Option<Errno> {
+    if !armed() {
         return None;
     }
-    check_slow(call, fd)
+    errno_slow(call, fd)
 }
 
 #[cold]
 #[inline(never)]
-fn check_slow(call: Call, fd: Option<BorrowedFd<'_>>) -> Option<Fault> {
+fn errno_slow(call: Call, fd: Option<BorrowedFd<'_>>) -> Option<Errno> {
+    check(call, fd).and_then(errno_of)
+}
+
+/// The fault, if any, for this call (after [`armed`] said yes).
+#[cold]
+#[inline(never)]
+pub(crate) fn check(call: Call, fd: Option<BorrowedFd<'_>>) -> Option<Fault> {
     #[cfg(not(have_init_array))]
     ENV_READ.call_once(|| {
         read_environment();

@@ -93,10 +93,10 @@ c_flags! {
 pub fn send(fd: &impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
     #[cfg(feature = "fault")]
-    if let Some(fault) = crate::fault::check(crate::fault::Call::send, Some(fd.as_fd())) {
-        let ret = crate::fault::io_limit(fault, buf.len())
-            .and_then(|n| raw::send(fd.as_fd(), &buf[..n], flags.as_raw()));
-        return traced(ret, |&n| n, |ret| trace_send(fd_of(fd), buf, flags, ret));
+    if crate::fault::armed() {
+        if let Some(ret) = send_faulted(fd.as_fd(), buf, flags) {
+            return ret;
+        }
     }
     let ret = raw::send(fd.as_fd(), buf, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_send(fd_of(fd), buf, flags, ret))
@@ -143,10 +143,10 @@ fn trace_send(fd: RawFd, buf: &[u8], flags: MsgFlags, ret: Result<usize>) {
 pub fn recv(fd: &impl AsFd, buf: &mut [u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
     #[cfg(feature = "fault")]
-    if let Some(fault) = crate::fault::check(crate::fault::Call::recv, Some(fd.as_fd())) {
-        let ret = crate::fault::io_limit(fault, buf.len())
-            .and_then(|n| raw::recv(fd.as_fd(), &mut buf[..n], flags.as_raw()));
-        return traced(ret, |&n| n, |ret| trace_recv(fd_of(fd), buf, flags, ret));
+    if crate::fault::armed() {
+        if let Some(ret) = recv_faulted(fd.as_fd(), buf, flags) {
+            return ret;
+        }
     }
     let ret = raw::recv(fd.as_fd(), buf, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_recv(fd_of(fd), buf, flags, ret))
@@ -210,14 +210,10 @@ pub fn sendto<A: ToSockAddr + ?Sized>(
     let flags = flags.into();
     let addr = addr.to_sock_addr();
     #[cfg(feature = "fault")]
-    if let Some(fault) = crate::fault::check(crate::fault::Call::sendto, Some(fd.as_fd())) {
-        let ret = crate::fault::io_limit(fault, buf.len())
-            .and_then(|n| raw::sendto(fd.as_fd(), &buf[..n], flags.as_raw(), addr.storage()));
-        return traced(
-            ret,
-            |&n| n,
-            |ret| trace_sendto(fd_of(fd), buf, flags, &addr, ret),
-        );
+    if crate::fault::armed() {
+        if let Some(ret) = sendto_faulted(fd.as_fd(), buf, &addr, flags) {
+            return ret;
+        }
     }
     let ret = raw::sendto(fd.as_fd(), buf, flags.as_raw(), addr.storage());
     traced(
@@ -290,8 +286,10 @@ pub fn recvfrom(
 ) -> Result<(usize, SockAddr)> {
     let flags = flags.into();
     #[cfg(feature = "fault")]
-    if let Some(fault) = crate::fault::check(crate::fault::Call::recvfrom, Some(fd.as_fd())) {
-        return recvfrom_injected(fd, buf, flags, fault);
+    if crate::fault::armed() {
+        if let Some(ret) = recvfrom_injected(fd.as_fd(), buf, flags) {
+            return ret;
+        }
     }
     raw::recvfrom(
         fd.as_fd(),
@@ -329,35 +327,37 @@ fn trace_recvfrom_ok(
     ));
 }
 
-/// `recvfrom` under an injected fault: a failure with no syscall, or the real call
-/// asking for fewer bytes; the trace shows the length the caller passed.
+/// `recvfrom` under a running plan: `None` for the real call; else a failure with no
+/// syscall, or the real call asking for fewer bytes (the trace shows the length the
+/// caller passed).
 #[cfg(feature = "fault")]
 #[cold]
 #[inline(never)]
 fn recvfrom_injected(
-    fd: &impl AsFd,
+    fd: std::os::fd::BorrowedFd<'_>,
     buf: &mut [u8],
     flags: MsgFlags,
-    fault: crate::fault::Fault,
-) -> Result<(usize, SockAddr)> {
+) -> Option<Result<(usize, SockAddr)>> {
+    let fault = crate::fault::check(crate::fault::Call::recvfrom, Some(fd))?;
     let full = buf.len();
     let n = match crate::fault::io_limit(fault, full) {
         Ok(n) => n,
         Err(e) => {
-            trace!(trace_recvfrom_err(fd_of(fd), full, flags, e));
-            return Err(e);
+            trace!(trace_recvfrom_err(fd_of(&fd), full, flags, e));
+            return Some(Err(e));
         }
     };
-    raw::recvfrom(
+    let ret = raw::recvfrom(
         fd.as_fd(),
         &mut buf[..n],
         flags.as_raw(),
         |ret, buf, peer| match ret {
-            Ok(n) => trace!(trace_recvfrom_ok(fd_of(fd), buf, full, flags, n, peer)),
-            Err(e) => trace!(trace_recvfrom_err(fd_of(fd), full, flags, e)),
+            Ok(n) => trace!(trace_recvfrom_ok(fd_of(&fd), buf, full, flags, n, peer)),
+            Err(e) => trace!(trace_recvfrom_err(fd_of(&fd), full, flags, e)),
         },
         |n, peer| (n, SockAddr::from_storage(peer)),
-    )
+    );
+    Some(ret)
 }
 
 #[cold]
@@ -366,4 +366,62 @@ fn trace_recvfrom_err(fd: RawFd, len: usize, flags: MsgFlags, e: crate::Errno) {
     trace::emit(format_args!(
         "recvfrom({fd}, ..., {len}, {flags:?}, ..., [{STORAGE_SIZE}]) = -1 {e}"
     ));
+}
+
+/// `send` under a running plan: the injected result, or `None` for the real call.
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn send_faulted(
+    fd: std::os::fd::BorrowedFd<'_>,
+    buf: &[u8],
+    flags: MsgFlags,
+) -> Option<Result<usize>> {
+    let fault = crate::fault::check(crate::fault::Call::send, Some(fd))?;
+    let ret = crate::fault::io_limit(fault, buf.len())
+        .and_then(|n| raw::send(fd.as_fd(), &buf[..n], flags.as_raw()));
+    Some(traced(
+        ret,
+        |&n| n,
+        |ret| trace_send(fd_of(&fd), buf, flags, ret),
+    ))
+}
+
+/// `recv` under a running plan: the injected result, or `None` for the real call.
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn recv_faulted(
+    fd: std::os::fd::BorrowedFd<'_>,
+    buf: &mut [u8],
+    flags: MsgFlags,
+) -> Option<Result<usize>> {
+    let fault = crate::fault::check(crate::fault::Call::recv, Some(fd))?;
+    let ret = crate::fault::io_limit(fault, buf.len())
+        .and_then(|n| raw::recv(fd.as_fd(), &mut buf[..n], flags.as_raw()));
+    Some(traced(
+        ret,
+        |&n| n,
+        |ret| trace_recv(fd_of(&fd), buf, flags, ret),
+    ))
+}
+
+/// `sendto` under a running plan: the injected result, or `None` for the real call.
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn sendto_faulted(
+    fd: std::os::fd::BorrowedFd<'_>,
+    buf: &[u8],
+    addr: &SockAddr,
+    flags: MsgFlags,
+) -> Option<Result<usize>> {
+    let fault = crate::fault::check(crate::fault::Call::sendto, Some(fd))?;
+    let ret = crate::fault::io_limit(fault, buf.len())
+        .and_then(|n| raw::sendto(fd.as_fd(), &buf[..n], flags.as_raw(), addr.storage()));
+    Some(traced(
+        ret,
+        |&n| n,
+        |ret| trace_sendto(fd_of(&fd), buf, flags, addr, ret),
+    ))
 }

@@ -240,10 +240,17 @@ pub(crate) fn fmt_flags(
 #[cfg(feature = "fault")]
 macro_rules! inject {
     ($call:ident, $fd:expr, $real:expr) => {
-        $crate::macros::inject!($call, $fd, $crate::fault::errno_of, $real)
+        match $crate::fault::errno_for($crate::fault::Call::$call, $fd) {
+            Some(e) => Err(e),
+            None => $real,
+        }
     };
     ($call:ident, $fd:expr, $error_of:path, $real:expr) => {
-        match $crate::fault::check($crate::fault::Call::$call, $fd).and_then($error_of) {
+        match $crate::fault::armed()
+            .then(|| $crate::fault::check($crate::fault::Call::$call, $fd))
+            .flatten()
+            .and_then($error_of)
+        {
             Some(e) => Err(e),
             None => $real,
         }

@@ -206,8 +206,8 @@ mod owned {
         fn drop(&mut self) {
             let fd = self.fd.as_raw_fd();
             #[cfg(feature = "fault")]
-            let injected = crate::fault::check(crate::fault::Call::close, Some(self.fd.as_fd()))
-                .and_then(crate::fault::errno_of);
+            let injected =
+                crate::fault::errno_for(crate::fault::Call::close, Some(self.fd.as_fd()));
             // SAFETY: this `Socket` owns `fd`; the `ManuallyDrop` keeps the inner
             // `OwnedFd` from closing it a second time, and nothing uses it after `drop`.
             let ret = unsafe { raw::close_on_drop(fd) };
@@ -343,7 +343,10 @@ pub(crate) fn fd_of(fd: &impl AsFd) -> RawFd {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/socket.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/socket.2.html)
-#[inline]
+// With the `fault` feature, forced inline: its out-of-line check alone made LLVM stop
+// inlining it, which cost some 25 instructions a call with no plan running.
+#[cfg_attr(not(feature = "fault"), inline)]
+#[cfg_attr(feature = "fault", inline(always))]
 pub fn socket(
     domain: AddressFamily,
     ty: SockType,
@@ -524,9 +527,7 @@ fn trace_listen(fd: RawFd, backlog: c_int, ret: Result<()>) {
 #[inline(always)]
 pub fn accept(fd: &impl AsFd) -> Result<(Socket, SockAddr)> {
     #[cfg(feature = "fault")]
-    if let Some(e) = crate::fault::check(crate::fault::Call::accept, Some(fd.as_fd()))
-        .and_then(crate::fault::errno_of)
-    {
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::accept, Some(fd.as_fd())) {
         trace!(trace_accept_err("accept", fd_of(fd), None, e));
         return Err(e);
     }
@@ -561,9 +562,7 @@ pub fn accept(fd: &impl AsFd) -> Result<(Socket, SockAddr)> {
 pub fn accept4(fd: &impl AsFd, flags: impl Into<SockFlag>) -> Result<(Socket, SockAddr)> {
     let flags = flags.into();
     #[cfg(feature = "fault")]
-    if let Some(e) = crate::fault::check(crate::fault::Call::accept4, Some(fd.as_fd()))
-        .and_then(crate::fault::errno_of)
-    {
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::accept4, Some(fd.as_fd())) {
         trace!(trace_accept_err("accept4", fd_of(fd), Some(flags), e));
         return Err(e);
     }
@@ -712,14 +711,15 @@ fn trace_shutdown(fd: RawFd, how: ShutdownHow, ret: Result<()>) {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/close.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/close.2.html)
-#[inline]
+// With the `fault` feature, forced inline: its out-of-line check alone made LLVM stop
+// inlining it, which cost some 25 instructions a call with no plan running.
+#[cfg_attr(not(feature = "fault"), inline)]
+#[cfg_attr(feature = "fault", inline(always))]
 pub fn close(fd: impl Into<OwnedFd>) -> Result<()> {
     let fd: OwnedFd = fd.into();
     let raw_fd = fd.as_raw_fd();
     #[cfg(feature = "fault")]
-    if let Some(e) = crate::fault::check(crate::fault::Call::close, Some(fd.as_fd()))
-        .and_then(crate::fault::errno_of)
-    {
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::close, Some(fd.as_fd())) {
         // Closed all the same, so that nothing leaks; then the injected errno.
         let _ = raw::close(fd);
         trace!(trace_close_err(raw_fd, e));
@@ -779,9 +779,7 @@ fn trace_close_err(fd: RawFd, e: Errno) {
 #[inline]
 pub fn getsockname(fd: &impl AsFd) -> Result<SockAddr> {
     #[cfg(feature = "fault")]
-    if let Some(e) = crate::fault::check(crate::fault::Call::getsockname, Some(fd.as_fd()))
-        .and_then(crate::fault::errno_of)
-    {
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::getsockname, Some(fd.as_fd())) {
         trace!(trace_name_err("getsockname", fd_of(fd), e));
         return Err(e);
     }
@@ -808,9 +806,7 @@ pub fn getsockname(fd: &impl AsFd) -> Result<SockAddr> {
 #[inline]
 pub fn getpeername(fd: &impl AsFd) -> Result<SockAddr> {
     #[cfg(feature = "fault")]
-    if let Some(e) = crate::fault::check(crate::fault::Call::getpeername, Some(fd.as_fd()))
-        .and_then(crate::fault::errno_of)
-    {
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::getpeername, Some(fd.as_fd())) {
         trace!(trace_name_err("getpeername", fd_of(fd), e));
         return Err(e);
     }
