@@ -14,7 +14,7 @@ use crate::addr::{SockAddr, ToSockAddr};
 use crate::cstr::{
     c_opt_name, heap_c_string, name_buf, opt_bytes_of, NameOrNull, Unfit, STACK_NAME,
 };
-use crate::macros::{c_flags, c_values};
+use crate::macros::{c_flags, c_values, inject};
 use crate::raw::{self, AddrInfo, AddrInfoList, GaiFailure};
 use crate::socket::{AddressFamily, Protocol, SockType};
 use crate::sys::{self, c_int};
@@ -318,19 +318,27 @@ pub fn getaddrinfo(
         c_opt_name(&node, &mut node_buf),
         c_opt_name(&service, &mut service_buf),
     ) {
-        (Ok(node), Ok(service)) => {
+        (Ok(node), Ok(service)) => inject!(
+            getaddrinfo,
+            None,
+            crate::fault::gai_of,
             raw::getaddrinfo(node, service, c_hints.as_ref()).map_err(GaiError::from_failure)
-        }
+        ),
         (Err(Unfit::Nul), _) | (_, Err(Unfit::Nul)) => {
             if trace::maybe_on() {
                 trace_getaddrinfo_nul(opt_bytes_of(&node), opt_bytes_of(&service));
             }
             return Err(GaiError::system(Errno::EINVAL));
         }
-        _ => getaddrinfo_heap(
-            opt_bytes_of(&node),
-            opt_bytes_of(&service),
-            c_hints.as_ref(),
+        _ => inject!(
+            getaddrinfo,
+            None,
+            crate::fault::gai_of,
+            getaddrinfo_heap(
+                opt_bytes_of(&node),
+                opt_bytes_of(&service),
+                c_hints.as_ref(),
+            )
         ),
     };
     // The trace takes the parts by value and the C hints, already in memory; success
@@ -658,9 +666,14 @@ pub fn getnameinfo<A: ToSockAddr + ?Sized>(
     let flags = flags.into();
     let mut host = [0u8; sys::NI_MAXHOST as usize];
     let mut serv = [0u8; sys::NI_MAXSERV as usize];
-    let ret = raw::getnameinfo(addr.storage(), &mut host, &mut serv, flags.as_raw())
-        .map(|()| (NameBuf::from_c(host), NameBuf::from_c(serv)))
-        .map_err(GaiError::from_failure);
+    let ret = inject!(
+        getnameinfo,
+        None,
+        crate::fault::gai_of,
+        raw::getnameinfo(addr.storage(), &mut host, &mut serv, flags.as_raw())
+            .map(|()| (NameBuf::from_c(host), NameBuf::from_c(serv)))
+            .map_err(GaiError::from_failure)
+    );
     if trace::maybe_on() {
         trace_getnameinfo(&addr, flags, &ret);
     }

@@ -8,7 +8,7 @@
 use core::fmt;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, IntoRawFd, OwnedFd, RawFd};
 
-use crate::macros::{c_flags, c_values};
+use crate::macros::{c_flags, c_values, inject};
 use crate::raw::{self, epoll_event};
 use crate::socket::fd_of;
 use crate::sys::{self, c_int};
@@ -260,7 +260,7 @@ impl fmt::Debug for Epoll {
 #[inline]
 pub fn epoll_create1(flags: impl Into<EpollCreateFlags>) -> Result<Epoll> {
     let flags = flags.into();
-    let ret = raw::epoll_create1(flags.as_raw());
+    let ret = inject!(epoll_create1, None, raw::epoll_create1(flags.as_raw()));
     traced(
         ret.map(Epoll::from),
         |ep| ep.as_raw_fd(),
@@ -314,7 +314,11 @@ pub fn epoll_ctl(
     event: Option<&epoll_event>,
 ) -> Result<()> {
     let raw_fd = fd_of(fd);
-    let ret = raw::epoll_ctl(epfd.as_fd(), op.as_raw(), raw_fd, event);
+    let ret = inject!(
+        epoll_ctl,
+        Some(epfd.as_fd()),
+        raw::epoll_ctl(epfd.as_fd(), op.as_raw(), raw_fd, event)
+    );
     traced(
         ret,
         |_| (),
@@ -386,7 +390,11 @@ impl fmt::Display for TraceEvent {
 /// - [Linux](https://man7.org/linux/man-pages/man2/epoll_wait.2.html)
 #[inline]
 pub fn epoll_wait(epfd: &impl AsFd, events: &mut [epoll_event], timeout: c_int) -> Result<usize> {
-    let ret = raw::epoll_wait(epfd.as_fd(), events, timeout);
+    let ret = inject!(
+        epoll_wait,
+        Some(epfd.as_fd()),
+        raw::epoll_wait(epfd.as_fd(), events, timeout)
+    );
     traced(
         ret,
         |&n| n,
@@ -457,7 +465,11 @@ pub fn epoll_pwait(
     timeout: c_int,
     sigmask: Option<&sys::sigset_t>,
 ) -> Result<usize> {
-    let ret = raw::epoll_pwait(epfd.as_fd(), events, timeout, sigmask);
+    let ret = inject!(
+        epoll_pwait,
+        Some(epfd.as_fd()),
+        raw::epoll_pwait(epfd.as_fd(), events, timeout, sigmask)
+    );
     traced(
         ret,
         |&n| n,

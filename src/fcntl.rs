@@ -21,7 +21,7 @@
 use core::fmt;
 use std::os::fd::{AsFd, BorrowedFd, RawFd};
 
-use crate::macros::c_flags;
+use crate::macros::{c_flags, inject};
 use crate::raw;
 use crate::socket::fd_of;
 use crate::sys::{self, c_int};
@@ -188,7 +188,11 @@ impl<C: FcntlCmd> fmt::Display for TraceRet<C> {
 /// - [Linux](https://man7.org/linux/man-pages/man2/fcntl.2.html)
 #[inline]
 pub fn fcntl<C: FcntlCmd>(fd: &impl AsFd, cmd: C) -> Result<C::Output> {
-    let ret = cmd.run(sealed::Token(()), fd.as_fd());
+    let ret = inject!(
+        fcntl,
+        Some(fd.as_fd()),
+        cmd.run(sealed::Token(()), fd.as_fd())
+    );
     traced(ret, |&out| out, |ret| trace_fcntl::<C>(fd_of(fd), cmd, ret))
 }
 

@@ -92,6 +92,12 @@ c_flags! {
 #[inline]
 pub fn send(fd: &impl AsFd, buf: &[u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if crate::fault::armed() {
+        if let Some(ret) = send_faulted(fd.as_fd(), buf, flags) {
+            return ret;
+        }
+    }
     let ret = raw::send(fd.as_fd(), buf, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_send(fd_of(fd), buf, flags, ret))
 }
@@ -136,6 +142,12 @@ fn trace_send(fd: RawFd, buf: &[u8], flags: MsgFlags, ret: Result<usize>) {
 #[inline]
 pub fn recv(fd: &impl AsFd, buf: &mut [u8], flags: impl Into<MsgFlags>) -> Result<usize> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if crate::fault::armed() {
+        if let Some(ret) = recv_faulted(fd.as_fd(), buf, flags) {
+            return ret;
+        }
+    }
     let ret = raw::recv(fd.as_fd(), buf, flags.as_raw());
     traced(ret, |&n| n, |ret| trace_recv(fd_of(fd), buf, flags, ret))
 }
@@ -197,6 +209,12 @@ pub fn sendto<A: ToSockAddr + ?Sized>(
 ) -> Result<usize> {
     let flags = flags.into();
     let addr = addr.to_sock_addr();
+    #[cfg(feature = "fault")]
+    if crate::fault::armed() {
+        if let Some(ret) = sendto_faulted(fd.as_fd(), buf, &addr, flags) {
+            return ret;
+        }
+    }
     let ret = raw::sendto(fd.as_fd(), buf, flags.as_raw(), addr.storage());
     traced(
         ret,
@@ -267,6 +285,12 @@ pub fn recvfrom(
     flags: impl Into<MsgFlags>,
 ) -> Result<(usize, SockAddr)> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if crate::fault::armed() {
+        if let Some(ret) = recvfrom_injected(fd.as_fd(), buf, flags) {
+            return ret;
+        }
+    }
     raw::recvfrom(
         fd.as_fd(),
         buf,
@@ -275,7 +299,7 @@ pub fn recvfrom(
         // settled there; each formatter takes plain values only, and no `Result` is
         // stored for the trace.
         |ret, buf, peer| match ret {
-            Ok(n) => trace!(trace_recvfrom_ok(fd_of(fd), buf, flags, n, peer)),
+            Ok(n) => trace!(trace_recvfrom_ok(fd_of(fd), buf, buf.len(), flags, n, peer)),
             Err(e) => trace!(trace_recvfrom_err(fd_of(fd), buf.len(), flags, e)),
         },
         |n, peer| (n, SockAddr::from_storage(peer)),
@@ -287,14 +311,53 @@ const STORAGE_SIZE: socklen_t = core::mem::size_of::<sys::sockaddr_storage>() as
 
 #[cold]
 #[inline(never)]
-fn trace_recvfrom_ok(fd: RawFd, buf: &[u8], flags: MsgFlags, n: usize, peer: Filled<'_>) {
+fn trace_recvfrom_ok(
+    fd: RawFd,
+    buf: &[u8],
+    buf_len: usize,
+    flags: MsgFlags,
+    n: usize,
+    peer: Filled<'_>,
+) {
     let len = peer.reported_len();
     let peer = SockAddr::from_storage(peer.get());
     trace::emit(format_args!(
-        "recvfrom({fd}, {}, {}, {flags:?}, {peer:?}, [{len}]) = {n}",
+        "recvfrom({fd}, {}, {buf_len}, {flags:?}, {peer:?}, [{len}]) = {n}",
         Data(&buf[..n.min(buf.len())]),
-        buf.len()
     ));
+}
+
+/// `recvfrom` under a running plan: `None` for the real call; else a failure with no
+/// syscall, or the real call asking for fewer bytes (the trace shows the length the
+/// caller passed).
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn recvfrom_injected(
+    fd: std::os::fd::BorrowedFd<'_>,
+    buf: &mut [u8],
+    flags: MsgFlags,
+) -> Option<Result<(usize, SockAddr)>> {
+    let fault = crate::fault::check(crate::fault::Call::recvfrom, Some(fd))?;
+    let full = buf.len();
+    let n = match crate::fault::io_limit(fault, full) {
+        Ok(n) => n,
+        Err(e) => {
+            trace!(trace_recvfrom_err(fd_of(&fd), full, flags, e));
+            return Some(Err(e));
+        }
+    };
+    let ret = raw::recvfrom(
+        fd.as_fd(),
+        &mut buf[..n],
+        flags.as_raw(),
+        |ret, buf, peer| match ret {
+            Ok(n) => trace!(trace_recvfrom_ok(fd_of(&fd), buf, full, flags, n, peer)),
+            Err(e) => trace!(trace_recvfrom_err(fd_of(&fd), full, flags, e)),
+        },
+        |n, peer| (n, SockAddr::from_storage(peer)),
+    );
+    Some(ret)
 }
 
 #[cold]
@@ -303,4 +366,62 @@ fn trace_recvfrom_err(fd: RawFd, len: usize, flags: MsgFlags, e: crate::Errno) {
     trace::emit(format_args!(
         "recvfrom({fd}, ..., {len}, {flags:?}, ..., [{STORAGE_SIZE}]) = -1 {e}"
     ));
+}
+
+/// `send` under a running plan: the injected result, or `None` for the real call.
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn send_faulted(
+    fd: std::os::fd::BorrowedFd<'_>,
+    buf: &[u8],
+    flags: MsgFlags,
+) -> Option<Result<usize>> {
+    let fault = crate::fault::check(crate::fault::Call::send, Some(fd))?;
+    let ret = crate::fault::io_limit(fault, buf.len())
+        .and_then(|n| raw::send(fd.as_fd(), &buf[..n], flags.as_raw()));
+    Some(traced(
+        ret,
+        |&n| n,
+        |ret| trace_send(fd_of(&fd), buf, flags, ret),
+    ))
+}
+
+/// `recv` under a running plan: the injected result, or `None` for the real call.
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn recv_faulted(
+    fd: std::os::fd::BorrowedFd<'_>,
+    buf: &mut [u8],
+    flags: MsgFlags,
+) -> Option<Result<usize>> {
+    let fault = crate::fault::check(crate::fault::Call::recv, Some(fd))?;
+    let ret = crate::fault::io_limit(fault, buf.len())
+        .and_then(|n| raw::recv(fd.as_fd(), &mut buf[..n], flags.as_raw()));
+    Some(traced(
+        ret,
+        |&n| n,
+        |ret| trace_recv(fd_of(&fd), buf, flags, ret),
+    ))
+}
+
+/// `sendto` under a running plan: the injected result, or `None` for the real call.
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn sendto_faulted(
+    fd: std::os::fd::BorrowedFd<'_>,
+    buf: &[u8],
+    addr: &SockAddr,
+    flags: MsgFlags,
+) -> Option<Result<usize>> {
+    let fault = crate::fault::check(crate::fault::Call::sendto, Some(fd))?;
+    let ret = crate::fault::io_limit(fault, buf.len())
+        .and_then(|n| raw::sendto(fd.as_fd(), &buf[..n], flags.as_raw(), addr.storage()));
+    Some(traced(
+        ret,
+        |&n| n,
+        |ret| trace_sendto(fd_of(&fd), buf, flags, addr, ret),
+    ))
 }

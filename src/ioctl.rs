@@ -40,6 +40,7 @@
 use core::fmt;
 use std::os::fd::{AsFd, BorrowedFd, RawFd};
 
+use crate::macros::inject;
 use crate::raw::{self, IntIn, IntOut};
 use crate::socket::fd_of;
 use crate::sys::c_int;
@@ -183,7 +184,11 @@ impl IoctlRequest for FIONBIO<'_> {
 #[doc(alias = "FIONBIO")]
 #[inline]
 pub fn ioctl<R: IoctlRequest>(fd: &impl AsFd, request: R) -> Result<R::Output> {
-    let ret = request.run(sealed::Token(()), fd.as_fd());
+    let ret = inject!(
+        ioctl,
+        Some(fd.as_fd()),
+        request.run(sealed::Token(()), fd.as_fd())
+    );
     traced(ret, |&out| out, |ret| trace_ioctl(fd_of(fd), request, ret))
 }
 

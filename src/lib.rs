@@ -157,6 +157,11 @@
 //!   [`trace::enable`], every call prints a strace-style line to stderr, data and
 //!   option names included. Off, it costs a load, a compare and a branch per call;
 //!   with `default-features = false` it is compiled out.
+//! - Fault injection (`sockapi::fault`, with the cargo feature `fault`, off by default
+//!   and compiled out): make chosen calls fail with a chosen `errno`, `GaiError` or
+//!   `HError` without the syscall, return short, or meet `EINTR`, per thread or
+//!   process-wide, reproducibly from a seed, from the program or from
+//!   `SOCKAPI_FAULTS`; every injected result is marked in the trace.
 //! - [`tcp_info`] (Linux): `getsockopt(fd, IPPROTO_TCP, TCP_INFO, …)` with a typed
 //!   result, [`TcpInfo`]: the connection's place in TCP's state diagram
 //!   ([`TcpState`]: `TCP_ESTABLISHED`, `TCP_FIN_WAIT2`, …), RTT, retransmits and the
@@ -190,6 +195,8 @@ mod diag;
 #[cfg(have_epoll)]
 mod epoll;
 mod errno;
+#[cfg(feature = "fault")]
+pub mod fault;
 pub mod fcntl;
 pub mod inet;
 mod io;

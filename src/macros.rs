@@ -231,3 +231,38 @@ pub(crate) fn fmt_flags(
     }
     Ok(())
 }
+
+/// Runs `$real` (a `Result<_, Errno>` expression) unless the fault plan fails the
+/// call `$call` on the descriptor `$fd` (an `Option<BorrowedFd>`): then `Err(errno)`
+/// and no syscall. `inject!(call, fd, error_of, real)` for calls with another error
+/// type, `error_of` turning the fault into it. Without the `fault` feature it is
+/// `$real` and nothing else.
+#[cfg(feature = "fault")]
+macro_rules! inject {
+    ($call:ident, $fd:expr, $real:expr) => {
+        match $crate::fault::errno_for($crate::fault::Call::$call, $fd) {
+            Some(e) => Err(e),
+            None => $real,
+        }
+    };
+    ($call:ident, $fd:expr, $error_of:path, $real:expr) => {
+        match $crate::fault::armed()
+            .then(|| $crate::fault::check($crate::fault::Call::$call, $fd))
+            .flatten()
+            .and_then($error_of)
+        {
+            Some(e) => Err(e),
+            None => $real,
+        }
+    };
+}
+#[cfg(not(feature = "fault"))]
+macro_rules! inject {
+    ($call:ident, $fd:expr, $real:expr) => {
+        $real
+    };
+    ($call:ident, $fd:expr, $error_of:path, $real:expr) => {
+        $real
+    };
+}
+pub(crate) use inject;

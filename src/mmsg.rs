@@ -81,6 +81,12 @@ pub fn sendmmsg(
     flags: impl Into<MsgFlags>,
 ) -> Result<usize> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if crate::fault::armed() {
+        if let Some(ret) = sendmmsg_faulted(fd.as_fd(), msgs, flags) {
+            return ret;
+        }
+    }
     let ret = raw::sendmmsg(fd.as_fd(), msgs, flags.as_raw());
     traced(
         ret,
@@ -138,6 +144,12 @@ pub fn recvmmsg(
 ) -> Result<usize> {
     let flags = flags.into();
     let mut timeout = timeout;
+    #[cfg(feature = "fault")]
+    if crate::fault::armed() {
+        if let Some(ret) = recvmmsg_faulted(fd.as_fd(), msgs, timeout.as_deref_mut(), flags) {
+            return ret;
+        }
+    }
     let ret = raw::recvmmsg(fd.as_fd(), msgs, flags.as_raw(), timeout.as_deref_mut());
     traced(
         ret,
@@ -291,4 +303,49 @@ impl fmt::Display for TraceReceived<'_, '_, '_, '_> {
         }
         f.write_str("]")
     }
+}
+
+/// `sendmmsg` under a running plan: the injected result, or `None` for the real call.
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn sendmmsg_faulted(
+    fd: std::os::fd::BorrowedFd<'_>,
+    msgs: &mut [MMsgHdr<'_>],
+    flags: MsgFlags,
+) -> Option<Result<usize>> {
+    let fault = crate::fault::check(crate::fault::Call::sendmmsg, Some(fd))?;
+    let ret = crate::fault::io_limit(fault, msgs.len())
+        .and_then(|n| raw::sendmmsg(fd.as_fd(), &mut msgs[..n], flags.as_raw()));
+    Some(traced(
+        ret,
+        |&n| n,
+        |ret| trace_sendmmsg(fd_of(&fd), msgs, flags, ret),
+    ))
+}
+
+/// `recvmmsg` under a running plan: the injected result, or `None` for the real call.
+#[cfg(feature = "fault")]
+#[cold]
+#[inline(never)]
+fn recvmmsg_faulted(
+    fd: std::os::fd::BorrowedFd<'_>,
+    msgs: &mut [MMsgHdrMut<'_, '_, '_>],
+    mut timeout: Option<&mut timespec>,
+    flags: MsgFlags,
+) -> Option<Result<usize>> {
+    let fault = crate::fault::check(crate::fault::Call::recvmmsg, Some(fd))?;
+    let ret = crate::fault::io_limit(fault, msgs.len()).and_then(|n| {
+        raw::recvmmsg(
+            fd.as_fd(),
+            &mut msgs[..n],
+            flags.as_raw(),
+            timeout.as_deref_mut(),
+        )
+    });
+    Some(traced(
+        ret,
+        |&n| n,
+        |ret| trace_recvmmsg(fd_of(&fd), msgs, flags, timeout.as_deref(), ret),
+    ))
 }

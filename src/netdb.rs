@@ -37,6 +37,7 @@ use crate::cstr::{
     bytes_of, c_name, c_opt_name, heap_c_string, name_buf, opt_bytes_of, with_name, with_opt_name,
     NameArg, NameOrNull, Unfit,
 };
+use crate::macros::inject;
 use crate::raw::{self, HostFailure};
 use crate::socket::{AddressFamily, AF_INET, AF_INET6};
 use crate::sys::{self, c_char, c_int};
@@ -478,11 +479,11 @@ pub fn getservbyname<S: NameArg + ?Sized>(
     // traced path (cold) makes the same call, so that the answer is built where
     // it is returned, as with the trace compiled out.
     if trace::maybe_on() {
-        let ret = servbyname(name, proto);
+        let ret = inject!(getservbyname, None, servbyname(name, proto));
         trace_servbyname(bytes_of(name), opt_bytes_of(&proto), &ret);
         return ret;
     }
-    servbyname(name, proto)
+    inject!(getservbyname, None, servbyname(name, proto))
 }
 
 /// The call of [`getservbyname`], traced or not.
@@ -584,11 +585,11 @@ pub fn getservbyport(port: u16, proto: impl NameOrNull) -> Result<Option<ServEnt
     // traced path (cold) makes the same call, so that the answer is built where
     // it is returned, as with the trace compiled out.
     if trace::maybe_on() {
-        let ret = servbyport(port, proto);
+        let ret = inject!(getservbyport, None, servbyport(port, proto));
         trace_servbyport(port, opt_bytes_of(&proto), &ret);
         return ret;
     }
-    servbyport(port, proto)
+    inject!(getservbyport, None, servbyport(port, proto))
 }
 
 /// The call of [`getservbyport`], traced or not.
@@ -699,11 +700,11 @@ pub fn getprotobyname<S: NameArg + ?Sized>(name: &S) -> Result<Option<ProtoEnt>>
     // traced path (cold) makes the same call, so that the answer is built where
     // it is returned, as with the trace compiled out.
     if trace::maybe_on() {
-        let ret = protobyname(name);
+        let ret = inject!(getprotobyname, None, protobyname(name));
         trace_protobyname(bytes_of(name), &ret);
         return ret;
     }
-    protobyname(name)
+    inject!(getprotobyname, None, protobyname(name))
 }
 
 /// The call of [`getprotobyname`], traced or not.
@@ -743,11 +744,11 @@ pub fn getprotobynumber(proto: c_int) -> Result<Option<ProtoEnt>> {
     // traced path (cold) makes the same call, so that the answer is built where
     // it is returned, as with the trace compiled out.
     if trace::maybe_on() {
-        let ret = protobynumber(proto);
+        let ret = inject!(getprotobynumber, None, protobynumber(proto));
         trace_protobynumber(proto, &ret);
         return ret;
     }
-    protobynumber(proto)
+    inject!(getprotobynumber, None, protobynumber(proto))
 }
 
 /// The call of [`getprotobynumber`], traced or not.
@@ -1088,11 +1089,11 @@ pub fn gethostbyname<S: NameArg + ?Sized>(name: &S) -> Result<HostEnt, HError> {
     // traced path (cold) makes the same call, so that the answer is built where
     // it is returned, as with the trace compiled out.
     if trace::maybe_on() {
-        let ret = hostbyname(name);
+        let ret = inject!(gethostbyname, None, crate::fault::h_of, hostbyname(name));
         trace_hostbyname(bytes_of(name), &ret);
         return ret;
     }
-    hostbyname(name)
+    inject!(gethostbyname, None, crate::fault::h_of, hostbyname(name))
 }
 
 /// The call of [`gethostbyname`], traced or not.
@@ -1148,11 +1149,11 @@ pub fn gethostbyaddr(addr: impl Into<IpAddr>) -> Result<HostEnt, HError> {
     // traced path (cold) makes the same call, so that the answer is built where
     // it is returned, as with the trace compiled out.
     if trace::maybe_on() {
-        let ret = hostbyaddr(addr);
+        let ret = inject!(gethostbyaddr, None, crate::fault::h_of, hostbyaddr(addr));
         trace_hostbyaddr(addr, &ret);
         return ret;
     }
-    hostbyaddr(addr)
+    inject!(gethostbyaddr, None, crate::fault::h_of, hostbyaddr(addr))
 }
 
 /// The call of [`gethostbyaddr`], traced or not.

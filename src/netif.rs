@@ -6,6 +6,7 @@ use core::fmt;
 use core::ops::Deref;
 
 use crate::cstr::{bytes_of, with_name, NameArg};
+use crate::macros::inject;
 use crate::raw::{self, IF_NAMESIZE};
 use crate::sys::c_uint;
 use crate::trace::{self, traced, Data, Ret};
@@ -42,10 +43,14 @@ pub fn if_nametoindex<S: NameArg + ?Sized>(ifname: &S) -> Result<c_uint> {
             Err(Errno::ENODEV)
         }
     } else {
-        with_name::<IF_NAMESIZE, _, _>(ifname, |c| match c {
-            Some(c) => raw::if_nametoindex(c),
-            None => Err(Errno::EINVAL),
-        })
+        inject!(
+            if_nametoindex,
+            None,
+            with_name::<IF_NAMESIZE, _, _>(ifname, |c| match c {
+                Some(c) => raw::if_nametoindex(c),
+                None => Err(Errno::EINVAL),
+            })
+        )
     };
     traced(ret, |&i| i, |ret| trace_nametoindex(bytes, ret))
 }
@@ -140,7 +145,7 @@ impl fmt::Debug for IfName {
 /// - [Linux](https://man7.org/linux/man-pages/man3/if_indextoname.3.html)
 pub fn if_indextoname(ifindex: c_uint) -> Result<IfName> {
     let mut buf = [0u8; IF_NAMESIZE];
-    let ret = raw::if_indextoname(ifindex, &mut buf).map(|()| {
+    let ret = inject!(if_indextoname, None, raw::if_indextoname(ifindex, &mut buf)).map(|()| {
         // The C library wrote a NUL-terminated name; keep it NUL-padded for `==`.
         let len = buf.iter().position(|&b| b == 0).unwrap_or(IF_NAMESIZE);
         for b in &mut buf[len..] {

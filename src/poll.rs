@@ -84,7 +84,7 @@
 use core::fmt;
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 
-use crate::macros::c_flags;
+use crate::macros::{c_flags, inject};
 use crate::raw;
 use crate::socket::fd_of;
 use crate::sys::{self, c_int, c_short};
@@ -191,7 +191,7 @@ impl pollfd {
 /// - [Linux](https://man7.org/linux/man-pages/man2/poll.2.html)
 #[inline]
 pub fn poll(fds: &mut [pollfd], timeout_ms: c_int) -> Result<usize> {
-    let ret = raw::poll(fds, timeout_ms);
+    let ret = inject!(poll, None, raw::poll(fds, timeout_ms));
     traced(
         ret,
         |&n| n,
@@ -230,7 +230,7 @@ pub fn ppoll(
     timeout: Option<&sys::timespec>,
     sigmask: Option<&sys::sigset_t>,
 ) -> Result<usize> {
-    let ret = raw::ppoll(fds, timeout, sigmask);
+    let ret = inject!(ppoll, None, raw::ppoll(fds, timeout, sigmask));
     traced(ret, |&n| n, |ret| trace_ppoll(fds, timeout, sigmask, ret))
 }
 
@@ -260,7 +260,7 @@ pub fn ppoll(
 /// - [Linux](https://man7.org/linux/man-pages/man3/sockatmark.3.html)
 #[inline]
 pub fn sockatmark(fd: &impl AsFd) -> Result<bool> {
-    let ret = raw::sockatmark(fd.as_fd());
+    let ret = inject!(sockatmark, Some(fd.as_fd()), raw::sockatmark(fd.as_fd()));
     traced(
         ret,
         |&b| TraceInt(c_int::from(b)),

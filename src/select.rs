@@ -12,6 +12,7 @@
 use core::fmt;
 use std::os::fd::{AsFd, AsRawFd, RawFd};
 
+use crate::macros::inject;
 use crate::raw::{self, Word, FD_WORDS, NFDBITS};
 use crate::sockopt::timeval;
 use crate::sys::{self, c_int};
@@ -353,12 +354,16 @@ pub fn select(
     if trace::maybe_on() {
         return select_traced(nfds, readfds, writefds, exceptfds, timeout);
     }
-    raw::select(
-        nfds,
-        readfds.map(|s| &mut s.0),
-        writefds.map(|s| &mut s.0),
-        exceptfds.map(|s| &mut s.0),
-        timeout,
+    inject!(
+        select,
+        None,
+        raw::select(
+            nfds,
+            readfds.map(|s| &mut s.0),
+            writefds.map(|s| &mut s.0),
+            exceptfds.map(|s| &mut s.0),
+            timeout,
+        )
     )
 }
 
@@ -409,13 +414,17 @@ pub fn pselect(
     if trace::maybe_on() {
         return pselect_traced(nfds, readfds, writefds, exceptfds, timeout, sigmask);
     }
-    raw::pselect(
-        nfds,
-        readfds.map(|s| &mut s.0),
-        writefds.map(|s| &mut s.0),
-        exceptfds.map(|s| &mut s.0),
-        timeout,
-        sigmask,
+    inject!(
+        pselect,
+        None,
+        raw::pselect(
+            nfds,
+            readfds.map(|s| &mut s.0),
+            writefds.map(|s| &mut s.0),
+            exceptfds.map(|s| &mut s.0),
+            timeout,
+            sigmask,
+        )
     )
 }
 
@@ -540,12 +549,16 @@ fn select_traced(
         exceptfds.as_deref().copied(),
     ];
     let tv = timeout.as_deref().copied();
-    let ret = raw::select(
-        nfds,
-        readfds.as_deref_mut().map(|s| &mut s.0),
-        writefds.as_deref_mut().map(|s| &mut s.0),
-        exceptfds.as_deref_mut().map(|s| &mut s.0),
-        timeout.as_deref_mut(),
+    let ret = inject!(
+        select,
+        None,
+        raw::select(
+            nfds,
+            readfds.as_deref_mut().map(|s| &mut s.0),
+            writefds.as_deref_mut().map(|s| &mut s.0),
+            exceptfds.as_deref_mut().map(|s| &mut s.0),
+            timeout.as_deref_mut(),
+        )
     );
     let after = [
         readfds.as_deref().copied(),
@@ -580,13 +593,17 @@ fn pselect_traced(
         writefds.as_deref().copied(),
         exceptfds.as_deref().copied(),
     ];
-    let ret = raw::pselect(
-        nfds,
-        readfds.as_deref_mut().map(|s| &mut s.0),
-        writefds.as_deref_mut().map(|s| &mut s.0),
-        exceptfds.as_deref_mut().map(|s| &mut s.0),
-        timeout,
-        sigmask,
+    let ret = inject!(
+        pselect,
+        None,
+        raw::pselect(
+            nfds,
+            readfds.as_deref_mut().map(|s| &mut s.0),
+            writefds.as_deref_mut().map(|s| &mut s.0),
+            exceptfds.as_deref_mut().map(|s| &mut s.0),
+            timeout,
+            sigmask,
+        )
     );
     let after = [
         readfds.as_deref().copied(),

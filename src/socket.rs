@@ -7,7 +7,7 @@ use core::mem::ManuallyDrop;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, OwnedFd, RawFd};
 
 use crate::addr::{SockAddr, ToSockAddr};
-use crate::macros::c_values;
+use crate::macros::{c_values, inject};
 use crate::raw::{self, Filled};
 use crate::sys::{self, c_int};
 use crate::trace::{self, trace, traced, zero, Ret};
@@ -205,9 +205,18 @@ mod owned {
         #[inline]
         fn drop(&mut self) {
             let fd = self.fd.as_raw_fd();
+            #[cfg(feature = "fault")]
+            let injected =
+                crate::fault::errno_for(crate::fault::Call::close, Some(self.fd.as_fd()));
             // SAFETY: this `Socket` owns `fd`; the `ManuallyDrop` keeps the inner
             // `OwnedFd` from closing it a second time, and nothing uses it after `drop`.
             let ret = unsafe { raw::close_on_drop(fd) };
+            // An injected failure still closes (above), so nothing leaks.
+            #[cfg(feature = "fault")]
+            if let Some(e) = injected {
+                trace!(trace_close_err(fd, e));
+                return;
+            }
             trace!(trace_close(fd, ret));
         }
     }
@@ -334,14 +343,21 @@ pub(crate) fn fd_of(fd: &impl AsFd) -> RawFd {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/socket.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/socket.2.html)
-#[inline]
+// With the `fault` feature, forced inline: its out-of-line check alone made LLVM stop
+// inlining it, which cost some 25 instructions a call with no plan running.
+#[cfg_attr(not(feature = "fault"), inline)]
+#[cfg_attr(feature = "fault", inline(always))]
 pub fn socket(
     domain: AddressFamily,
     ty: SockType,
     protocol: impl Into<Protocol>,
 ) -> Result<Socket> {
     let protocol = protocol.into();
-    let ret = raw::socket(domain.as_raw(), ty.as_raw(), protocol.as_raw());
+    let ret = inject!(
+        socket,
+        None,
+        raw::socket(domain.as_raw(), ty.as_raw(), protocol.as_raw())
+    );
     traced(
         ret.map(Socket::from),
         |fd| fd.as_raw_fd(),
@@ -383,7 +399,11 @@ pub fn socketpair(
     protocol: impl Into<Protocol>,
 ) -> Result<(Socket, Socket)> {
     let protocol = protocol.into();
-    let ret = raw::socketpair(domain.as_raw(), ty.as_raw(), protocol.as_raw());
+    let ret = inject!(
+        socketpair,
+        None,
+        raw::socketpair(domain.as_raw(), ty.as_raw(), protocol.as_raw())
+    );
     traced(
         ret.map(|(a, b)| (Socket::from(a), Socket::from(b))),
         |(a, b)| (a.as_raw_fd(), b.as_raw_fd()),
@@ -434,7 +454,11 @@ fn trace_socketpair(
 #[inline]
 pub fn bind<A: ToSockAddr + ?Sized>(fd: &impl AsFd, addr: &A) -> Result<()> {
     let addr = addr.to_sock_addr();
-    let ret = raw::bind(fd.as_fd(), addr.storage());
+    let ret = inject!(
+        bind,
+        Some(fd.as_fd()),
+        raw::bind(fd.as_fd(), addr.storage())
+    );
     traced(
         ret,
         |_| (),
@@ -472,7 +496,7 @@ fn trace_addr_call(call: &str, fd: RawFd, addr: &SockAddr, ret: Result<()>) {
 /// - [Linux](https://man7.org/linux/man-pages/man2/listen.2.html)
 #[inline]
 pub fn listen(fd: &impl AsFd, backlog: c_int) -> Result<()> {
-    let ret = raw::listen(fd.as_fd(), backlog);
+    let ret = inject!(listen, Some(fd.as_fd()), raw::listen(fd.as_fd(), backlog));
     traced(ret, |_| (), |ret| trace_listen(fd_of(fd), backlog, ret))
 }
 
@@ -502,6 +526,11 @@ fn trace_listen(fd: RawFd, backlog: c_int, ret: Result<()>) {
 /// - [Linux](https://man7.org/linux/man-pages/man2/accept.2.html)
 #[inline(always)]
 pub fn accept(fd: &impl AsFd) -> Result<(Socket, SockAddr)> {
+    #[cfg(feature = "fault")]
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::accept, Some(fd.as_fd())) {
+        trace!(trace_accept_err("accept", fd_of(fd), None, e));
+        return Err(e);
+    }
     raw::accept(
         fd.as_fd(),
         |ret, peer| trace!(trace_accept("accept", fd_of(fd), None, ret, peer)),
@@ -532,6 +561,11 @@ pub fn accept(fd: &impl AsFd) -> Result<(Socket, SockAddr)> {
 #[inline(always)]
 pub fn accept4(fd: &impl AsFd, flags: impl Into<SockFlag>) -> Result<(Socket, SockAddr)> {
     let flags = flags.into();
+    #[cfg(feature = "fault")]
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::accept4, Some(fd.as_fd())) {
+        trace!(trace_accept_err("accept4", fd_of(fd), Some(flags), e));
+        return Err(e);
+    }
     raw::accept4(
         fd.as_fd(),
         flags.as_raw(),
@@ -555,8 +589,15 @@ fn trace_accept(
             let peer = SockAddr::from_storage(peer.get());
             trace::emit(format_args!("{call}({fd}, {peer:?}{flags}) = {new}"))
         }
-        Err(e) => trace::emit(format_args!("{call}({fd}, ...{flags}) = -1 {e}")),
+        Err(e) => trace_accept_err(call, fd, flags.0, e),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn trace_accept_err(call: &str, fd: RawFd, flags: Option<SockFlag>, e: Errno) {
+    let flags = TraceFlags(flags);
+    trace::emit(format_args!("{call}({fd}, ...{flags}) = -1 {e}"));
 }
 
 /// `, FLAGS` after `accept4`'s arguments; nothing for `accept`.
@@ -606,7 +647,11 @@ impl fmt::Display for TraceProtocol {
 #[inline]
 pub fn connect<A: ToSockAddr + ?Sized>(fd: &impl AsFd, addr: &A) -> Result<()> {
     let addr = addr.to_sock_addr();
-    let ret = raw::connect(fd.as_fd(), addr.storage());
+    let ret = inject!(
+        connect,
+        Some(fd.as_fd()),
+        raw::connect(fd.as_fd(), addr.storage())
+    );
     traced(
         ret,
         |_| (),
@@ -633,7 +678,11 @@ pub fn connect<A: ToSockAddr + ?Sized>(fd: &impl AsFd, addr: &A) -> Result<()> {
 /// - [Linux](https://man7.org/linux/man-pages/man2/shutdown.2.html)
 #[inline]
 pub fn shutdown(fd: &impl AsFd, how: ShutdownHow) -> Result<()> {
-    let ret = raw::shutdown(fd.as_fd(), how.as_raw());
+    let ret = inject!(
+        shutdown,
+        Some(fd.as_fd()),
+        raw::shutdown(fd.as_fd(), how.as_raw())
+    );
     traced(ret, |_| (), |ret| trace_shutdown(fd_of(fd), how, ret))
 }
 
@@ -662,10 +711,20 @@ fn trace_shutdown(fd: RawFd, how: ShutdownHow, ret: Result<()>) {
 ///
 /// - [POSIX](https://pubs.opengroup.org/onlinepubs/9799919799/functions/close.html)
 /// - [Linux](https://man7.org/linux/man-pages/man2/close.2.html)
-#[inline]
+// With the `fault` feature, forced inline: its out-of-line check alone made LLVM stop
+// inlining it, which cost some 25 instructions a call with no plan running.
+#[cfg_attr(not(feature = "fault"), inline)]
+#[cfg_attr(feature = "fault", inline(always))]
 pub fn close(fd: impl Into<OwnedFd>) -> Result<()> {
     let fd: OwnedFd = fd.into();
     let raw_fd = fd.as_raw_fd();
+    #[cfg(feature = "fault")]
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::close, Some(fd.as_fd())) {
+        // Closed all the same, so that nothing leaks; then the injected errno.
+        let _ = raw::close(fd);
+        trace!(trace_close_err(raw_fd, e));
+        return Err(e);
+    }
     // As C tests it: one compare of the C value, and each outcome traced on its own
     // path (so nothing is kept across the trace check).
     match raw::cvt(raw::close(fd)) {
@@ -719,6 +778,11 @@ fn trace_close_err(fd: RawFd, e: Errno) {
 /// - [Linux](https://man7.org/linux/man-pages/man2/getsockname.2.html)
 #[inline]
 pub fn getsockname(fd: &impl AsFd) -> Result<SockAddr> {
+    #[cfg(feature = "fault")]
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::getsockname, Some(fd.as_fd())) {
+        trace!(trace_name_err("getsockname", fd_of(fd), e));
+        return Err(e);
+    }
     let ret = raw::getsockname(fd.as_fd(), |ret, addr| {
         trace!(trace_name("getsockname", fd_of(fd), ret, addr))
     });
@@ -741,6 +805,11 @@ pub fn getsockname(fd: &impl AsFd) -> Result<SockAddr> {
 /// - [Linux](https://man7.org/linux/man-pages/man2/getpeername.2.html)
 #[inline]
 pub fn getpeername(fd: &impl AsFd) -> Result<SockAddr> {
+    #[cfg(feature = "fault")]
+    if let Some(e) = crate::fault::errno_for(crate::fault::Call::getpeername, Some(fd.as_fd())) {
+        trace!(trace_name_err("getpeername", fd_of(fd), e));
+        return Err(e);
+    }
     let ret = raw::getpeername(fd.as_fd(), |ret, addr| {
         trace!(trace_name("getpeername", fd_of(fd), ret, addr))
     });
@@ -753,6 +822,12 @@ fn trace_name(call: &str, fd: RawFd, ret: Result<c_int>, addr: Filled<'_>) {
     let addr = SockAddr::from_storage(addr.get());
     match ret {
         Ok(_) => trace::emit(format_args!("{call}({fd}, {addr:?}) = 0")),
-        Err(e) => trace::emit(format_args!("{call}({fd}, ...) = -1 {e}")),
+        Err(e) => trace_name_err(call, fd, e),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn trace_name_err(call: &str, fd: RawFd, e: Errno) {
+    trace::emit(format_args!("{call}({fd}, ...) = -1 {e}"));
 }

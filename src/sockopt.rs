@@ -121,7 +121,7 @@ use core::marker::PhantomData;
 use core::ops::Deref;
 use std::os::fd::{AsFd, BorrowedFd, RawFd};
 
-use crate::macros::c_values;
+use crate::macros::{c_values, inject};
 use crate::raw::{self, Pod};
 use crate::socket::{fd_of, AddressFamily, Protocol, SockType};
 use crate::sys::{self, c_int, socklen_t};
@@ -1159,12 +1159,16 @@ pub fn setsockopt<T: OptValue + ?Sized, A: Writable>(
         ));
         return Err(refused);
     }
-    let ret = T::set(
-        sealed::Token(()),
-        fd.as_fd(),
-        level.as_raw(),
-        option.as_raw(),
-        value,
+    let ret = inject!(
+        setsockopt,
+        Some(fd.as_fd()),
+        T::set(
+            sealed::Token(()),
+            fd.as_fd(),
+            level.as_raw(),
+            option.as_raw(),
+            value,
+        )
     );
     traced(
         ret,
@@ -1238,11 +1242,15 @@ pub fn getsockopt<T: OptValue + ?Sized, A: Readable>(
         ));
         return Err(refused);
     }
-    let ret = T::get(
-        sealed::Token(()),
-        fd.as_fd(),
-        level.as_raw(),
-        option.as_raw(),
+    let ret = inject!(
+        getsockopt,
+        Some(fd.as_fd()),
+        T::get(
+            sealed::Token(()),
+            fd.as_fd(),
+            level.as_raw(),
+            option.as_raw(),
+        )
     );
     traced(
         ret,
@@ -1317,7 +1325,9 @@ pub unsafe fn setsockopt_raw(
     let level = level.into();
     // SAFETY: the caller vouches that the kernel follows nothing in `optval` (this
     // function's own contract, passed on unchanged).
-    let ret = unsafe { raw::setsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval) };
+    let ret = inject!(setsockopt, Some(fd.as_fd()), unsafe {
+        raw::setsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval)
+    });
     traced(
         ret,
         |_| (),
@@ -1396,7 +1406,9 @@ pub unsafe fn getsockopt_raw(
     let level = level.into();
     // SAFETY: the caller vouches that the kernel writes nothing beyond `optval` (this
     // function's own contract, passed on unchanged).
-    let ret = unsafe { raw::getsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval) };
+    let ret = inject!(getsockopt, Some(fd.as_fd()), unsafe {
+        raw::getsockopt_bytes(fd.as_fd(), level.as_raw(), optname, optval)
+    });
     traced(
         ret,
         |&n| n,

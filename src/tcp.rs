@@ -22,7 +22,7 @@ use core::mem;
 use core::time::Duration;
 use std::os::fd::{AsFd, RawFd};
 
-use crate::macros::c_values;
+use crate::macros::{c_values, inject};
 use crate::raw;
 use crate::socket::fd_of;
 use crate::sys::{self, socklen_t};
@@ -158,7 +158,7 @@ impl fmt::Display for TcpState {
 #[doc(alias = "getsockopt")]
 #[inline]
 pub fn tcp_info(fd: &impl AsFd) -> Result<TcpInfo> {
-    let ret = raw::tcp_info(fd.as_fd());
+    let ret = inject!(getsockopt, Some(fd.as_fd()), raw::tcp_info(fd.as_fd()));
     traced(ret, |&out| out, |ret| trace_tcp_info(fd_of(fd), ret))
         .map(|(raw, len)| TcpInfo::from_parts(raw, len as usize))
 }

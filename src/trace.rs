@@ -25,6 +25,10 @@
 //! argument (`accept`'s peer address, `recv`'s buffer, `recvfrom`'s buffer and
 //! address, `getsockopt`'s value), the line shows `...` there.
 //!
+//! With the cargo feature `fault`, a result that a fault plan injected ends in
+//! ` (injected)`, or ` (injected: short)` and ` (injected: truncate)` for a real call
+//! made with a smaller length: `send(4, "Hello", 5, 0) = 2 (injected: short)`.
+//!
 //! Unlike `strace` it works on every OS, and it shows the calls of this crate only
 //! (the call as the program made it, not the kernel's view).
 //!
@@ -249,6 +253,12 @@ pub(crate) fn emit(args: fmt::Arguments<'_>) {
     };
     if fmt::write(&mut line, args).is_err() {
         line.truncated();
+    }
+    #[cfg(feature = "fault")]
+    if let Some(mark) = crate::fault::take_mark() {
+        if fmt::Write::write_str(&mut line, mark).is_err() {
+            line.truncated();
+        }
     }
     line.push(b"\n");
     #[cfg(feature = "trace")]

@@ -16,13 +16,25 @@ static READ_TRACE_VARIABLES_AT_LOAD: extern "C" fn() = {
     read_at_load
 };
 
+/// Reads `SOCKAPI_FAULTS` as the program loads, for the same reason and with the same
+/// limits as `READ_TRACE_VARIABLES_AT_LOAD`.
+#[cfg(all(feature = "fault", have_init_array))]
+#[used]
+#[link_section = ".init_array"]
+static READ_FAULT_PLAN_AT_LOAD: extern "C" fn() = {
+    extern "C" fn read_at_load() {
+        crate::fault::read_environment();
+    }
+    read_at_load
+};
+
 /// Calls `f` with the value of the environment variable `name`, read with the C
 /// library's `getenv`, which neither copies nor allocates.
 ///
 /// Where the target has `.init_array`, this runs only before `main` (see
 /// `READ_TRACE_VARIABLES_AT_LOAD`). Elsewhere it runs at the first traced call; a
 /// thread changing the environment at that moment would race with it, as in C.
-#[cfg(feature = "trace")]
+#[cfg(any(feature = "trace", feature = "fault"))]
 pub(crate) fn getenv_with<R>(name: &core::ffi::CStr, f: impl FnOnce(Option<&[u8]>) -> R) -> R {
     // SAFETY: `name` is NUL-terminated.
     let value = unsafe { crate::sys::getenv(name.as_ptr()) };

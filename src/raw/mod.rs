@@ -22,7 +22,7 @@ use crate::{Errno, Result};
 mod addr;
 mod addrinfo;
 mod cstr;
-#[cfg(feature = "trace")]
+#[cfg(any(feature = "trace", feature = "fault"))]
 mod env;
 #[cfg(have_epoll)]
 mod epoll;
@@ -49,7 +49,7 @@ pub(crate) use self::addr::{Filled, Storage};
 pub(crate) use self::addrinfo::{gai_strerror, getaddrinfo, getnameinfo, hints, GaiFailure};
 pub use self::addrinfo::{AddrInfo, AddrInfoIter, AddrInfoList};
 pub(crate) use self::cstr::copy_c_str;
-#[cfg(feature = "trace")]
+#[cfg(any(feature = "trace", feature = "fault"))]
 pub(crate) use self::env::getenv_with;
 #[cfg(have_epoll)]
 pub use self::epoll::epoll_event;
@@ -68,6 +68,8 @@ pub(crate) use self::mmsg::{recvmmsg, sendmmsg};
 pub use self::mmsg::{MMsgHdr, MMsgHdrMut};
 #[cfg(have_linux_cmsg)]
 pub(crate) use self::msg::{read_pod, recvmsg, sendmsg, RawCmsg, ReceivedIter, Walk};
+#[cfg(all(have_linux_cmsg, feature = "fault"))]
+pub(crate) use self::msg::{recvmsg_prefix, sendmsg_prefix};
 #[cfg(have_linux_cmsg)]
 pub use self::msg::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
 #[cfg(have_reentrant_netdb)]

@@ -1009,3 +1009,72 @@ pub(crate) fn recvmsg(
     }
     ret
 }
+
+/// `sendmsg` of only the first `n` bytes of `msg`'s buffers: an injected short write
+/// (feature `fault`), the real call with a shorter `msg_iov`.
+#[cfg(feature = "fault")]
+pub(crate) fn sendmsg_prefix(
+    fd: BorrowedFd<'_>,
+    msg: &MsgHdr<'_>,
+    flags: c_int,
+    n: usize,
+) -> Result<usize> {
+    let mut left = n;
+    let mut cut: Vec<IoSlice<'_>> = Vec::new();
+    for buf in msg.iov() {
+        if left == 0 {
+            break;
+        }
+        let take = buf.len().min(left);
+        cut.push(IoSlice::new(&buf[..take]));
+        left -= take;
+    }
+    let mut hdr = msg.hdr;
+    hdr.msg_iov = cut.as_ptr().cast_mut().cast();
+    hdr.msg_iovlen = clamped(cut.len());
+    // SAFETY: as in `sendmsg`: `hdr` is `msg`'s header with `msg_iov` replaced by
+    // `cut`, which lives across the call and whose `IoSlice`s (ABI-compatible with
+    // `struct iovec`) name prefixes of the buffers `msg` borrows; the kernel only
+    // reads through it.
+    cvt_len(unsafe { sys::sendmsg(fd.as_raw_fd(), &hdr, flags) })
+}
+
+/// `recvmsg` asking for at most `n` bytes in all: an injected short read or
+/// truncation (feature `fault`), the real call with a shorter `msg_iov`. `msg` keeps
+/// its own buffers afterwards.
+#[cfg(feature = "fault")]
+pub(crate) fn recvmsg_prefix(
+    fd: BorrowedFd<'_>,
+    msg: &mut MsgHdrMut<'_, '_>,
+    flags: c_int,
+    n: usize,
+) -> Result<usize> {
+    let (iov, iovlen) = (msg.c.hdr.msg_iov, msg.c.hdr.msg_iovlen);
+    // SAFETY: the invariant of `msg`: `msg_iov` and `msg_iovlen` are the pointer and
+    // length of the `IoSliceMut` array it borrows mutably, ABI-compatible with
+    // `struct iovec`; it is read here, not written, and the copies keep the pointers'
+    // write provenance (from the caller's `&mut [u8]`s).
+    let whole: &[sys::iovec] = unsafe { core::slice::from_raw_parts(iov, field_len(iovlen)) };
+    let mut left = n;
+    let mut cut: Vec<sys::iovec> = Vec::new();
+    for entry in whole {
+        if left == 0 {
+            break;
+        }
+        let take = entry.iov_len.min(left);
+        cut.push(sys::iovec {
+            iov_base: entry.iov_base,
+            iov_len: take,
+        });
+        left -= take;
+    }
+    msg.c.hdr.msg_iov = cut.as_mut_ptr();
+    msg.c.hdr.msg_iovlen = clamped(cut.len());
+    // `recvmsg`'s SAFETY holds: each entry of `cut` names the first bytes of a buffer
+    // that `msg` borrows mutably (its `&'a mut [IoSliceMut]`), at most its length, and
+    // `cut` outlives the call.
+    let ret = recvmsg(fd, msg, flags);
+    msg.c.hdr.msg_iov = iov;
+    msg.c.hdr.msg_iovlen = iovlen;
+    ret
+}
