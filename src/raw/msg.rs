@@ -946,9 +946,11 @@ impl Recv<'_> {
     /// of `done` costs a call, not a cold function's register saves.
     #[inline(never)]
     fn drop_control(&mut self) {
-        // The count cut to the buffer, as the walk sees it (a count past `cap`, which
-        // no kernel reports, would otherwise never match `done`).
-        if field_len(self.hdr.msg_controllen).min(self.cap) > *self.done.get_mut() {
+        // The count as the kernel reported it, not cut to the buffer (3 instructions
+        // more): a count past `cap`, which no kernel reports (a shim might), never
+        // matches `done`, so such a drop makes `close_untaken`'s walk, which finds
+        // nothing past `done`. Slower, never wrong.
+        if field_len(self.hdr.msg_controllen) > *self.done.get_mut() {
             // SAFETY: `self` is a `MsgHdrMut`'s, whose invariant holds (`recvmmsg`
             // keeps the count equal to its entry's after every call).
             unsafe { close_untaken(&mut self.hdr, self.cap, &mut self.done) };
