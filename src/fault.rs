@@ -680,8 +680,29 @@ static PROCESS: Mutex<Option<State>> = Mutex::new(None);
 /// Whether `PROCESS` holds a plan: the other threads' calls skip its lock without.
 static PROCESS_ON: AtomicBool = AtomicBool::new(false);
 
+/// A thread's plan. A thread that ends with its plan still running (its guard
+/// forgotten, or kept somewhere that outlives this slot) gives its count in `ACTIVE`
+/// back here, so that the other threads' calls go back to the one load.
+struct Slot(RefCell<Option<State>>);
+
+impl core::ops::Deref for Slot {
+    type Target = RefCell<Option<State>>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if self.0.get_mut().take().is_some() {
+            ACTIVE.fetch_sub(1, Relaxed);
+        }
+    }
+}
+
 std::thread_local! {
-    static THREAD: RefCell<Option<State>> = const { RefCell::new(None) };
+    static THREAD: Slot = const { Slot(RefCell::new(None)) };
     /// The mark the next trace line on this thread ends with.
     static MARK: Cell<u8> = const { Cell::new(NO_MARK) };
 }

@@ -335,14 +335,21 @@ fn recvmmsg_faulted(
     flags: MsgFlags,
 ) -> Option<Result<usize>> {
     let fault = crate::fault::check(crate::fault::Call::recvmmsg, Some(fd))?;
-    let ret = crate::fault::io_limit(fault, msgs.len()).and_then(|n| {
-        raw::recvmmsg(
-            fd.as_fd(),
-            &mut msgs[..n],
-            flags.as_raw(),
-            timeout.as_deref_mut(),
-        )
-    });
+    // The entries past a short count, or all after an injected failure, are left as
+    // the real call leaves entries no message came into: their last call's
+    // descriptors closed, empty.
+    let ret = match crate::fault::io_limit(fault, msgs.len()) {
+        Ok(n) => {
+            let (head, rest) = msgs.split_at_mut(n);
+            let ret = raw::recvmmsg(fd.as_fd(), head, flags.as_raw(), timeout.as_deref_mut());
+            raw::recvmmsg_forget(rest);
+            ret
+        }
+        Err(e) => {
+            raw::recvmmsg_forget(msgs);
+            Err(e)
+        }
+    };
     Some(traced(
         ret,
         |&n| n,

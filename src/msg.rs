@@ -468,8 +468,14 @@ fn recvmsg_faulted(
     flags: MsgFlags,
 ) -> Option<Result<usize>> {
     let fault = crate::fault::check(crate::fault::Call::recvmsg, Some(fd))?;
-    let ret = crate::fault::io_limit(fault, usize::MAX)
-        .and_then(|n| raw::recvmsg_prefix(fd.as_fd(), msg, flags.as_raw(), n));
+    let ret = match crate::fault::io_limit(fault, usize::MAX) {
+        Ok(n) => raw::recvmsg_prefix(fd.as_fd(), msg, flags.as_raw(), n),
+        // No call, but what a failed one leaves: the last call's descriptors closed.
+        Err(e) => {
+            raw::recvmsg_forget(msg);
+            Err(e)
+        }
+    };
     Some(traced(
         ret,
         |&n| n,

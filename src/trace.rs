@@ -248,17 +248,30 @@ pub(crate) fn emit(args: fmt::Arguments<'_>) {
     let saved = errno::errno();
     let _restore = RestoreErrno(saved);
     let mut line = Line {
-        buf: [0; 512],
+        buf: [0; LINE_MAX],
         len: 0,
+        end: LINE_MAX - Line::RESERVE,
     };
-    if fmt::write(&mut line, args).is_err() {
+    #[allow(unused_mut)]
+    let mut cut = fmt::write(&mut line, args).is_err();
+    // The fault's mark ends the line whatever its length: the call's text is cut
+    // further where the mark would not fit after it.
+    #[cfg(feature = "fault")]
+    let mark = crate::fault::take_mark();
+    #[cfg(feature = "fault")]
+    if let Some(mark) = mark {
+        let room = LINE_MAX - 1 - mark.len();
+        if line.len + if cut { 3 } else { 0 } > room {
+            line.cut_to(room - 3);
+            cut = true;
+        }
+    }
+    if cut {
         line.truncated();
     }
     #[cfg(feature = "fault")]
-    if let Some(mark) = crate::fault::take_mark() {
-        if fmt::Write::write_str(&mut line, mark).is_err() {
-            line.truncated();
-        }
+    if let Some(mark) = mark {
+        line.push(mark.as_bytes());
     }
     line.push(b"\n");
     #[cfg(feature = "trace")]
@@ -317,14 +330,31 @@ impl Drop for RestoreErrno {
     }
 }
 
+/// The longest line the trace writes, newline included.
+const LINE_MAX: usize = 512;
+
+/// A line being formatted: the call's text fills `buf` up to `end`, which keeps room
+/// for `...` (when the text was cut) and the newline.
 struct Line {
-    buf: [u8; 512],
+    buf: [u8; LINE_MAX],
     len: usize,
+    end: usize,
 }
 
 impl Line {
     /// Room kept for `...` and the newline.
     const RESERVE: usize = 4;
+
+    /// The text cut back to at most `n` bytes, at a character's start (the text is
+    /// UTF-8: only `str`s are written to it).
+    #[cfg(feature = "fault")]
+    fn cut_to(&mut self, n: usize) {
+        let mut n = n.min(self.len);
+        while n > 0 && (self.buf[n] & 0xc0) == 0x80 {
+            n -= 1;
+        }
+        self.len = n;
+    }
 
     fn push(&mut self, bytes: &[u8]) {
         let end = self.len + bytes.len();
@@ -339,8 +369,8 @@ impl Line {
 
 impl fmt::Write for Line {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        if self.len + s.len() + Self::RESERVE > self.buf.len() {
-            let mut room = self.buf.len() - Self::RESERVE - self.len;
+        if self.len + s.len() > self.end {
+            let mut room = self.end.saturating_sub(self.len).min(s.len());
             while !s.is_char_boundary(room) {
                 room -= 1;
             }

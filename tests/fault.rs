@@ -766,3 +766,46 @@ fn no_plan_means_real_calls_with_the_feature_in() {
     connect(&c, &addr).expect("connect");
     assert!(accept(&l).is_ok());
 }
+
+/// A trace line cut at its length (512 bytes) still ends with the fault's mark, in
+/// the line's room: no overflow (which panicked in a debug build and looped for ever
+/// in a release one), whatever the call's text.
+#[test]
+fn a_cut_trace_line_keeps_its_mark() {
+    use std::sync::Mutex;
+    static LINES: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    fn sink(line: &[u8]) {
+        LINES.lock().expect("lines").push(line.to_vec());
+    }
+    let (a, b) = pair();
+    let data = [0xffu8; 600];
+    let bufs = [[0xeeu8; 32]; 16];
+    let iov: Vec<IoSlice<'_>> = bufs.iter().map(|b| IoSlice::new(b)).collect();
+    trace::enable();
+    let _plan = Plan::new()
+        .rule(Rule::on("send").short(1).always())
+        .rule(Rule::on("sendmsg").short(1).always())
+        .start()
+        .expect("plan");
+    trace::capture(sink, || {
+        trace::set_strsize(4096);
+        assert_eq!(send(&a, &data, 0), Ok(1));
+        trace::set_strsize(trace::DEFAULT_STRSIZE);
+        assert_eq!(
+            sendmsg(&a, &MsgHdr::new(None, &iov, Control::NONE), 0),
+            Ok(1)
+        );
+    });
+    trace::disable();
+    drop(b);
+    let lines = LINES.lock().expect("lines");
+    assert_eq!(lines.len(), 2, "one line per call");
+    for line in lines.iter() {
+        let text = String::from_utf8_lossy(line);
+        assert!(line.len() <= 512, "{} bytes: {text}", line.len());
+        assert!(
+            text.ends_with("... (injected: short)\n"),
+            "cut, then marked: {text}"
+        );
+    }
+}

@@ -2,8 +2,11 @@
 //! since a process-wide plan reaches every thread: it reaches threads it did not
 //! start, a thread's own plan takes precedence there, one runs at a time, its guard
 //! ends it everywhere, and `close` and a dropped `Socket` under an injected failure
-//! still close the descriptor.
+//! still close the descriptor. And what counts the whole process's descriptors: an
+//! injected short or failed `recvmsg`/`recvmmsg` closes the last call's untaken
+//! descriptors, as the real call does.
 
+use std::io::{IoSlice, IoSliceMut};
 use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::thread;
@@ -13,6 +16,16 @@ use sockapi::*;
 
 fn pair() -> (Socket, Socket) {
     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0).expect("socketpair")
+}
+
+fn dgram_pair() -> (Socket, Socket) {
+    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0).expect("socketpair")
+}
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .expect("read /proc/self/fd")
+        .count()
 }
 
 fn is_open(fd: i32) -> bool {
@@ -81,8 +94,98 @@ fn close_and_drop_still_close() {
     println!("close_and_drop_still_close ... ok");
 }
 
+/// A `short` `recvmmsg` of 1 leaves the other entries empty, as a real call that
+/// returned 1 does: not the lengths, and not the descriptors, of the call before.
+fn short_recvmmsg_empties_the_entries_past_its_count() {
+    let (a, b) = dgram_pair();
+    let (x, _y) = pair();
+    // Three datagrams, the first two with a descriptor each.
+    for (i, m) in [&b"a"[..], b"bb", b"ccc"].into_iter().enumerate() {
+        let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();
+        let mut builder = CmsgBuilder::new(&mut buf);
+        if i < 2 {
+            builder
+                .rights(&[std::os::fd::AsFd::as_fd(&x)])
+                .expect("rights");
+        }
+        let control = builder.finish();
+        let iov = [IoSlice::new(m)];
+        assert_eq!(
+            sendmsg(&a, &MsgHdr::new(None, &iov, control), 0),
+            Ok(m.len())
+        );
+    }
+    let mut d = [[0u8; 8]; 3];
+    let mut c = [[0u8; CMSG_SPACE(4)]; 3];
+    let [d0, d1, d2] = &mut d;
+    let [c0, c1, c2] = &mut c;
+    let (mut i0, mut i1, mut i2) = (
+        [IoSliceMut::new(d0)],
+        [IoSliceMut::new(d1)],
+        [IoSliceMut::new(d2)],
+    );
+    let (mut h0, mut h1, mut h2) = (
+        MsgHdrMut::new(&mut i0, c0),
+        MsgHdrMut::new(&mut i1, c1),
+        MsgHdrMut::new(&mut i2, c2),
+    );
+    let before = open_fds();
+    {
+        let mut msgs = [
+            MMsgHdrMut::new(&mut h0),
+            MMsgHdrMut::new(&mut h1),
+            MMsgHdrMut::new(&mut h2),
+        ];
+        assert_eq!(recvmmsg(&b, &mut msgs, MSG_DONTWAIT, None), Ok(3));
+        assert!(msgs[1].controllen() > 0, "entry 1 holds a descriptor");
+        assert_eq!(open_fds(), before + 2);
+        assert_eq!(send(&a, b"dddd", 0), Ok(4));
+        let _plan = Plan::new()
+            .rule(Rule::on("recvmmsg").short(1))
+            .start()
+            .expect("plan");
+        assert_eq!(recvmmsg(&b, &mut msgs, MSG_DONTWAIT, None), Ok(1));
+        assert_eq!((msgs[0].len(), msgs[1].len(), msgs[2].len()), (4, 0, 0));
+        assert_eq!(msgs[1].controllen(), 0, "entry 1 is empty");
+        assert!(msgs[1].cmsgs().next().is_none());
+        assert_eq!(open_fds(), before, "the last call's descriptors are closed");
+    }
+}
+
+/// An injected failure of `recvmsg` closes the last call's untaken descriptors, as the
+/// real failed call does, and leaves no control bytes, address or flags.
+fn injected_recvmsg_failure_leaves_what_a_real_one_does() {
+    let (a, b) = dgram_pair();
+    let (x, _y) = pair();
+    let mut buf = CmsgBuffer::<{ CMSG_SPACE(4) }>::new();
+    let mut builder = CmsgBuilder::new(&mut buf);
+    builder
+        .rights(&[std::os::fd::AsFd::as_fd(&x)])
+        .expect("rights");
+    let control = builder.finish();
+    let iov = [IoSlice::new(b"f")];
+    assert_eq!(sendmsg(&a, &MsgHdr::new(None, &iov, control), 0), Ok(1));
+    let mut data = [0u8; 4];
+    let mut control = [0u8; 64];
+    let mut iov = [IoSliceMut::new(&mut data)];
+    let mut msg = MsgHdrMut::new(&mut iov, &mut control);
+    let before = open_fds();
+    assert_eq!(recvmsg(&b, &mut msg, 0), Ok(1));
+    assert_eq!(open_fds(), before + 1);
+    let _plan = Plan::new()
+        .rule(Rule::on("recvmsg").fail(Errno::ECONNRESET))
+        .start()
+        .expect("plan");
+    assert_eq!(recvmsg(&b, &mut msg, 0), Err(Errno::ECONNRESET));
+    assert_eq!(msg.controllen(), 0);
+    assert_eq!(msg.flags(), MsgFlags::from_raw(0));
+    assert_eq!(open_fds(), before, "the untaken descriptor is closed");
+}
+
 fn main() {
     reaches_other_threads();
     close_and_drop_still_close();
-    println!("fault_process: 2 passed");
+    short_recvmmsg_empties_the_entries_past_its_count();
+    injected_recvmsg_failure_leaves_what_a_real_one_does();
+    println!("fault_process: 4 passed");
 }

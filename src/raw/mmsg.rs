@@ -359,6 +359,32 @@ pub(crate) fn recvmmsg(
     ret.map(|_| n)
 }
 
+/// What `recvmmsg` leaves in entries no message came into (feature `fault`: the
+/// entries past an injected short count, or all of them after an injected failure):
+/// the descriptors untaken from their last call closed, and each entry empty (no
+/// address, no control bytes, flags 0, `len()` 0), as the real call leaves them.
+#[cfg(feature = "fault")]
+pub(crate) fn recvmmsg_forget(msgs: &mut [MMsgHdrMut<'_, '_, '_>]) {
+    for m in msgs {
+        if !m.hdr.msg_hdr.msg_control.is_null() && m.hdr.msg_hdr.msg_controllen != 0 {
+            let this = m.this();
+            // SAFETY: the invariant: `this` is the entry's `MsgHdrMut`, used by no one
+            // else; its `cap` and `done` count the entry's control bytes (the two
+            // counts are equal), and its own count goes to 0 with the entry's.
+            unsafe {
+                let cap = (*this).c.cap;
+                close_untaken(&mut m.hdr.msg_hdr, cap, &mut (*this).c.done);
+                (*this).c.hdr.msg_controllen = 0;
+            }
+        }
+        m.hdr.msg_len = 0;
+        let h = &mut m.hdr.msg_hdr;
+        h.msg_namelen = 0;
+        h.msg_controllen = 0;
+        h.msg_flags = 0;
+    }
+}
+
 // SAFETY: an `MMsgHdr<'a>` is, but for its layout, a `MsgHdr<'a>`, which is `Send`
 // and `Sync`.
 unsafe impl Send for MMsgHdr<'_> {}

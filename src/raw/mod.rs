@@ -62,6 +62,8 @@ pub(crate) use self::io::{recv, recvfrom, send, sendto};
 #[cfg(have_linux_sockopts)]
 pub(crate) use self::ioctl::SIOCOUTQ;
 pub(crate) use self::ioctl::{ioctl_get_int, ioctl_set_int, IntIn, IntOut, FIONBIO, FIONREAD};
+#[cfg(all(have_mmsg, feature = "fault"))]
+pub(crate) use self::mmsg::recvmmsg_forget;
 #[cfg(have_mmsg)]
 pub(crate) use self::mmsg::{recvmmsg, sendmmsg};
 #[cfg(have_mmsg)]
@@ -69,7 +71,7 @@ pub use self::mmsg::{MMsgHdr, MMsgHdrMut};
 #[cfg(have_linux_cmsg)]
 pub(crate) use self::msg::{read_pod, recvmsg, sendmsg, RawCmsg, ReceivedIter, Walk};
 #[cfg(all(have_linux_cmsg, feature = "fault"))]
-pub(crate) use self::msg::{recvmsg_prefix, sendmsg_prefix};
+pub(crate) use self::msg::{recvmsg_forget, recvmsg_prefix, sendmsg_prefix};
 #[cfg(have_linux_cmsg)]
 pub use self::msg::{CmsgBuffer, CmsgBuilder, Control, MsgHdr, MsgHdrMut, ScmRights};
 #[cfg(have_reentrant_netdb)]

@@ -1053,9 +1053,10 @@ pub(crate) fn recvmsg_prefix(
 ) -> Result<usize> {
     let (iov, iovlen) = (msg.c.hdr.msg_iov, msg.c.hdr.msg_iovlen);
     // SAFETY: the invariant of `msg`: `msg_iov` and `msg_iovlen` are the pointer and
-    // length of the `IoSliceMut` array it borrows mutably, ABI-compatible with
-    // `struct iovec`; it is read here, not written, and the copies keep the pointers'
-    // write provenance (from the caller's `&mut [u8]`s).
+    // the (possibly `clamped`) length, at most the array's, of the `IoSliceMut` array
+    // it borrows mutably, ABI-compatible with `struct iovec`; it is read here, not
+    // written, and the copies keep the pointers' write provenance (from the caller's
+    // `&mut [u8]`s).
     let whole: &[sys::iovec] = unsafe { core::slice::from_raw_parts(iov, field_len(iovlen)) };
     let mut left = n;
     let mut cut: Vec<sys::iovec> = Vec::new();
@@ -1070,13 +1071,43 @@ pub(crate) fn recvmsg_prefix(
         });
         left -= take;
     }
-    msg.c.hdr.msg_iov = cut.as_mut_ptr();
-    msg.c.hdr.msg_iovlen = clamped(cut.len());
-    // `recvmsg`'s SAFETY holds: each entry of `cut` names the first bytes of a buffer
-    // that `msg` borrows mutably (its `&'a mut [IoSliceMut]`), at most its length, and
-    // `cut` outlives the call.
-    let ret = recvmsg(fd, msg, flags);
-    msg.c.hdr.msg_iov = iov;
-    msg.c.hdr.msg_iovlen = iovlen;
-    ret
+    // For the call, and only for it, `msg_iov` is `cut` (the one departure from the
+    // invariant's "never changed"): each entry of `cut` names the first bytes of a
+    // buffer that `msg` borrows mutably (its `&'a mut [IoSliceMut]`), at most its
+    // length, so `recvmsg`'s SAFETY holds; `cut` outlives the call, and the guard
+    // puts the array back when it returns or, should anything in it ever unwind, as
+    // it unwinds, so no later call can reach `cut` once it is freed.
+    struct Restore<'m, 'a, 'c> {
+        msg: &'m mut MsgHdrMut<'a, 'c>,
+        iov: *mut sys::iovec,
+        iovlen: usize,
+    }
+    impl Drop for Restore<'_, '_, '_> {
+        fn drop(&mut self) {
+            self.msg.c.hdr.msg_iov = self.iov;
+            self.msg.c.hdr.msg_iovlen = clamped(self.iovlen);
+        }
+    }
+    let guard = Restore {
+        iovlen: field_len(iovlen),
+        msg,
+        iov,
+    };
+    guard.msg.c.hdr.msg_iov = cut.as_mut_ptr();
+    guard.msg.c.hdr.msg_iovlen = clamped(cut.len());
+    recvmsg(fd, guard.msg, flags)
+}
+
+/// What an injected failure of `recvmsg` (feature `fault`) leaves, as the real failed
+/// call does: the descriptors untaken from the last call closed, and no address,
+/// control bytes or flags.
+#[cfg(feature = "fault")]
+pub(crate) fn recvmsg_forget(msg: &mut MsgHdrMut<'_, '_>) {
+    if msg.c.cap != 0 && msg.c.hdr.msg_controllen != 0 {
+        // SAFETY: the invariant of `msg`.
+        unsafe { close_untaken(&mut msg.c.hdr, msg.c.cap, &mut msg.c.done) };
+    }
+    msg.c.hdr.msg_namelen = 0;
+    msg.c.hdr.msg_controllen = 0;
+    msg.c.hdr.msg_flags = 0;
 }
