@@ -5,47 +5,22 @@
 //! Its own binary (`harness = false`): the count of the whole process's descriptors
 //! must not see the sockets of tests running beside it.
 
-use std::io::{IoSlice, IoSliceMut};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::io::IoSliceMut;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::panic::{self, AssertUnwindSafe};
 
 use sockapi::sys::c_int;
 use sockapi::*;
 
+mod common;
+use common::rights::{open_fds, pair, send_fds};
+
+/// Each scenario's rounds, through `no_leak`.
+fn no_leak(round: impl FnMut(usize)) {
+    common::rights::no_leak("fd_passing", ROUNDS, round);
+}
+
 const ROUNDS: usize = 100;
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .expect("read /proc/self/fd")
-        .count()
-}
-
-fn no_leak(mut round: impl FnMut(usize)) {
-    let before = open_fds();
-    for i in 0..ROUNDS {
-        round(i);
-    }
-    let after = open_fds();
-    assert_eq!(
-        after,
-        before,
-        "{} descriptors leaked over {ROUNDS} rounds",
-        after as isize - before as isize
-    );
-}
-
-fn pair(ty: SockType) -> (Socket, Socket) {
-    socketpair(AF_UNIX, ty | SOCK_CLOEXEC, 0).expect("socketpair")
-}
-
-fn send_fds(fd: &Socket, fds: &[BorrowedFd<'_>]) {
-    let mut buf = CmsgBuffer::<{ CMSG_SPACE(253 * 4) }>::new();
-    let mut b = CmsgBuilder::new(&mut buf);
-    b.rights(fds).expect("rights");
-    let control = b.finish();
-    let iov = [IoSlice::new(b"f")];
-    assert_eq!(sendmsg(fd, &MsgHdr::new(None, &iov, control), 0), Ok(1));
-}
 
 /// Receives one message with a control buffer of `control_len` bytes and hands the
 /// message to `then`.

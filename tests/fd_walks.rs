@@ -16,22 +16,23 @@
 //! Its own binary (`harness = false`): the count of the whole process's descriptors
 //! must not see the sockets of tests running beside it.
 
-use std::io::{IoSlice, IoSliceMut};
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::io::IoSliceMut;
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::panic::{self, AssertUnwindSafe};
 
 use sockapi::sys::c_int;
 use sockapi::*;
 
+mod common;
+use common::rights::{pair, send_fds};
+
+fn no_leak(name: &str, round: impl FnMut(usize)) {
+    common::rights::no_leak(name, ROUNDS, round);
+}
+
 const ROUNDS: usize = 60;
 /// `SO_PASSPIDFD` (Linux 6.5; 76 in the generic `<asm/socket.h>` of x86 and arm).
 const SO_PASSPIDFD: c_int = 76;
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .expect("read /proc/self/fd")
-        .count()
-}
 
 #[allow(clippy::unnecessary_cast)] // not u64 on every libc
 fn ino(fd: RawFd) -> Option<(u64, u64)> {
@@ -105,33 +106,6 @@ impl Ledger {
             );
         }
     }
-}
-
-fn no_leak(name: &str, mut round: impl FnMut(usize)) {
-    let before = open_fds();
-    for i in 0..ROUNDS {
-        round(i);
-    }
-    let after = open_fds();
-    assert_eq!(
-        after,
-        before,
-        "{name}: {} descriptors leaked over {ROUNDS} rounds",
-        after as isize - before as isize
-    );
-}
-
-fn pair(ty: SockType) -> (Socket, Socket) {
-    socketpair(AF_UNIX, ty | SOCK_CLOEXEC, 0).expect("socketpair")
-}
-
-fn send_fds(fd: &Socket, fds: &[BorrowedFd<'_>]) {
-    let mut buf = CmsgBuffer::<{ CMSG_SPACE(16 * 4) }>::new();
-    let mut b = CmsgBuilder::new(&mut buf);
-    b.rights(fds).expect("rights");
-    let control = b.finish();
-    let iov = [IoSlice::new(b"f")];
-    assert_eq!(sendmsg(fd, &MsgHdr::new(None, &iov, control), 0), Ok(1));
 }
 
 /// A datagram pair whose receiver has SO_PASSCRED and (if the kernel has it)

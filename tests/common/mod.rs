@@ -5,7 +5,8 @@
 //! Each test binary includes this module with `mod common;`. Not the harness-less
 //! `fd_leaks` and `no_alloc`: they measure the whole process and stay self-contained.
 //! The submodules serve a few binaries each: [`servers`], the tests that run the
-//! server examples; [`signals`], the `EINTR` tests.
+//! server examples; [`signals`], the `EINTR` tests; [`rights`], the descriptor-passing
+//! tests that count the process's descriptors.
 //!
 //! Each helper makes only the calls its doc names (the trace tests count the lines
 //! of [`tcp_socket`], for one).
@@ -21,6 +22,7 @@ use std::path::PathBuf;
 
 use sockapi::*;
 
+pub mod rights;
 pub mod servers;
 #[cfg(target_os = "linux")]
 pub mod signals;
