@@ -407,7 +407,8 @@ mod linux {
         let (got, end, after) = peer_killed(false);
         assert_eq!(end, Ok(0), "nothing unread in the peer: a FIN, end of file");
         assert_eq!(after, Ok(0));
-        assert_eq!(got % 4, 0, "whole words of the pattern");
+        // Any count: the kill can land inside a `send`, of which the kernel had
+        // taken part; every byte that came was checked against the pattern above.
         assert_eq!(open_fds(), before, "descriptors after the FIN case");
         println!(
             "       peer killed, nothing unread in it: {got} bytes in order, then end of \
