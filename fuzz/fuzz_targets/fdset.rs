@@ -214,6 +214,11 @@ fuzz_target!(|input: Input| {
         ret
     };
 
+    // A signal during the call (libFuzzer's `-timeout` alarm, SIGALRM) is C's
+    // `EINTR`, with the sets unspecified: nothing more to check.
+    if ret == Err(Errno::EINTR) && (0..=SETSIZE).contains(&nfds) {
+        return;
+    }
     if !(0..=SETSIZE).contains(&nfds) {
         assert_eq!(ret, Err(Errno::EINVAL));
         assert!(after.iter().zip(&before).all(|(a, b)| a == b));
